@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what netatlas needs on a Debian machine, when missing: Debian packages (as root with apt) and npm
+# packages. `ensure-deps.sh run` is for serving the dashboard (it reads the host with ip, nsenter, iptables, nft);
+# `ensure-deps.sh test` adds the Docker engine, busybox for the lab image and chromium for the browser tests.
+# Idempotent: a second run changes nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose="${1:-test}"
+
+need=()
+command -v ip >/dev/null || need+=(iproute2)
+command -v nsenter >/dev/null || need+=(util-linux)
+command -v iptables-save >/dev/null || need+=(iptables)
+command -v nft >/dev/null || need+=(nftables)
+if [ "$purpose" = test ]; then
+  command -v dockerd >/dev/null || need+=(docker.io)
+  { [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd; } || need+=(busybox-static)
+  command -v chromium >/dev/null || need+=(chromium)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "netatlas: installing Debian packages: ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "netatlas: missing ${need[*]} and cannot install them (needs root and apt-get)" >&2
+    exit 1
+  fi
+fi
+
+# npm packages: reinstall only when the lock file changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi

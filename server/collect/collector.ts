@@ -1,0 +1,365 @@
+import { EventEmitter } from 'node:events';
+import { hostname, release } from 'node:os';
+import Docker from 'dockerode';
+import type { ApiContainerInspect } from '../../lib/docker/map';
+import { mapContainer, mapNetwork, parseDockerProxyArgs } from '../../lib/docker/map';
+import type { Container, DockerProxy, Namespace, Problem, Snapshot } from '../../lib/snapshot/schema';
+import { SCHEMA_VERSION, Snapshot as SnapshotSchema, namespaceId } from '../../lib/snapshot/schema';
+import { joinEndpoints, resolveVethPeers, type RawVethPeers } from '../../lib/snapshot/joins';
+import { mapLimit } from './exec';
+import { describeDockerError, dockerEndpoint, readDocker, type DockerRead } from './docker';
+import { detectBackend } from './iptables-backend';
+import { NETFILTER_SECTIONS, NETLINK_SECTIONS, readNamespace, type NamespaceRead, type Section } from './netns-read';
+import { parseNamespaceRead } from './netns-parse';
+import { listNamedNetns, netnsInode, readCmdline, scanProc, type ProcEntry } from './procfs';
+import { readSysctls } from './sysctls';
+import { NetlinkMonitor, DockerEventWatcher } from './watchers';
+
+export interface CollectorOptions {
+  /** DOCKER_HOST-style endpoint; defaults to the DOCKER_HOST environment variable, then the local socket. */
+  dockerHost?: string;
+  /** Namespaces read at once. Each read is a short process tree, so a little above the core count is right. */
+  concurrency?: number;
+}
+
+interface NsTarget {
+  inode: number;
+  kind: Namespace['kind'];
+  /** null: the namespace this process runs in (read without nsenter). */
+  path: string | null;
+  name: string | null;
+  containers: string[];
+}
+
+interface NsCacheEntry {
+  netlink?: NamespaceRead;
+  netfilter?: NamespaceRead;
+}
+
+const KIND_RANK: Record<Namespace['kind'], number> = { host: 0, container: 1, named: 2, other: 3 };
+
+/**
+ * Builds snapshots. Used once (`collectSnapshot`) it reads everything fresh. After `watch()`, it keeps per-namespace
+ * reads and container inspections, and drops them only when Docker events or netlink notifications say they changed;
+ * the host's netfilter rules are always re-read, since their counters move all the time and legacy iptables has no
+ * change notification. Emits 'change' whenever a watcher saw something.
+ */
+export class Collector extends EventEmitter {
+  readonly endpoint: string;
+  private readonly docker: Docker;
+  private readonly concurrency: number;
+  private readonly inspectCache = new Map<string, ApiContainerInspect>();
+  private readonly nsCache = new Map<number, NsCacheEntry>();
+  /** nsid (as seen from the host namespace) → namespace inode, learnt from host-side veth peers. */
+  private nsidToInode = new Map<number, number>();
+  private containerToInode = new Map<string, number>();
+  private netlinkMonitor: NetlinkMonitor | null = null;
+  private dockerWatcher: DockerEventWatcher | null = null;
+  private backendCache: { at: number; value: Snapshot['host']['iptables'] } | null = null;
+
+  constructor(opts: CollectorOptions = {}) {
+    super();
+    const cfg = dockerEndpoint(opts.dockerHost ?? process.env.DOCKER_HOST);
+    this.endpoint = cfg.endpoint;
+    this.docker = new Docker(cfg.options);
+    this.concurrency = opts.concurrency ?? 6;
+  }
+
+  get watching(): boolean {
+    return this.netlinkMonitor !== null;
+  }
+
+  /** Start listening to Docker events and netlink notifications, which makes caching safe. */
+  watch(): void {
+    if (this.watching) return;
+    this.netlinkMonitor = new NetlinkMonitor((nsid) => {
+      if (nsid === 'current') this.invalidateNs(this.hostInode, 'netlink');
+      else {
+        const inode = nsid === null ? undefined : this.nsidToInode.get(nsid);
+        if (inode === undefined) for (const e of this.nsCache.values()) delete e.netlink;
+        else this.invalidateNs(inode, 'netlink');
+      }
+      this.emit('change', 'netlink');
+    });
+    this.dockerWatcher = new DockerEventWatcher(
+      this.docker,
+      (containerId) => {
+        if (containerId === null) {
+          // Reconnected after a gap: events may have been lost, so forget everything.
+          this.inspectCache.clear();
+          this.nsCache.clear();
+        } else {
+          this.inspectCache.delete(containerId);
+          const inode = this.containerToInode.get(containerId);
+          if (inode !== undefined) this.nsCache.delete(inode);
+        }
+        this.emit('change', 'docker');
+      },
+      (state) => this.emit('docker-state', state),
+    );
+  }
+
+  close(): void {
+    this.netlinkMonitor?.close();
+    this.dockerWatcher?.close();
+    this.netlinkMonitor = null;
+    this.dockerWatcher = null;
+  }
+
+  private hostInode = -1;
+
+  private invalidateNs(inode: number, part: keyof NsCacheEntry) {
+    const e = this.nsCache.get(inode);
+    if (e) delete e[part];
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    const started = performance.now();
+    const problems: Problem[] = [];
+    // Caches are only trustworthy while watchers report changes; a one-shot collection reads everything.
+    const cacheNetlink = this.netlinkMonitor?.alive ?? false;
+    const cacheDocker = this.dockerWatcher?.alive ?? false;
+    if (!cacheNetlink) this.nsCache.clear();
+    if (!cacheDocker) this.inspectCache.clear();
+    if (process.getuid?.() !== 0) {
+      problems.push({
+        source: 'privileges',
+        subject: null,
+        severity: 'warning',
+        message: 'netatlas is not running as root: other namespaces and the firewall cannot be read, so this snapshot is partial',
+      });
+    }
+
+    const selfInode = await netnsInode('/proc/self/ns/net');
+    this.hostInode = selfInode ?? -1;
+    const [dockerRead, procs, named] = await Promise.all([
+      this.readDockerSafe(problems),
+      scanProc().catch((e) => {
+        problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
+        return [] as ProcEntry[];
+      }),
+      listNamedNetns(),
+    ]);
+
+    const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, problems);
+    const reads = await mapLimit(targets, this.concurrency, (t) => this.readTarget(t, cacheNetlink && cacheDocker));
+
+    const namespaces: Namespace[] = [];
+    const rawPeers = new Map<string, RawVethPeers>();
+    let hostIpt4: string | null = null;
+    targets.forEach((t, i) => {
+      const { netlink, netfilter } = reads[i];
+      const id = namespaceId(t.inode);
+      const failed = netlink.error ?? netfilter?.error ?? null;
+      if (failed) {
+        const gone = t.kind === 'container' && /No such file|cannot open/.test(failed);
+        problems.push({
+          source: 'namespace',
+          subject: id,
+          severity: gone ? 'info' : 'error',
+          message: gone
+            ? `namespace of ${t.name ?? id} vanished while it was being read (container stopped)`
+            : `cannot read namespace ${t.path ?? 'host'}: ${failed}`,
+        });
+        if (gone) return;
+      }
+      const parsed = parseNamespaceRead(id, netlink, netfilter, problems);
+      rawPeers.set(id, parsed.rawPeers);
+      if (t.kind === 'host') hostIpt4 = netfilter?.sections.ipt4?.code === 0 ? netfilter.sections.ipt4.stdout : null;
+      namespaces.push({
+        id,
+        inode: t.inode,
+        kind: t.kind,
+        path: t.path ?? '/proc/self/ns/net',
+        name: t.name,
+        containers: t.containers,
+        interfaces: parsed.interfaces,
+        routes: parsed.routes,
+        netfilter: parsed.netfilter,
+      });
+    });
+    problems.push(...resolveVethPeers(namespaces, rawPeers));
+    this.learnNsids(namespaces, rawPeers);
+
+    const docker = dockerRead ? this.mapDocker(dockerRead, namespaces) : null;
+    if (docker) problems.push(...joinEndpoints(docker.containers, namespaces));
+
+    const host = namespaces.find((n) => n.kind === 'host');
+    const bridges = host?.interfaces.filter((i) => i.kind === 'bridge').map((i) => i.name) ?? [];
+    const [sysctls, iptables, dockerProxies] = await Promise.all([
+      readSysctls(bridges),
+      this.backend(hostIpt4),
+      readDockerProxies(procs, docker?.containers ?? []),
+    ]);
+    if (iptables.warning) problems.push({ source: 'iptables', subject: null, severity: 'warning', message: iptables.warning });
+    if (sysctls.bridgeNfCallIptables === null && bridges.length > 0) {
+      problems.push({
+        source: 'sysctl',
+        subject: 'net.bridge.bridge-nf-call-iptables',
+        severity: 'info',
+        message: 'br_netfilter is not loaded: traffic between containers on one bridge is not seen by iptables',
+      });
+    }
+
+    const snapshot: Snapshot = {
+      schemaVersion: SCHEMA_VERSION,
+      host: {
+        hostname: hostname(),
+        kernel: release(),
+        collectedAt: new Date().toISOString(),
+        collectionMs: Math.round((performance.now() - started) * 10) / 10,
+        docker: {
+          reachable: dockerRead !== null,
+          endpoint: this.endpoint,
+          version: dockerRead?.version ?? null,
+          apiVersion: dockerRead?.apiVersion ?? null,
+        },
+        iptables,
+        sysctls,
+        problems,
+      },
+      namespaces: namespaces.sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind] || a.inode - b.inode),
+      docker,
+      dockerProxies,
+    };
+    return snapshot;
+  }
+
+  private async readDockerSafe(problems: Problem[]): Promise<DockerRead | null> {
+    try {
+      return await readDocker(this.docker, this.inspectCache, problems);
+    } catch (e) {
+      problems.push({ source: 'docker', subject: this.endpoint, severity: 'error', message: describeDockerError(e, this.endpoint) });
+      return null;
+    }
+  }
+
+  /** Every network namespace worth showing, deduplicated by inode (several containers may share one). */
+  private async findNamespaces(
+    selfInode: number | null,
+    docker: DockerRead | null,
+    procs: ProcEntry[],
+    named: { name: string; path: string }[],
+    problems: Problem[],
+  ): Promise<NsTarget[]> {
+    const byInode = new Map<number, NsTarget>();
+    const add = (t: NsTarget) => {
+      const have = byInode.get(t.inode);
+      if (!have) return void byInode.set(t.inode, t);
+      have.containers.push(...t.containers);
+      if (KIND_RANK[t.kind] < KIND_RANK[have.kind]) Object.assign(have, { kind: t.kind, path: t.path, name: t.name });
+    };
+    if (selfInode === null) throw new Error('cannot read /proc/self/ns/net: is /proc mounted?');
+    add({ inode: selfInode, kind: 'host', path: null, name: null, containers: [] });
+
+    this.containerToInode.clear();
+    for (const c of docker?.containers ?? []) {
+      const pid = c.State?.Pid ?? 0;
+      if (c.State?.Status !== 'running' && c.State?.Status !== 'paused') continue;
+      const key = c.NetworkSettings?.SandboxKey;
+      // The sandbox file outlives pid changes; container:X and host-mode containers have none of their own.
+      const path = key && !key.endsWith('/default') ? key : pid > 0 ? `/proc/${pid}/ns/net` : null;
+      const inode = path ? await netnsInode(path) : null;
+      if (!path || inode === null) {
+        problems.push({ source: 'namespace', subject: c.Id, severity: 'info', message: `${c.Name.replace(/^\//, '')}: its network namespace is gone (container stopping?)` });
+        continue;
+      }
+      this.containerToInode.set(c.Id, inode);
+      add({ inode, kind: 'container', path, name: key && !key.endsWith('/default') ? key.split('/').pop()! : null, containers: [c.Id] });
+    }
+    for (const n of named) {
+      const inode = await netnsInode(n.path);
+      if (inode !== null) add({ inode, kind: 'named', path: n.path, name: n.name, containers: [] });
+    }
+    for (const p of procs) {
+      if (p.netnsInode !== null && !byInode.has(p.netnsInode)) {
+        add({ inode: p.netnsInode, kind: 'other', path: `/proc/${p.pid}/ns/net`, name: p.comm, containers: [] });
+      }
+    }
+    const targets = [...byInode.values()];
+    // The host namespace keeps its own path null; everything it holds is read in-process.
+    const host = targets.find((t) => t.kind === 'host')!;
+    host.containers = [...new Set(host.containers)];
+    return targets;
+  }
+
+  private async readTarget(t: NsTarget, useCache: boolean): Promise<{ netlink: NamespaceRead; netfilter: NamespaceRead | null }> {
+    const cached = useCache ? this.nsCache.get(t.inode) ?? {} : {};
+    const sections: Section[] = [];
+    if (!cached.netlink) sections.push(...NETLINK_SECTIONS);
+    const freshFilter = t.kind === 'host' || !cached.netfilter;
+    if (freshFilter) sections.push(...NETFILTER_SECTIONS);
+    const read = sections.length ? await readNamespace(t.path, sections) : null;
+    const netlink = cached.netlink ?? pick(read!, NETLINK_SECTIONS);
+    const netfilter = freshFilter ? pick(read!, NETFILTER_SECTIONS) : cached.netfilter!;
+    if (useCache && !netlink.error && !netfilter.error) this.nsCache.set(t.inode, { netlink, netfilter });
+    return { netlink, netfilter };
+  }
+
+  private learnNsids(namespaces: Namespace[], rawPeers: Map<string, RawVethPeers>) {
+    const host = namespaces.find((n) => n.kind === 'host');
+    const raw = host ? rawPeers.get(host.id) : undefined;
+    if (!host || !raw) return;
+    const inodeOf = new Map(namespaces.map((n) => [n.id, n.inode]));
+    for (const i of host.interfaces) {
+      const r = raw.get(i.ifindex);
+      if (r?.netnsid != null && i.peer) this.nsidToInode.set(r.netnsid, inodeOf.get(i.peer.namespaceId)!);
+    }
+  }
+
+  private mapDocker(read: DockerRead, namespaces: Namespace[]): NonNullable<Snapshot['docker']> {
+    const resolve = (ref: string) =>
+      read.containers.find((c) => c.Id === ref || c.Id.startsWith(ref) || c.Name === `/${ref}`)?.Id ?? null;
+    const nsOfContainer = new Map(namespaces.flatMap((n) => n.containers.map((c) => [c, n.id] as const)));
+    const containers: Container[] = read.containers.map((c) => mapContainer(c, read.networks, resolve, nsOfContainer.get(c.Id) ?? null));
+    const networks = read.networks.map((n) =>
+      mapNetwork(n, containers.filter((c) => c.endpoints.some((e) => e.networkId === n.Id)).map((c) => c.id)),
+    );
+    return {
+      networks: networks.sort((a, b) => a.name.localeCompare(b.name)),
+      containers: containers.sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }
+
+  private async backend(hostIpt4: string | null): Promise<Snapshot['host']['iptables']> {
+    if (this.watching && this.backendCache && Date.now() - this.backendCache.at < 10_000) return this.backendCache.value;
+    const value = await detectBackend(hostIpt4);
+    this.backendCache = { at: Date.now(), value };
+    return value;
+  }
+}
+
+function pick(read: NamespaceRead, sections: Section[]): NamespaceRead {
+  return {
+    sections: Object.fromEntries(sections.filter((s) => read.sections[s]).map((s) => [s, read.sections[s]])),
+    error: read.error,
+    stderr: read.stderr,
+  };
+}
+
+async function readDockerProxies(procs: ProcEntry[], containers: Container[]): Promise<DockerProxy[]> {
+  const out: DockerProxy[] = [];
+  for (const p of procs.filter((e) => e.comm === 'docker-proxy')) {
+    const argv = await readCmdline(p.pid);
+    const args = argv && parseDockerProxyArgs(argv);
+    if (!args) continue;
+    const owner = containers.find((c) => c.endpoints.some((e) => e.ipv4 === args.containerIp || e.ipv6 === args.containerIp));
+    out.push({ pid: p.pid, ...args, containerId: owner?.id ?? null });
+  }
+  return out.sort((a, b) => a.hostPort - b.hostPort || a.hostIp.localeCompare(b.hostIp));
+}
+
+/** Read the host once, with nothing cached. */
+export async function collectSnapshot(opts: CollectorOptions = {}): Promise<Snapshot> {
+  const c = new Collector(opts);
+  try {
+    return await c.snapshot();
+  } finally {
+    c.close();
+  }
+}
+
+/** Validate a snapshot this process built (a bug guard, used by tests and the CLI's --json). */
+export function assertValid(s: Snapshot): Snapshot {
+  return SnapshotSchema.parse(s);
+}

@@ -1,0 +1,96 @@
+import Docker from 'dockerode';
+import type { ApiContainerInspect, ApiNetwork } from '../../lib/docker/map';
+import type { Problem } from '../../lib/snapshot/schema';
+import { mapLimit } from './exec';
+
+export interface DockerEndpointConfig {
+  /** What we show the user: unix:///var/run/docker.sock or tcp://… */
+  endpoint: string;
+  options: Docker.DockerOptions;
+}
+
+/** DOCKER_HOST as the docker CLI reads it; default /var/run/docker.sock. */
+export function dockerEndpoint(env = process.env.DOCKER_HOST): DockerEndpointConfig {
+  if (!env || env.startsWith('unix://')) {
+    const socketPath = env ? env.slice('unix://'.length) : '/var/run/docker.sock';
+    return { endpoint: `unix://${socketPath}`, options: { socketPath } };
+  }
+  const url = new URL(env.replace(/^tcp:/, 'http:'));
+  return { endpoint: env, options: { host: url.hostname, port: Number(url.port || 2375), protocol: 'http' } };
+}
+
+export interface DockerRead {
+  version: string | null;
+  apiVersion: string | null;
+  networks: ApiNetwork[];
+  containers: ApiContainerInspect[];
+}
+
+/** Keep only what lib/docker/map reads: the environment and the rest of the config never leave this function. */
+function whitelist(c: ApiContainerInspect & { Config?: unknown }): ApiContainerInspect {
+  const cfg = (c.Config ?? {}) as { Image?: string; Labels?: Record<string, string> | null };
+  return {
+    Id: c.Id,
+    Name: c.Name,
+    Config: { Image: cfg.Image, Labels: cfg.Labels ?? null },
+    State: { Status: c.State?.Status, Pid: c.State?.Pid },
+    HostConfig: { NetworkMode: c.HostConfig?.NetworkMode },
+    NetworkSettings: {
+      SandboxKey: c.NetworkSettings?.SandboxKey,
+      Ports: c.NetworkSettings?.Ports ?? null,
+      Networks: c.NetworkSettings?.Networks ?? null,
+    },
+  };
+}
+
+export function describeDockerError(e: unknown, endpoint: string): string {
+  const err = e as { code?: string; statusCode?: number; message?: string };
+  if (err.code === 'ENOENT') return `Docker is not reachable at ${endpoint}: no such socket (is dockerd running?)`;
+  if (err.code === 'ECONNREFUSED') return `Docker is not reachable at ${endpoint}: connection refused (is dockerd running?)`;
+  if (err.code === 'EACCES') return `Docker is not reachable at ${endpoint}: permission denied (run as root or join the docker group)`;
+  return `Docker API error at ${endpoint}: ${err.message ?? String(e)}`;
+}
+
+const isNotFound = (e: unknown) => (e as { statusCode?: number }).statusCode === 404;
+
+/**
+ * Reads networks and containers. `cache` holds earlier inspections; the caller empties entries on Docker events.
+ * A container that disappears between the list and its inspection is reported and skipped.
+ */
+export async function readDocker(
+  docker: Docker,
+  cache: Map<string, ApiContainerInspect>,
+  problems: Problem[],
+): Promise<DockerRead> {
+  const [version, networks, list] = await Promise.all([
+    docker.version(),
+    docker.listNetworks() as unknown as Promise<ApiNetwork[]>,
+    docker.listContainers({ all: true }),
+  ]);
+  const seen = new Set(list.map((c) => c.Id));
+  for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
+  const inspected = await mapLimit(list, 8, async (item) => {
+    const cached = cache.get(item.Id);
+    if (cached && cached.State?.Status === item.State) return cached;
+    try {
+      const c = whitelist((await docker.getContainer(item.Id).inspect()) as unknown as ApiContainerInspect);
+      cache.set(item.Id, c);
+      return c;
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      problems.push({
+        source: 'docker',
+        subject: item.Id,
+        severity: 'info',
+        message: `container ${item.Names?.[0]?.replace(/^\//, '') ?? item.Id.slice(0, 12)} disappeared while it was being read`,
+      });
+      return null;
+    }
+  });
+  return {
+    version: version.Version ?? null,
+    apiVersion: version.ApiVersion ?? null,
+    networks,
+    containers: inspected.filter((c): c is ApiContainerInspect => c !== null),
+  };
+}

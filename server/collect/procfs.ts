@@ -1,0 +1,65 @@
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+
+/** Inode of a network namespace file (a bind mount of nsfs, or /proc/PID/ns/net); null if it is gone. */
+export async function netnsInode(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).ino;
+  } catch {
+    return null;
+  }
+}
+
+export interface ProcEntry {
+  pid: number;
+  netnsInode: number | null;
+  comm: string;
+}
+
+/** One pass over /proc: each process's network namespace and command name. Processes may vanish meanwhile. */
+export async function scanProc(root = '/proc'): Promise<ProcEntry[]> {
+  const pids = (await readdir(root)).filter((d) => /^\d+$/.test(d));
+  const out = await Promise.all(
+    pids.map(async (p): Promise<ProcEntry | null> => {
+      try {
+        const [link, comm] = await Promise.all([readlink(`${root}/${p}/ns/net`), readFile(`${root}/${p}/comm`, 'utf8')]);
+        const m = /^net:\[(\d+)\]$/.exec(link);
+        return { pid: Number(p), netnsInode: m ? Number(m[1]) : null, comm: comm.trim() };
+      } catch {
+        return null; // exited, or a kernel thread without a readable namespace
+      }
+    }),
+  );
+  return out.filter((e): e is ProcEntry => e !== null);
+}
+
+export async function readCmdline(pid: number, root = '/proc'): Promise<string[] | null> {
+  try {
+    const raw = await readFile(`${root}/${pid}/cmdline`, 'utf8');
+    return raw.split('\0').filter((a) => a.length > 0);
+  } catch {
+    return null;
+  }
+}
+
+/** A sysctl as a number, or null when the key does not exist (e.g. bridge-nf-* without br_netfilter). */
+export function readSysctl(key: string, root = '/proc/sys'): Promise<number | null> {
+  return readNumberFile(`${root}/${key.replaceAll('.', '/')}`);
+}
+
+export async function readNumberFile(path: string): Promise<number | null> {
+  try {
+    const n = Number((await readFile(path, 'utf8')).trim());
+    return Number.isFinite(n) ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Named namespaces made by `ip netns add` (bind mounts under /var/run/netns). */
+export async function listNamedNetns(dir = '/var/run/netns'): Promise<{ name: string; path: string }[]> {
+  try {
+    return (await readdir(dir)).sort().map((name) => ({ name, path: `${dir}/${name}` }));
+  } catch {
+    return [];
+  }
+}
