@@ -28,4 +28,8 @@ trap 'bash e2e/lab/lab.sh down || true' EXIT
 step "integration tests (real dockerd, namespaces, iptables)"
 npx vitest run --project integration
 
+step "browser tests (next build + Playwright on Debian chromium)"
+npx next build
+npx playwright test
+
 step "done"

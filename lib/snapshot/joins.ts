@@ -7,8 +7,9 @@ const ref = (i: Interface): InterfaceRef => ({ namespaceId: i.namespaceId, ifind
 
 /**
  * Pair veth ends across namespaces. `ip` tells each end its peer's ifindex, and only an nsid that is relative to the
- * reader's namespace; so a pair is two ends that name each other's ifindex. Two candidates can only arise between
- * namespaces that reuse ifindexes for cross-linked pairs; then we leave the peer unknown and say so.
+ * reader's namespace; so a pair is two ends that name each other's ifindex, each the other's only candidate. Several
+ * candidates can only arise between namespaces that reuse ifindexes for cross-linked pairs (or when a peer's namespace
+ * was not read); then we leave the peer unknown and say so.
  */
 export function resolveVethPeers(namespaces: Namespace[], rawPeers: Map<string, RawVethPeers>): Problem[] {
   const problems: Problem[] = [];
@@ -16,20 +17,28 @@ export function resolveVethPeers(namespaces: Namespace[], rawPeers: Map<string, 
   for (const ns of namespaces) for (const i of ns.interfaces) if (i.kind === 'veth') {
     byIndex.set(i.ifindex, [...(byIndex.get(i.ifindex) ?? []), i]);
   }
+  // The veths that could be i's peer: ifindex as i says, naming i back, in the same namespace iff i gave no nsid.
+  const candidatesOf = (i: Interface): Interface[] => {
+    const r = rawPeers.get(i.namespaceId)?.get(i.ifindex);
+    if (!r) return [];
+    return (byIndex.get(r.peerIfindex) ?? []).filter((c) => {
+      if (c === i) return false;
+      const back = rawPeers.get(c.namespaceId)?.get(c.ifindex);
+      if (!back || back.peerIfindex !== i.ifindex) return false;
+      // No nsid means the peer lives in the same namespace; an nsid means another one.
+      return r.netnsid === null ? c.namespaceId === i.namespaceId : c.namespaceId !== i.namespaceId;
+    });
+  };
   for (const ns of namespaces) {
     const raw = rawPeers.get(ns.id);
     if (!raw) continue;
     for (const i of ns.interfaces) {
       const r = raw.get(i.ifindex);
       if (!r || i.peer) continue;
-      const candidates = (byIndex.get(r.peerIfindex) ?? []).filter((c) => {
-        if (c === i) return false;
-        const back = rawPeers.get(c.namespaceId)?.get(c.ifindex);
-        if (!back || back.peerIfindex !== i.ifindex) return false;
-        // No nsid means the peer lives in the same namespace; an nsid means another one.
-        return r.netnsid === null ? c.namespaceId === ns.id : c.namespaceId !== ns.id;
-      });
-      if (candidates.length === 1) {
+      const candidates = candidatesOf(i);
+      // A pair is certain only when each end is the other's single candidate; otherwise two ends could claim one peer.
+      const back = candidates.length === 1 ? candidatesOf(candidates[0]) : [];
+      if (candidates.length === 1 && back.length === 1 && back[0] === i) {
         i.peer = ref(candidates[0]);
         candidates[0].peer = ref(i);
       } else {
@@ -40,7 +49,9 @@ export function resolveVethPeers(namespaces: Namespace[], rawPeers: Map<string, 
           message:
             candidates.length === 0
               ? `veth ${i.name}: its peer (ifindex ${r.peerIfindex}) is in a namespace netatlas could not read`
-              : `veth ${i.name}: ${candidates.length} possible peers with ifindex ${r.peerIfindex}; left unresolved`,
+              : candidates.length === 1
+                ? `veth ${i.name}: its peer candidate ${candidates[0].id} does not pair back uniquely; left unresolved`
+                : `veth ${i.name}: ${candidates.length} possible peers with ifindex ${r.peerIfindex}; left unresolved`,
         });
       }
     }

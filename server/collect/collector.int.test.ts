@@ -79,6 +79,7 @@ describe('snapshot of the lab', () => {
     expect(sidecar.namespaceId).toBe(api.namespaceId);
     const ns = snap.namespaces.find((n) => n.id === api.namespaceId)!;
     expect(ns.containers.sort()).toEqual([api.id, sidecar.id].sort());
+    expect(ns.path).toBe(truth['lab-api'].NetworkSettings.SandboxKey);
     const inode = Number(/\[(\d+)\]/.exec(sh('readlink', [`/proc/${truth['lab-sidecar'].State.Pid}/ns/net`]))![1]);
     expect(ns.inode).toBe(inode);
   });

@@ -247,7 +247,9 @@ export class Collector extends EventEmitter {
       const have = byInode.get(t.inode);
       if (!have) return void byInode.set(t.inode, t);
       have.containers.push(...t.containers);
-      if (KIND_RANK[t.kind] < KIND_RANK[have.kind]) Object.assign(have, { kind: t.kind, path: t.path, name: t.name });
+      // Prefer the more specific kind, then a sandbox file (it has a name) over a /proc/PID path.
+      const better = KIND_RANK[t.kind] < KIND_RANK[have.kind] || (t.kind === have.kind && have.name === null && t.name !== null);
+      if (better) Object.assign(have, { kind: t.kind, path: t.path, name: t.name });
     };
     if (selfInode === null) throw new Error('cannot read /proc/self/ns/net: is /proc mounted?');
     add({ inode: selfInode, kind: 'host', path: null, name: null, containers: [] });

@@ -19,7 +19,8 @@ export class ExecError extends Error {
  */
 export function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const stdin = opts.input === undefined ? 'ignore' : 'pipe';
+    const child = spawn(cmd, args, { stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -27,8 +28,8 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; inp
       timedOut = true;
       child.kill('SIGKILL');
     }, opts.timeoutMs ?? 10_000);
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(new ExecError(`cannot run ${cmd}: ${e.message}`, null));
@@ -39,7 +40,11 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; inp
       if (timedOut) reject(new ExecError(`${cmd} ${args.join(' ')} took longer than ${opts.timeoutMs ?? 10_000} ms`, result));
       else resolve(result);
     });
-    child.stdin.end(opts.input ?? '');
+    if (child.stdin) {
+      // A child that exits before reading its input must not crash us with EPIPE.
+      child.stdin.on('error', () => {});
+      child.stdin.end(opts.input);
+    }
   });
 }
 

@@ -17,7 +17,8 @@ export interface ProcEntry {
 
 /** One pass over /proc: each process's network namespace and command name. Processes may vanish meanwhile. */
 export async function scanProc(root = '/proc'): Promise<ProcEntry[]> {
-  const pids = (await readdir(root)).filter((d) => /^\d+$/.test(d));
+  // These paths are the live host's, never project files: keep the bundler from tracing them.
+  const pids = (await readdir(/*turbopackIgnore: true*/ root)).filter((d) => /^\d+$/.test(d));
   const out = await Promise.all(
     pids.map(async (p): Promise<ProcEntry | null> => {
       try {
@@ -58,7 +59,7 @@ export async function readNumberFile(path: string): Promise<number | null> {
 /** Named namespaces made by `ip netns add` (bind mounts under /var/run/netns). */
 export async function listNamedNetns(dir = '/var/run/netns'): Promise<{ name: string; path: string }[]> {
   try {
-    return (await readdir(dir)).sort().map((name) => ({ name, path: `${dir}/${name}` }));
+    return (await readdir(/*turbopackIgnore: true*/ dir)).sort().map((name) => ({ name, path: `${dir}/${name}` }));
   } catch {
     return [];
   }

@@ -1,0 +1,110 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseSnapshot, type Snapshot } from '../../lib/snapshot/schema';
+import { Collector, collectSnapshot } from './collector';
+
+// Partial failure is normal: every fault here must give a valid snapshot with a clear problem, never a crash.
+
+const root = join(import.meta.dirname, '../..');
+const cli = (args: string[], opts: { env?: NodeJS.ProcessEnv; user?: boolean } = {}) => {
+  const cmd = opts.user ? 'setpriv' : process.execPath;
+  const argv = opts.user
+    ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/netatlas.mjs', ...args]
+    : ['bin/netatlas.mjs', ...args];
+  return spawnSync(cmd, argv, { cwd: root, env: opts.env ?? process.env, encoding: 'utf8', maxBuffer: 256 << 20 });
+};
+const problemText = (s: Snapshot) => s.host.problems.map((p) => `${p.source}: ${p.message}`).join('\n');
+
+describe('faults', () => {
+  it('without Docker: a host-only snapshot that says why', async () => {
+    const s = parseSnapshot(await collectSnapshot({ dockerHost: 'unix:///nonexistent/docker.sock' }));
+    expect(s.docker).toBeNull();
+    expect(s.host.docker.reachable).toBe(false);
+    expect(problemText(s)).toMatch(/Docker is not reachable at unix:\/\/\/nonexistent\/docker.sock: no such socket/);
+    const host = s.namespaces.find((n) => n.kind === 'host')!;
+    expect(host.interfaces.some((i) => i.name === 'docker0')).toBe(true);
+    expect(host.netfilter?.ipv4?.tables.length).toBeGreaterThan(0);
+  });
+
+  it('without root: the CLI still answers, and says the snapshot is partial', () => {
+    const r = cli(['snapshot', '--json'], { user: true, env: { ...process.env, HOME: '/tmp', TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') } });
+    expect(r.stderr).not.toMatch(/Error:/);
+    expect(r.status).toBe(0);
+    const s = parseSnapshot(JSON.parse(r.stdout));
+    expect(problemText(s)).toMatch(/not running as root/);
+    expect(problemText(s)).toMatch(/permission denied/);
+    expect(s.namespaces.find((n) => n.kind === 'host')!.interfaces.length).toBeGreaterThan(1);
+  });
+
+  it('with iptables and nft missing: rules are null and the problems name the tools', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'netatlas-path-'));
+    for (const tool of ['sh', 'ip', 'nsenter', 'node']) {
+      symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bin, tool));
+    }
+    const r = cli(['snapshot', '--json'], { env: { ...process.env, PATH: bin } });
+    expect(r.status).toBe(0);
+    const s = parseSnapshot(JSON.parse(r.stdout));
+    const host = s.namespaces.find((n) => n.kind === 'host')!;
+    expect(host.netfilter?.ipv4).toBeNull();
+    expect(problemText(s)).toMatch(/iptables-save: not installed/);
+    expect(problemText(s)).toMatch(/nft: not installed/);
+    expect(host.interfaces.length).toBeGreaterThan(1);
+  });
+
+  it('containers removed while a snapshot is being taken are skipped or reported, never half-joined', async () => {
+    const names = Array.from({ length: 6 }, (_, i) => `lab-fault-${i}`);
+    for (let round = 0; round < 3; round++) {
+      for (const n of names) {
+        execFileSync('docker', ['run', '-d', '--name', n, '--label', 'netatlas.lab=1', '--network', 'netatlas-lab-b', 'netatlas-lab/busybox:1']);
+      }
+      const removal = new Promise<void>((resolve) => {
+        setTimeout(() => {
+          spawnSync('docker', ['rm', '-f', ...names]);
+          resolve();
+        }, round * 15);
+      });
+      const [snap] = await Promise.all([collectSnapshot(), removal]);
+      const s = parseSnapshot(snap);
+      for (const c of s.docker!.containers.filter((x) => names.includes(x.name))) {
+        // Either fully read (namespace found and joined) or explicitly reported.
+        const reported = s.host.problems.some((p) => p.subject === c.id || p.message.includes(c.name));
+        const joined = c.namespaceId !== null && c.endpoints.every((e) => e.hostInterface !== null);
+        expect(joined || reported || c.state !== 'running', `${c.name} in round ${round}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('dockerd stopping and coming back', () => {
+  afterAll(() => {
+    execFileSync('bash', [join(root, 'scripts/ensure-docker.sh')], { stdio: 'inherit' });
+    execFileSync('bash', [join(root, 'e2e/lab/lab.sh'), 'up'], { stdio: 'inherit' });
+  }, 120_000);
+
+  it('a watching collector reports Docker gone, keeps the host, and reconnects when it is back', async () => {
+    const c = new Collector();
+    const states: string[] = [];
+    c.on('docker-state', (s: string) => states.push(s));
+    c.watch();
+    try {
+      await expect.poll(() => states.includes('connected'), { timeout: 10_000 }).toBe(true);
+      expect((await c.snapshot()).docker).not.toBeNull();
+
+      execFileSync('sh', ['-c', 'pkill -TERM -x dockerd; for i in $(seq 100); do pgrep -x dockerd >/dev/null || exit 0; sleep 0.2; done; exit 1']);
+      await expect.poll(() => states.at(-1), { timeout: 10_000 }).toBe('reconnecting');
+      const down = parseSnapshot(await c.snapshot());
+      expect(down.docker).toBeNull();
+      expect(problemText(down)).toMatch(/Docker is not reachable/);
+      expect(down.namespaces.find((n) => n.kind === 'host')!.interfaces.length).toBeGreaterThan(1);
+
+      execFileSync('bash', [join(root, 'scripts/ensure-docker.sh')]);
+      await expect.poll(() => states.at(-1), { timeout: 40_000, interval: 250 }).toBe('connected');
+      expect((await c.snapshot()).docker).not.toBeNull();
+    } finally {
+      c.close();
+    }
+  }, 90_000);
+});
