@@ -54,8 +54,10 @@ export function bridgeNameOf(n: ApiNetwork): string | null {
   return n.Name === 'bridge' ? 'docker0' : `br-${n.Id.slice(0, 12)}`;
 }
 
+// Docker reads these options with Go's strconv.ParseBool, so "0", "f", "F", "FALSE" and "False" are false too.
+const FALSE_VALUES = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
 const boolOpt = (opts: Record<string, string>, key: string): boolean | null =>
-  key in opts ? opts[key] !== 'false' : null;
+  key in opts ? !FALSE_VALUES.has(opts[key]) : null;
 
 export function mapNetwork(n: ApiNetwork, containerIds: string[]): DockerNetwork {
   const options = { ...(n.Options ?? {}) };
@@ -90,7 +92,9 @@ export function networkModeOf(
   if (raw === 'default' || raw === 'bridge') return { kind: 'bridge', raw, sharedWith: null };
   if (raw === 'host' || raw === 'none') return { kind: raw, raw, sharedWith: null };
   if (raw.startsWith('container:')) return { kind: 'container', raw, sharedWith: resolveContainer(raw.slice(10)) };
-  const net = networks.find((n) => n.Name === raw || n.Id === raw || n.Id.startsWith(raw));
+  // Like Docker: an exact id, then an exact name, then an id prefix.
+  const net =
+    networks.find((n) => n.Id === raw) ?? networks.find((n) => n.Name === raw) ?? networks.find((n) => n.Id.startsWith(raw));
   const byDriver: Record<string, NetworkModeKind> = { bridge: 'user', macvlan: 'macvlan', ipvlan: 'ipvlan', overlay: 'overlay' };
   return { kind: net ? (byDriver[net.Driver] ?? 'other') : 'other', raw, sharedWith: null };
 }
@@ -165,15 +169,18 @@ export function parseDockerProxyArgs(argv: string[]): {
 } | null {
   const get = (flag: string) => {
     const i = argv.findIndex((a) => a === `-${flag}` || a === `--${flag}`);
-    if (i >= 0) return argv[i + 1];
+    // A value never starts with '-': that would be the next flag, the value being missing.
+    if (i >= 0) return argv[i + 1]?.startsWith('-') ? undefined : argv[i + 1];
     const eq = argv.find((a) => a.startsWith(`-${flag}=`) || a.startsWith(`--${flag}=`));
     return eq?.slice(eq.indexOf('=') + 1);
   };
+  // Number('') is 0 and Number('0x50') is 80: accept only decimal digits.
+  const port = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN);
   const protocol = get('proto');
   const hostIp = get('host-ip');
-  const hostPort = Number(get('host-port'));
+  const hostPort = port(get('host-port'));
   const containerIp = get('container-ip');
-  const containerPort = Number(get('container-port'));
+  const containerPort = port(get('container-port'));
   if (!protocol || !hostIp || !containerIp || !Number.isInteger(hostPort) || !Number.isInteger(containerPort)) return null;
   return { protocol, hostIp, hostPort, containerIp, containerPort };
 }

@@ -48,7 +48,7 @@ export function summarize(s: Snapshot): string {
   if (s.dockerProxies.length) {
     out.push('', 'docker-proxy');
     for (const p of s.dockerProxies) {
-      out.push(`  ${p.protocol} ${p.hostIp}:${p.hostPort} -> ${p.containerIp}:${p.containerPort} (pid ${p.pid}${p.containerId ? `, ${nameOf.get(p.containerId)}` : ''})`);
+      out.push(`  ${p.protocol} ${hostPort(p.hostIp, p.hostPort)} -> ${p.containerIp}:${p.containerPort} (pid ${p.pid}${p.containerId ? `, ${nameOf.get(p.containerId)}` : ''})`);
     }
   }
   const rules = s.namespaces.reduce((a, n) => a + (n.netfilter?.ipv4?.tables.reduce((t, x) => t + x.chains.reduce((r, c) => r + c.rules.length, 0), 0) ?? 0), 0);
@@ -70,8 +70,11 @@ function mode(c: Container, nameOf: Map<string, string>): string {
 const networks = (c: Container) =>
   c.endpoints.map((e) => `${e.networkName} ${e.ipv4 ?? e.ipv6 ?? ''}`.trim()).join(', ') || '-';
 
+/** ip:port, with an IPv6 address in brackets ([::]:8080, not :::8080). */
+const hostPort = (ip: string, port: number) => `${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
+
 const ports = (c: Container) =>
-  c.ports.map((p) => `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', ') || '-';
+  c.ports.map((p) => `${hostPort(p.hostIp, p.hostPort)}->${p.containerPort}/${p.protocol}`).join(', ') || '-';
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
