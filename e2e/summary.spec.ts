@@ -20,11 +20,20 @@ test('a container started after the page was served appears on reload', async ({
   const name = 'lab-e2e-late';
   execFileSync('docker', ['run', '-d', '--rm', '--name', name, '--label', 'netatlas.lab=1', '--network', 'netatlas-lab-b', 'netatlas-lab/busybox:1']);
   try {
-    await page.goto('/');
-    await expect(page.getByTestId('containers').locator('tr', { hasText: name })).toContainText('netatlas-lab-b 198.18.2.');
+    // The hub learns of the container from Docker's event stream: reload until it shows (or the poll times out).
+    await expect
+      .poll(async () => {
+        await page.goto('/');
+        return page.getByTestId('containers').locator('tr', { hasText: name }).textContent({ timeout: 1000 }).catch(() => null);
+      }, { timeout: 10_000 })
+      .toContain('netatlas-lab-b 198.18.2.');
   } finally {
     execFileSync('docker', ['rm', '-f', name]);
   }
-  await page.goto('/');
-  await expect(page.getByTestId('containers')).not.toContainText(name);
+  await expect
+    .poll(async () => {
+      await page.goto('/');
+      return page.getByTestId('containers').textContent();
+    }, { timeout: 10_000 })
+    .not.toContain(name);
 });

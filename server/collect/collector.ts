@@ -6,11 +6,11 @@ import { mapContainer, mapNetwork, parseDockerProxyArgs } from '../../lib/docker
 import type { Container, DockerProxy, Namespace, Problem, Snapshot } from '../../lib/snapshot/schema';
 import { SCHEMA_VERSION, Snapshot as SnapshotSchema, namespaceId } from '../../lib/snapshot/schema';
 import { joinEndpoints, resolveVethPeers, type RawVethPeers } from '../../lib/snapshot/joins';
-import { mapLimit } from './exec';
 import { describeDockerError, dockerEndpoint, readDocker, type DockerRead } from './docker';
 import { detectBackend } from './iptables-backend';
 import { NETFILTER_SECTIONS, NETLINK_SECTIONS, readNamespace, type NamespaceRead, type Section } from './netns-read';
-import { parseNamespaceRead } from './netns-parse';
+import { ShellPool } from './shell-pool';
+import { parseNetfilterRead, parseNetlinkRead, type ParsedNetfilter, type ParsedNetlink } from './netns-parse';
 import { listNamedNetns, netnsInode, readCmdline, scanProc, type ProcEntry } from './procfs';
 import { readSysctls } from './sysctls';
 import { NetlinkMonitor, DockerEventWatcher } from './watchers';
@@ -18,7 +18,7 @@ import { NetlinkMonitor, DockerEventWatcher } from './watchers';
 export interface CollectorOptions {
   /** DOCKER_HOST-style endpoint; defaults to the DOCKER_HOST environment variable, then the local socket. */
   dockerHost?: string;
-  /** Namespaces read at once. Each read is a short process tree, so a little above the core count is right. */
+  /** Worker shells reading namespaces at once. Each read is a short process tree: a little above the core count. */
   concurrency?: number;
 }
 
@@ -31,9 +31,19 @@ interface NsTarget {
   containers: string[];
 }
 
+/** Parsed reads of one namespace, kept while watchers say nothing changed. Never mutated once stored. */
 interface NsCacheEntry {
-  netlink?: NamespaceRead;
-  netfilter?: NamespaceRead;
+  netlink?: ParsedNetlink;
+  netfilter?: ParsedNetfilter;
+}
+
+interface TargetRead {
+  netlink: ParsedNetlink;
+  netfilter: ParsedNetfilter;
+  /** Set when the namespace could not be entered at all. */
+  error: string | null;
+  /** The host's raw iptables-save output, reused for backend detection. */
+  ipt4: string | null;
 }
 
 const KIND_RANK: Record<Namespace['kind'], number> = { host: 0, container: 1, named: 2, other: 3 };
@@ -50,6 +60,11 @@ export class Collector extends EventEmitter {
   private readonly concurrency: number;
   private readonly inspectCache = new Map<string, ApiContainerInspect>();
   private readonly nsCache = new Map<number, NsCacheEntry>();
+  /** The last Docker read, reused while the event stream is up and quiet. */
+  private lastDocker: DockerRead | null = null;
+  /** Namespace reads started so far (each one is a process tree): lets tests and benchmarks see the caches work. */
+  namespaceReads = 0;
+  private dockerDirty = true;
   /** nsid (as seen from the host namespace) → namespace inode, learnt from host-side veth peers. */
   private nsidToInode = new Map<number, number>();
   private containerToInode = new Map<string, number>();
@@ -62,8 +77,10 @@ export class Collector extends EventEmitter {
     const cfg = dockerEndpoint(opts.dockerHost ?? process.env.DOCKER_HOST);
     this.endpoint = cfg.endpoint;
     this.docker = new Docker(cfg.options);
-    this.concurrency = opts.concurrency ?? 6;
+    this.concurrency = opts.concurrency ?? 4;
   }
+
+  private pool: ShellPool | null = null;
 
   get watching(): boolean {
     return this.netlinkMonitor !== null;
@@ -88,7 +105,9 @@ export class Collector extends EventEmitter {
           // Reconnected after a gap: events may have been lost, so forget everything.
           this.inspectCache.clear();
           this.nsCache.clear();
+          this.dockerDirty = true;
         } else {
+          this.dockerDirty = true;
           this.inspectCache.delete(containerId);
           const inode = this.containerToInode.get(containerId);
           if (inode !== undefined) this.nsCache.delete(inode);
@@ -100,6 +119,8 @@ export class Collector extends EventEmitter {
   }
 
   close(): void {
+    this.pool?.close();
+    this.pool = null;
     this.netlinkMonitor?.close();
     this.dockerWatcher?.close();
     this.netlinkMonitor = null;
@@ -131,9 +152,11 @@ export class Collector extends EventEmitter {
     }
 
     const selfInode = await netnsInode('/proc/self/ns/net');
+    // Name the host namespace by PID 1 when we share it (the usual case): a path that still means something later.
+    const hostPath = (await netnsInode('/proc/1/ns/net')) === selfInode ? '/proc/1/ns/net' : `/proc/${process.pid}/ns/net`;
     this.hostInode = selfInode ?? -1;
     const [dockerRead, procs, named] = await Promise.all([
-      this.readDockerSafe(problems),
+      this.readDockerSafe(problems, cacheDocker),
       scanProc().catch((e) => {
         problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
         return [] as ProcEntry[];
@@ -142,40 +165,40 @@ export class Collector extends EventEmitter {
     ]);
 
     const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, problems);
-    const reads = await mapLimit(targets, this.concurrency, (t) => this.readTarget(t, cacheNetlink && cacheDocker));
+    const reads = await Promise.all(targets.map((t) => this.readTarget(t, cacheNetlink && cacheDocker)));
 
     const namespaces: Namespace[] = [];
     const rawPeers = new Map<string, RawVethPeers>();
     let hostIpt4: string | null = null;
     targets.forEach((t, i) => {
-      const { netlink, netfilter } = reads[i];
+      const r = reads[i];
       const id = namespaceId(t.inode);
-      const failed = netlink.error ?? netfilter?.error ?? null;
-      if (failed) {
-        const gone = t.kind === 'container' && /No such file|cannot open/.test(failed);
+      if (r.error) {
+        const gone = t.kind === 'container' && /No such file|cannot open/.test(r.error);
         problems.push({
           source: 'namespace',
           subject: id,
           severity: gone ? 'info' : 'error',
           message: gone
             ? `namespace of ${t.name ?? id} vanished while it was being read (container stopped)`
-            : `cannot read namespace ${t.path ?? 'host'}: ${failed}`,
+            : `cannot read namespace ${t.path ?? 'host'}: ${r.error}`,
         });
         if (gone) return;
       }
-      const parsed = parseNamespaceRead(id, netlink, netfilter, problems);
-      rawPeers.set(id, parsed.rawPeers);
-      if (t.kind === 'host') hostIpt4 = netfilter?.sections.ipt4?.code === 0 ? netfilter.sections.ipt4.stdout : null;
+      problems.push(...r.netlink.problems, ...r.netfilter.problems);
+      rawPeers.set(id, r.netlink.rawPeers);
+      if (t.kind === 'host') hostIpt4 = r.ipt4;
       namespaces.push({
         id,
         inode: t.inode,
         kind: t.kind,
-        path: t.path ?? '/proc/self/ns/net',
+        path: t.path ?? hostPath,
         name: t.name,
         containers: t.containers,
-        interfaces: parsed.interfaces,
-        routes: parsed.routes,
-        netfilter: parsed.netfilter,
+        // Copies: joins set peers, and cached objects may belong to an earlier snapshot too.
+        interfaces: r.netlink.interfaces.map((x) => ({ ...x, peer: null })),
+        routes: r.netlink.routes,
+        netfilter: r.netfilter.netfilter,
       });
     });
     problems.push(...resolveVethPeers(namespaces, rawPeers));
@@ -225,10 +248,15 @@ export class Collector extends EventEmitter {
     return snapshot;
   }
 
-  private async readDockerSafe(problems: Problem[]): Promise<DockerRead | null> {
+  private async readDockerSafe(problems: Problem[], useCache: boolean): Promise<DockerRead | null> {
+    if (useCache && !this.dockerDirty && this.lastDocker) return this.lastDocker;
+    this.dockerDirty = false; // before the read: an event arriving during it marks it dirty again
     try {
-      return await readDocker(this.docker, this.inspectCache, problems);
+      this.lastDocker = await readDocker(this.docker, this.inspectCache, problems);
+      return this.lastDocker;
     } catch (e) {
+      this.lastDocker = null;
+      this.dockerDirty = true;
       problems.push({ source: 'docker', subject: this.endpoint, severity: 'error', message: describeDockerError(e, this.endpoint) });
       return null;
     }
@@ -285,17 +313,22 @@ export class Collector extends EventEmitter {
     return targets;
   }
 
-  private async readTarget(t: NsTarget, useCache: boolean): Promise<{ netlink: NamespaceRead; netfilter: NamespaceRead | null }> {
-    const cached = useCache ? this.nsCache.get(t.inode) ?? {} : {};
+  private async readTarget(t: NsTarget, useCache: boolean): Promise<TargetRead> {
+    const id = namespaceId(t.inode);
+    const cached = useCache ? (this.nsCache.get(t.inode) ?? {}) : {};
     const sections: Section[] = [];
     if (!cached.netlink) sections.push(...NETLINK_SECTIONS);
     const freshFilter = t.kind === 'host' || !cached.netfilter;
     if (freshFilter) sections.push(...NETFILTER_SECTIONS);
-    const read = sections.length ? await readNamespace(t.path, sections) : null;
-    const netlink = cached.netlink ?? pick(read!, NETLINK_SECTIONS);
-    const netfilter = freshFilter ? pick(read!, NETFILTER_SECTIONS) : cached.netfilter!;
-    if (useCache && !netlink.error && !netfilter.error) this.nsCache.set(t.inode, { netlink, netfilter });
-    return { netlink, netfilter };
+    this.pool ??= new ShellPool(this.concurrency);
+    if (sections.length) this.namespaceReads++;
+    const read = sections.length ? await readNamespace(this.pool, t.path, sections) : null;
+    const error = read?.error ?? null;
+    const netlink = cached.netlink ?? parseNetlinkRead(id, pick(read!, NETLINK_SECTIONS));
+    const netfilter = freshFilter ? parseNetfilterRead(id, pick(read!, NETFILTER_SECTIONS)) : cached.netfilter!;
+    if (useCache && !error) this.nsCache.set(t.inode, { netlink, netfilter });
+    const ipt4 = read?.sections.ipt4?.code === 0 ? read.sections.ipt4.stdout : null;
+    return { netlink, netfilter, error, ipt4 };
   }
 
   private learnNsids(namespaces: Namespace[], rawPeers: Map<string, RawVethPeers>) {

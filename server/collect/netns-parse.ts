@@ -7,13 +7,16 @@ import type { NamespaceRead, SectionResult } from './netns-read';
 
 const TOOL_OF = { ipt4: 'iptables-save', ipt6: 'ip6tables-save', nft: 'nft' } as const;
 
-/** Turn the raw sections of one namespace read into schema objects; every failure becomes a problem, never a throw. */
-export function parseNamespaceRead(
-  nsId: string,
-  netlink: NamespaceRead,
-  netfilter: NamespaceRead | null,
-  problems: Problem[],
-): { interfaces: Interface[]; routes: Route[]; netfilter: Netfilter | null; rawPeers: RawVethPeers } {
+export interface ParsedNetlink {
+  interfaces: Interface[];
+  routes: Route[];
+  rawPeers: RawVethPeers;
+  problems: Problem[];
+}
+
+/** Links, addresses and routes of one namespace read; every failure becomes a problem, never a throw. */
+export function parseNetlinkRead(nsId: string, netlink: NamespaceRead): ParsedNetlink {
+  const problems: Problem[] = [];
   const json = <T>(name: string, s: SectionResult | undefined): T | null => {
     if (!s) return null;
     if (s.code !== 0) {
@@ -33,12 +36,17 @@ export function parseNamespaceRead(
     ...routesFromIp('inet', json<IpRoute[]>('route', netlink.sections.route4) ?? []),
     ...routesFromIp('inet6', json<IpRoute[]>('-6 route', netlink.sections.route6) ?? []),
   ];
-  return {
-    interfaces: interfacesFromIp(nsId, links, addrs),
-    routes,
-    netfilter: netfilter && !netfilter.error ? parseNetfilter(nsId, netfilter, problems) : null,
-    rawPeers: rawVethPeers(links),
-  };
+  return { interfaces: interfacesFromIp(nsId, links, addrs), routes, rawPeers: rawVethPeers(links), problems };
+}
+
+export interface ParsedNetfilter {
+  netfilter: Netfilter | null;
+  problems: Problem[];
+}
+
+export function parseNetfilterRead(nsId: string, read: NamespaceRead): ParsedNetfilter {
+  const problems: Problem[] = [];
+  return { netfilter: read.error ? null : parseNetfilter(nsId, read, problems), problems };
 }
 
 function parseNetfilter(nsId: string, read: NamespaceRead, problems: Problem[]): Netfilter {
