@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,12 +9,22 @@ import { Collector, collectSnapshot } from './collector';
 // Partial failure is normal: every fault here must give a valid snapshot with a clear problem, never a crash.
 
 const root = join(import.meta.dirname, '../..');
+const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+
+/** A checkout user nobody can read: this one, or (when it sits under a private directory) a copy in /tmp. */
+function checkoutForNobody(): string {
+  if (spawnSync('setpriv', [...NOBODY, 'test', '-r', join(root, 'bin/netatlas.mjs')]).status === 0) return root;
+  const dir = mkdtempSync(join(tmpdir(), 'netatlas-nobody-'));
+  execFileSync('cp', ['-a', ...['bin', 'lib', 'server', 'node_modules', 'package.json', 'tsconfig.json'].map((f) => join(root, f)), dir]);
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
 const cli = (args: string[], opts: { env?: NodeJS.ProcessEnv; user?: boolean } = {}) => {
   const cmd = opts.user ? 'setpriv' : process.execPath;
-  const argv = opts.user
-    ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/netatlas.mjs', ...args]
-    : ['bin/netatlas.mjs', ...args];
-  return spawnSync(cmd, argv, { cwd: root, env: opts.env ?? process.env, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const argv = opts.user ? [...NOBODY, process.execPath, 'bin/netatlas.mjs', ...args] : ['bin/netatlas.mjs', ...args];
+  const cwd = opts.user ? checkoutForNobody() : root;
+  return spawnSync(cmd, argv, { cwd, env: opts.env ?? process.env, encoding: 'utf8', maxBuffer: 256 << 20 });
 };
 const problemText = (s: Snapshot) => s.host.problems.map((p) => `${p.source}: ${p.message}`).join('\n');
 
@@ -30,7 +40,7 @@ describe('faults', () => {
   });
 
   it('without root: the CLI still answers, and says the snapshot is partial', () => {
-    const r = cli(['snapshot', '--json'], { user: true, env: { ...process.env, HOME: '/tmp', TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') } });
+    const r = cli(['snapshot', '--json'], { user: true, env: { ...process.env, HOME: '/tmp' } });
     expect(r.stderr).not.toMatch(/Error:/);
     expect(r.status).toBe(0);
     const s = parseSnapshot(JSON.parse(r.stdout));
