@@ -28,7 +28,9 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# npm packages: reinstall only when the lock file changed since the last install.
+# npm packages: install only when the lock file changed since the last install. `npm install --no-save`, not
+# `npm ci`: the registry here lacks some other platforms' optional binaries, which `npm ci` insists on finding
+# in the lock file; the lock still pins every package this machine installs.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-save --no-audit --no-fund
 fi
