@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 // The first page: a summary of the live snapshot. Runs against `next start` and the lab (e2e/lab/lab.sh up).
 
 test('the page shows the lab: bridges, containers with their modes, published ports', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/summary');
   await expect(page.getByTestId('docker-status')).toContainText('Docker 20');
   const containers = page.getByTestId('containers');
   for (const name of ['lab-web', 'lab-api', 'lab-sidecar', 'lab-db', 'lab-worker', 'lab-none', 'lab-hostnet']) {
@@ -23,7 +23,7 @@ test('a container started after the page was served appears on reload', async ({
     // The hub learns of the container from Docker's event stream: reload until it shows (or the poll times out).
     await expect
       .poll(async () => {
-        await page.goto('/');
+        await page.goto('/summary');
         return page.getByTestId('containers').locator('tr', { hasText: name }).textContent({ timeout: 1000 }).catch(() => null);
       }, { timeout: 10_000 })
       .toContain('netatlas-lab-b 198.18.2.');
@@ -32,7 +32,7 @@ test('a container started after the page was served appears on reload', async ({
   }
   await expect
     .poll(async () => {
-      await page.goto('/');
+      await page.goto('/summary');
       return page.getByTestId('containers').textContent();
     }, { timeout: 10_000 })
     .not.toContain(name);

@@ -224,6 +224,8 @@ export class Collector extends EventEmitter {
       });
     }
 
+    // Reads finish in any order; a stable order keeps equal states equal as text (the hub compares them so).
+    problems.sort((a, b) => `${a.source}\0${a.subject}\0${a.message}`.localeCompare(`${b.source}\0${b.subject}\0${b.message}`));
     const snapshot: Snapshot = {
       schemaVersion: SCHEMA_VERSION,
       host: {

@@ -9,13 +9,12 @@ export async function readSysctls(bridges: string[]): Promise<Sysctls> {
     readSysctl('net.bridge.bridge-nf-call-iptables'),
     readSysctl('net.bridge.bridge-nf-call-ip6tables'),
   ]);
+  // By path, not by dotted key: interface names may contain dots. Keys in a stable order (snapshots compare as text).
+  const sorted = [...bridges].sort();
+  const values = await Promise.all(sorted.map((b) => readNumberFile(`/proc/sys/net/ipv4/conf/${b}/route_localnet`)));
   const routeLocalnet: Record<string, number> = {};
-  await Promise.all(
-    bridges.map(async (b) => {
-      // By path, not by dotted key: interface names may contain dots.
-      const v = await readNumberFile(`/proc/sys/net/ipv4/conf/${b}/route_localnet`);
-      if (v !== null) routeLocalnet[b] = v;
-    }),
-  );
+  sorted.forEach((b, i) => {
+    if (values[i] !== null) routeLocalnet[b] = values[i]!;
+  });
   return { ipv4Forward, ipv6Forward, bridgeNfCallIptables, bridgeNfCallIp6tables, routeLocalnet };
 }

@@ -1,29 +1,152 @@
+import { EventEmitter, on } from 'node:events';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { Collector } from '../collect/collector';
+import { snapshotFingerprint } from '../../lib/snapshot/fingerprint';
+
+/** One published state of the host. Ids only grow, so a reconnecting client can say where it stopped. */
+export interface Revision {
+  id: number;
+  snapshot: Snapshot;
+}
+
+export interface HubOptions {
+  /** Re-read even without notifications (rule counters, legacy iptables changes) while someone watches. */
+  tickMs?: number;
+  /** Coalesce a burst of notifications (one `docker run` makes dozens) into one collection. */
+  debounceMs?: number;
+  /** Revisions kept for clients that reconnect. */
+  keep?: number;
+  collector?: Collector;
+}
 
 /**
- * One collector per server process, shared by every viewer. It watches Docker events and netlink, so a request
- * re-reads only what changed; concurrent requests share one collection in flight.
+ * The live hub: one collector per server process, shared by every viewer. It re-collects when Docker events or
+ * netlink notifications arrive (and on a slow tick while anyone subscribes), and publishes a revision only when
+ * the snapshot actually changed. Viewers subscribe to revisions; nothing they do causes extra host reads.
  */
-class Hub {
-  private readonly collector = new Collector();
-  private inFlight: Promise<Snapshot> | null = null;
+export class Hub extends EventEmitter {
+  private readonly collector: Collector;
+  private readonly tickMs: number;
+  private readonly debounceMs: number;
+  private readonly keep: number;
+  private revisions: Revision[] = [];
+  private fingerprint = '';
+  private nextId = 1;
+  private collecting: Promise<void> | null = null;
+  private again = false;
+  private debounce: NodeJS.Timeout | null = null;
+  private ticker: NodeJS.Timeout | null = null;
+  private subscribers = 0;
 
-  constructor() {
+  constructor(opts: HubOptions = {}) {
+    super();
+    this.setMaxListeners(0); // one listener per open tab
+    this.tickMs = opts.tickMs ?? 2_000;
+    this.debounceMs = opts.debounceMs ?? 60;
+    this.keep = opts.keep ?? 32;
+    this.collector = opts.collector ?? new Collector();
+    this.collector.on('change', () => this.schedule());
+    this.collector.on('docker-state', () => this.schedule());
     this.collector.watch();
   }
 
-  current(): Promise<Snapshot> {
-    this.inFlight ??= this.collector.snapshot().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
+  get viewers(): number {
+    return this.subscribers;
+  }
+
+  /** The latest revision, collecting the first one if there is none yet. */
+  async latest(): Promise<Revision> {
+    if (this.revisions.length === 0) await this.collect();
+    return this.revisions[this.revisions.length - 1];
+  }
+
+  /**
+   * Revisions after `lastId` (the one a reconnecting client last saw), then every new one until `signal` aborts.
+   * If `lastId` is too old to resume from, the client gets the latest revision, which is a whole snapshot anyway.
+   */
+  async *revisionsSince(lastId: number | null, signal?: AbortSignal): AsyncGenerator<Revision> {
+    this.subscribers++;
+    this.startTicking();
+    // Listen before reading the backlog, so a revision published in between is not lost.
+    const events = on(this, 'revision', { signal }) as AsyncIterableIterator<[Revision]>;
+    try {
+      const current = await this.latest();
+      // Every revision is a whole snapshot, so resuming is simple: what came after lastId if we still have it,
+      // else (too old, or from before a server restart) just the latest.
+      const at = lastId === null ? -1 : this.revisions.findIndex((r) => r.id === lastId);
+      const backlog = at >= 0 ? this.revisions.slice(at + 1) : [current];
+      let sent = lastId ?? 0;
+      for (const r of backlog) {
+        sent = r.id;
+        yield r;
+      }
+      for await (const [r] of events) {
+        if (r.id > sent) {
+          sent = r.id;
+          yield r;
+        }
+      }
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError') throw e;
+    } finally {
+      this.subscribers--;
+      if (this.subscribers === 0) this.stopTicking();
+    }
+  }
+
+  private schedule() {
+    if (this.debounce) return;
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      void this.collect();
+    }, this.debounceMs);
+  }
+
+  /** Collect once; a request arriving meanwhile runs one more collection after this one, never two at once. */
+  collect(): Promise<void> {
+    if (this.collecting) {
+      this.again = true;
+      return this.collecting;
+    }
+    this.collecting = (async () => {
+      try {
+        do {
+          this.again = false;
+          const snapshot = await this.collector.snapshot();
+          const fp = snapshotFingerprint(snapshot);
+          if (fp !== this.fingerprint || this.revisions.length === 0) {
+            this.fingerprint = fp;
+            const r = { id: this.nextId++, snapshot };
+            this.revisions = [...this.revisions.slice(-(this.keep - 1)), r];
+            this.emit('revision', r);
+          }
+        } while (this.again);
+      } finally {
+        this.collecting = null;
+      }
+    })();
+    return this.collecting;
+  }
+
+  private startTicking() {
+    this.ticker ??= setInterval(() => void this.collect(), this.tickMs);
+  }
+
+  private stopTicking() {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  close() {
+    this.stopTicking();
+    if (this.debounce) clearTimeout(this.debounce);
+    this.collector.close();
   }
 }
 
 const g = globalThis as typeof globalThis & { __netatlasHub?: Hub };
 
-/** The process-wide hub (kept on globalThis so dev-mode reloads do not start a second one). */
+/** The process-wide hub (kept on globalThis so dev-mode reloads and route bundles share one). */
 export function hub(): Hub {
   g.__netatlasHub ??= new Hub();
   return g.__netatlasHub;

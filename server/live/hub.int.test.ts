@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Hub, type Revision } from './hub';
+
+// The hub against the real lab: revisions on change only, resumable ids, subscriptions released on abort.
+
+const hub = new Hub({ tickMs: 500 });
+afterAll(() => {
+  hub.close();
+  execFileSync('sh', ['-c', 'docker rm -f lab-hub-test >/dev/null 2>&1 || true']);
+});
+
+/** Collect revisions from a subscription into an array until aborted. */
+function follow(lastId: number | null) {
+  const ac = new AbortController();
+  const got: Revision[] = [];
+  const done = (async () => {
+    for await (const r of hub.revisionsSince(lastId, ac.signal)) got.push(r);
+  })();
+  return { got, stop: async () => (ac.abort(), await done) };
+}
+
+describe('the live hub', () => {
+  it('starts a subscription with the current revision, and releases it on abort', async () => {
+    const s = follow(null);
+    await expect.poll(() => s.got.length).toBe(1);
+    expect(s.got[0].snapshot.docker?.containers.some((c) => c.name === 'lab-web')).toBe(true);
+    expect(hub.viewers).toBe(1);
+    await s.stop();
+    expect(hub.viewers).toBe(0);
+  });
+
+  it('publishes nothing when nothing changed', async () => {
+    const before = (await hub.latest()).id;
+    await hub.collect();
+    await hub.collect();
+    expect((await hub.latest()).id).toBe(before);
+  });
+
+  it('publishes a revision with a new container soon after docker run, and one without it after rm', async () => {
+    const s = follow((await hub.latest()).id);
+    const t0 = performance.now();
+    execFileSync('docker', ['run', '-d', '--name', 'lab-hub-test', '--label', 'netatlas.lab=1', 'netatlas-lab/busybox:1']);
+    await expect
+      .poll(() => s.got.some((r) => r.snapshot.docker?.containers.some((c) => c.name === 'lab-hub-test' && c.namespaceId)), { timeout: 5_000, interval: 20 })
+      .toBe(true);
+    console.log(`docker run → revision with the container: ${(performance.now() - t0).toFixed(0)} ms (from before docker run started)`);
+    execFileSync('docker', ['rm', '-f', 'lab-hub-test']);
+    await expect
+      .poll(() => s.got.at(-1)?.snapshot.docker?.containers.some((c) => c.name === 'lab-hub-test'), { timeout: 5_000, interval: 20 })
+      .toBe(false);
+    const ids = s.got.map((r) => r.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b)); // in order, no repeats
+    expect(new Set(ids).size).toBe(ids.length);
+    await s.stop();
+  });
+
+  it('resumes after a known id, and sends the latest for an unknown one', async () => {
+    const latest = await hub.latest();
+    const upToDate = follow(latest.id);
+    const stale = follow(latest.id + 1000); // e.g. from before a server restart
+    await expect.poll(() => stale.got.length).toBe(1);
+    expect(stale.got[0].id).toBe(latest.id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(upToDate.got).toEqual([]);
+    await upToDate.stop();
+    await stale.stop();
+  });
+});
