@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what netatlas needs on a Debian machine, when missing: Debian packages (as root with apt) and npm
 # packages. `ensure-deps.sh run` is for serving the dashboard (it reads the host with ip, nsenter, iptables, nft);
-# `ensure-deps.sh test` adds the Docker engine, busybox for the lab image and chromium for the browser tests.
+# `ensure-deps.sh test` adds the Docker engine, busybox for the lab image and chromium for the browser tests;
+# `ensure-deps.sh lab` is what the lab needs (Debian packages only, no npm).
 # Idempotent: a second run changes nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +13,11 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v nsenter >/dev/null || need+=(util-linux)
 command -v iptables-save >/dev/null || need+=(iptables)
 command -v nft >/dev/null || need+=(nftables)
-if [ "$purpose" = test ]; then
+if [ "$purpose" = test ] || [ "$purpose" = lab ]; then
   command -v dockerd >/dev/null || need+=(docker.io)
   { [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd; } || need+=(busybox-static)
+fi
+if [ "$purpose" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
 fi
 if [ ${#need[@]} -gt 0 ]; then
@@ -27,6 +30,8 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+[ "$purpose" = lab ] && exit 0
 
 # npm packages: install only when the lock file changed since the last install. `npm install --no-save`, not
 # `npm ci`: the registry here lacks some other platforms' optional binaries, which `npm ci` insists on finding

@@ -87,7 +87,7 @@ down() {
 }
 
 case "${1:-}" in
-  up) "$here/../../scripts/ensure-docker.sh"; up ;;
+  up) bash "$here/../../scripts/ensure-deps.sh" lab; bash "$here/../../scripts/ensure-docker.sh"; up ;;
   down) down ;;
   image) make_image ;;
   *) echo "usage: $0 up|down|image" >&2; exit 2 ;;
