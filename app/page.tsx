@@ -1,9 +1,18 @@
-import { SnapshotSummary } from '@/components/SnapshotSummary';
+import { Suspense } from 'react';
+import { LiveDashboard } from '@/components/live/LiveDashboard';
+import { TrpcProviders } from '@/components/live/trpc';
 import { hub } from '@/server/live/hub';
 
+// Every request starts from the hub's latest revision; the page then follows the live stream.
 export const dynamic = 'force-dynamic';
 
 export default async function Page() {
   const r = await hub().latest();
-  return <SnapshotSummary snapshot={r.snapshot} />;
+  return (
+    <TrpcProviders>
+      <Suspense>
+        <LiveDashboard initial={{ revision: r.id, snapshot: r.snapshot }} />
+      </Suspense>
+    </TrpcProviders>
+  );
 }

@@ -1,0 +1,105 @@
+'use client';
+
+import { useCallback, useMemo, useState } from 'react';
+import type { Snapshot } from '@/lib/snapshot/schema';
+import { hiddenNodeIds } from './controls/filter-state';
+import { Filters } from './controls/Filters';
+import { SearchBox } from './controls/SearchBox';
+import { Header } from './dashboard/Header';
+import type { LiveStatus } from './dashboard/StatusBadge';
+import { useShownSnapshot } from './dashboard/useShownSnapshot';
+import { useTopology } from './dashboard/useTopology';
+import { useViewState, type ViewState } from './dashboard/useViewState';
+import { TopologyGraph } from './graph/TopologyGraph';
+import { DetailsPanel } from './panels/DetailsPanel';
+
+export interface DashboardProps {
+  snapshot: Snapshot | null;
+  status: LiveStatus;
+  /** ISO time of the last change seen on the host. */
+  lastChange: string | null;
+}
+
+const NO_IDS = new Set<string>();
+
+/** The page body: header, toolbar (search, filters), the graph, and the details sidebar. */
+export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
+  const { shown, stale } = useShownSnapshot(snapshot, status);
+  const { graph, layout } = useTopology(shown);
+  const [view, setView] = useViewState();
+  const [hoveredId, setHoveredId] = useState<string | null>(null);
+  const [matches, setMatches] = useState<string[]>([]);
+
+  const select = useCallback((id: string | null) => setView({ selectedId: id }), [setView]);
+  const setFilters = useCallback((filters: ViewState['filters']) => setView({ filters }), [setView]);
+  const hiddenIds = useMemo(() => (graph ? hiddenNodeIds(graph, view.filters) : NO_IDS), [graph, view.filters]);
+  const highlightIds = useMemo(() => new Set(matches), [matches]);
+  const nodesById = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, n])), [graph]);
+  const selected = view.selectedId ? (nodesById.get(view.selectedId) ?? null) : null;
+
+  return (
+    <div className="flex h-dvh flex-col">
+      <Header snapshot={shown} status={status} lastChange={lastChange} />
+      <div className="flex flex-wrap items-center gap-3 border-b border-slate-300 px-4 py-2 dark:border-slate-700">
+        {graph && <SearchBox graph={graph} onSelect={select} onMatches={setMatches} />}
+        {shown && <Filters networks={shown.docker?.networks ?? []} value={view.filters} onChange={setFilters} />}
+        {graph && hiddenIds.size > 0 && (
+          <span className="text-xs text-slate-500 dark:text-slate-400">
+            {hiddenIds.size} of {graph.nodes.length} nodes hidden
+          </span>
+        )}
+        {stale && status === 'docker-unreachable' && (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+            Docker is unreachable: showing the last graph, collected {shown?.host.collectedAt}.
+          </p>
+        )}
+      </div>
+      <div className="flex min-h-0 flex-1">
+        <main className="relative min-w-0 flex-1">
+          {graph && layout ? (
+            <TopologyGraph
+              graph={graph}
+              layout={layout}
+              selectedId={view.selectedId}
+              onSelect={select}
+              hoveredId={hoveredId}
+              onHover={setHoveredId}
+              highlightIds={highlightIds}
+              hiddenIds={hiddenIds}
+            />
+          ) : (
+            <Placeholder status={status} />
+          )}
+        </main>
+        <aside aria-label="Details" className="w-96 shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900">
+          {shown && graph ? (
+            <DetailsPanel snapshot={shown} graph={graph} node={selected} onSelect={select} />
+          ) : (
+            <div data-testid="details-panel" className="p-4 text-sm text-slate-500 dark:text-slate-400">
+              Nothing to show yet.
+            </div>
+          )}
+          {view.selectedId && graph && !selected && (
+            <p className="px-4 pb-4 text-sm text-slate-500 italic dark:text-slate-400">
+              The selected item ({view.selectedId}) is not in the current snapshot.
+            </p>
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function Placeholder({ status }: { status: LiveStatus }) {
+  const message =
+    status === 'docker-unreachable'
+      ? 'Docker is unreachable and no snapshot has been received yet.'
+      : status === 'reconnecting'
+        ? 'Connection lost; reconnecting to the netatlas server…'
+        : 'Waiting for the first snapshot of this host…';
+  return (
+    <div className="flex h-full items-center justify-center p-8" data-testid="placeholder">
+      <p className="max-w-md text-center text-slate-600 dark:text-slate-400">{message}</p>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+'use client';
+
+import type { Snapshot } from '@/lib/snapshot/schema';
+import { StatusBadge, type LiveStatus } from './StatusBadge';
+import { ThemeToggle } from './ThemeToggle';
+
+export interface HeaderProps {
+  snapshot: Snapshot | null;
+  status: LiveStatus;
+  lastChange: string | null;
+}
+
+export function Header({ snapshot, status, lastChange }: HeaderProps) {
+  const docker = snapshot?.host.docker;
+  return (
+    <header data-testid="header" className="flex flex-wrap items-center gap-x-4 gap-y-1 border-b border-slate-300 px-4 py-2 dark:border-slate-700">
+      <h1 className="text-lg font-semibold">
+        netatlas <span className="font-normal text-slate-500 dark:text-slate-400">· {snapshot?.host.hostname ?? '…'}</span>
+      </h1>
+      {docker && (
+        <span className="text-sm text-slate-600 dark:text-slate-400">
+          {docker.version ? `Docker ${docker.version}` : 'Docker version unknown'}
+          {docker.apiVersion ? ` (API ${docker.apiVersion})` : ''}
+        </span>
+      )}
+      <StatusBadge status={status} />
+      <span className="text-sm text-slate-600 dark:text-slate-400">
+        last change{' '}
+        {lastChange ? (
+          // Local time differs between server and browser; the browser's is the one that matters.
+          <time data-testid="last-change" dateTime={lastChange} title={lastChange} suppressHydrationWarning>
+            {formatTime(lastChange)}
+          </time>
+        ) : (
+          <span data-testid="last-change">—</span>
+        )}
+      </span>
+      <div className="ml-auto">
+        <ThemeToggle />
+      </div>
+    </header>
+  );
+}
+
+function formatTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const sameDay = d.toDateString() === new Date().toDateString();
+  return sameDay ? d.toLocaleTimeString() : d.toLocaleString();
+}

@@ -1,0 +1,19 @@
+'use client';
+
+import { useEffect, useMemo, useRef } from 'react';
+import type { Snapshot } from '@/lib/snapshot/schema';
+import { buildGraph } from '@/lib/topology/build';
+import { layoutGraph } from '@/lib/topology/layout';
+import type { Graph, Layout } from '@/lib/topology/types';
+
+/** Graph and layout for a snapshot; each layout starts from the previous one so nodes that stay keep their place. */
+export function useTopology(snapshot: Snapshot | null): { graph: Graph | null; layout: Layout | null } {
+  const graph = useMemo(() => (snapshot ? buildGraph(snapshot) : null), [snapshot]);
+  const previous = useRef<Layout | undefined>(undefined);
+  // Reading the ref during render is deliberate: the previous layout is an input to this one.
+  const layout = useMemo(() => (graph ? layoutGraph(graph, previous.current) : null), [graph]);
+  useEffect(() => {
+    if (layout) previous.current = layout;
+  }, [layout]);
+  return { graph, layout };
+}

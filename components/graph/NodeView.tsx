@@ -1,0 +1,126 @@
+'use client';
+
+import { memo } from 'react';
+import { metrics } from '@/lib/topology/layout';
+import type { NodeKind } from '@/lib/topology/types';
+import { fit, ICON, iconCentre, isIconKind, Shape } from './shapes';
+import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, FADE_WHEN_HOVERING, HIDE_WHEN_FAR, KIND_NAMES, NODE_COLOURS } from './styles';
+
+export interface NodeViewProps {
+  id: string;
+  kind: NodeKind;
+  label: string;
+  detail: string | null;
+  /** The namespace box it sits in, exposed for tests and tools (data-parent). */
+  parent: string | null;
+  dimmed: boolean;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  selected: boolean;
+  highlighted: boolean;
+  /** In the hovered neighbourhood: stays opaque while the others fade. */
+  lit: boolean;
+}
+
+const TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-800 text-[11px] dark:fill-slate-100`;
+const SUBTEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-500 text-[9.5px] dark:fill-slate-400`;
+const DIM_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-400 text-[11px] dark:fill-slate-500`;
+
+/**
+ * One node. Only primitives come in, so a new snapshot revision that leaves a node unchanged, or a hover elsewhere,
+ * does not re-render it. Events are handled by the graph root (delegation via data-node-id).
+ */
+export const NodeView = memo(function NodeView(p: NodeViewProps) {
+  const box = { x: p.x, y: p.y, w: p.w, h: p.h };
+  const colours = p.dimmed ? (p.kind === 'namespace' ? DIMMED_BOX_COLOURS : DIMMED_COLOURS) : NODE_COLOURS[p.kind];
+  return (
+    <g
+      data-node-id={p.id}
+      data-kind={p.kind}
+      data-parent={p.parent ?? undefined}
+      data-dimmed={p.dimmed || undefined}
+      data-selected={p.selected || undefined}
+      role="button"
+      tabIndex={0}
+      aria-label={`${KIND_NAMES[p.kind]} ${p.label}`}
+      aria-current={p.selected || undefined}
+      className={`group cursor-pointer outline-none ${p.lit ? '' : FADE_WHEN_HOVERING}`}
+    >
+      <title>{p.detail ? `${p.label}\n${p.detail}` : p.label}</title>
+      {(p.selected || p.highlighted) && (
+        <rect
+          x={p.x - 4}
+          y={p.y - 4}
+          width={p.w + 8}
+          height={p.h + 8}
+          rx={8}
+          strokeWidth={p.selected ? 3 : 2}
+          className={p.selected ? 'fill-amber-300/20 stroke-amber-500' : 'fill-yellow-300/30 stroke-yellow-500'}
+        />
+      )}
+      <rect
+        x={p.x - 3}
+        y={p.y - 3}
+        width={p.w + 6}
+        height={p.h + 6}
+        rx={7}
+        strokeWidth={2}
+        // display, not opacity: an opacity per node would give the compositor an effect layer per node.
+        className="hidden fill-none stroke-sky-500 group-focus-visible:inline"
+      />
+      <Shape kind={p.kind} box={box} className={colours} />
+      <Label {...p} />
+    </g>
+  );
+});
+
+function Label(p: NodeViewProps) {
+  const text = p.dimmed ? DIM_TEXT : TEXT;
+  // Two lines (label, then detail) whenever the box is tall enough: an address or network is worth showing.
+  const twoLines = p.detail !== null && p.h >= 26;
+  if (p.kind === 'namespace') {
+    // The title sits in the band the layout keeps free at the top of every box.
+    return (
+      <text x={p.x + 8} y={p.y + metrics.head / 2 + 4} className={`${text} font-semibold`}>
+        {fit(p.label, p.w - 16)}
+      </text>
+    );
+  }
+  if (isIconKind(p.kind)) {
+    const { cx, cy, beside } = iconCentre(p);
+    const x = cx + ICON / 2 + 4;
+    const width = p.w - ICON - 6;
+    return beside ? (
+      <>
+        <text x={x} y={twoLines ? cy - 1 : cy + 4} className={text}>
+          {fit(p.label, width)}
+        </text>
+        {twoLines && (
+          <text x={x} y={cy + 9} className={SUBTEXT}>
+            {fit(p.detail ?? '', width, 5.6)}
+          </text>
+        )}
+      </>
+    ) : (
+      <text x={cx} y={p.y + p.h + 11} textAnchor="middle" className={text}>
+        {fit(p.label, Math.max(p.w, 90))}
+      </text>
+    );
+  }
+  const cx = p.x + p.w / 2;
+  const cy = p.y + p.h / 2;
+  return (
+    <>
+      <text x={cx} y={twoLines ? cy - 1 : cy + 4} textAnchor="middle" className={`${text} font-medium`}>
+        {fit(p.label, p.w - 10)}
+      </text>
+      {twoLines && (
+        <text x={cx} y={cy + 9} textAnchor="middle" className={SUBTEXT}>
+          {fit(p.detail ?? '', p.w - 10, 5.6)}
+        </text>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+import type { EdgeKind, NodeKind } from '@/lib/topology/types';
+
+/** Fill/stroke classes per node kind (full literal class names so Tailwind finds them). */
+export const NODE_COLOURS: Record<NodeKind, string> = {
+  uplink: 'fill-emerald-100 stroke-emerald-600 dark:fill-emerald-950 dark:stroke-emerald-400',
+  bridge: 'fill-sky-100 stroke-sky-600 dark:fill-sky-950 dark:stroke-sky-400',
+  veth: 'fill-violet-200 stroke-violet-600 dark:fill-violet-900 dark:stroke-violet-400',
+  interface: 'fill-amber-100 stroke-amber-600 dark:fill-amber-950 dark:stroke-amber-400',
+  namespace: 'fill-slate-200/30 stroke-slate-400 dark:fill-slate-700/20 dark:stroke-slate-500',
+  container: 'fill-white stroke-indigo-500 dark:fill-slate-900 dark:stroke-indigo-400',
+  port: 'fill-rose-100 stroke-rose-600 dark:fill-rose-950 dark:stroke-rose-400',
+  proxy: 'fill-orange-200 stroke-orange-600 dark:fill-orange-900 dark:stroke-orange-400',
+};
+
+export const DIMMED_COLOURS = 'fill-slate-100 stroke-slate-300 dark:fill-slate-800 dark:stroke-slate-600';
+export const DIMMED_BOX_COLOURS = 'fill-transparent stroke-slate-300 dark:stroke-slate-700';
+
+export const KIND_NAMES: Record<NodeKind, string> = {
+  uplink: 'uplink',
+  bridge: 'bridge',
+  veth: 'veth end',
+  interface: 'interface',
+  namespace: 'namespace',
+  container: 'container',
+  port: 'published port',
+  proxy: 'docker-proxy',
+};
+
+export interface EdgeStyle {
+  className: string;
+  width: number;
+  dash?: string;
+}
+
+export const EDGE_STYLES: Record<EdgeKind, EdgeStyle> = {
+  veth: { className: 'stroke-violet-500 dark:stroke-violet-400', width: 1.6 },
+  'bridge-port': { className: 'stroke-sky-500 dark:stroke-sky-400', width: 1 },
+  'port-map': { className: 'stroke-rose-500 dark:stroke-rose-400', width: 1.4, dash: '6 4' },
+  proxy: { className: 'stroke-orange-500 dark:stroke-orange-400', width: 1.4, dash: '1 4' },
+  uplink: { className: 'stroke-emerald-600 dark:stroke-emerald-400', width: 4 },
+};
+
+export const EDGE_NAMES: Record<EdgeKind, string> = {
+  veth: 'veth pair',
+  'bridge-port': 'bridge port',
+  'port-map': 'port → container',
+  proxy: 'port ↔ proxy',
+  uplink: 'to uplink',
+};
+
+/** Labels are unreadable below this scale; dropping them then spares the rasteriser thousands of glyph runs. */
+export const FAR_SCALE = 0.4;
+/** Hidden while the <svg> carries `data-far` (set by the zoom handler, see usePanZoom). */
+export const HIDE_WHEN_FAR = 'in-data-[far]:hidden';
+
+/** Whoever is not in the hovered neighbourhood fades while the root carries `data-hovering`. */
+export const FADE_WHEN_HOVERING = 'in-data-[hovering]:opacity-20';
