@@ -1,0 +1,115 @@
+import type { IptRule, IptRuleset, NftChain, NftTable } from '../snapshot/netfilter-schema';
+
+/**
+ * The order in which a packet meets iptables chains: hooks in packet order, tables in priority order within a
+ * hook, and user chains depth-first where the first rule jumps to them. This is the order the rule panel lists
+ * chains in, and the skeleton the packet-path simulator walks.
+ */
+export const HOOK_TABLES: { hook: string; tables: string[] }[] = [
+  { hook: 'PREROUTING', tables: ['raw', 'mangle', 'nat'] },
+  { hook: 'INPUT', tables: ['mangle', 'filter', 'security', 'nat'] },
+  { hook: 'FORWARD', tables: ['mangle', 'filter', 'security'] },
+  { hook: 'OUTPUT', tables: ['raw', 'mangle', 'nat', 'filter', 'security'] },
+  { hook: 'POSTROUTING', tables: ['mangle', 'nat'] },
+];
+
+export interface ChainVisit {
+  table: string;
+  chain: string;
+  /** The built-in chain (hook) this visit starts from. */
+  hook: string;
+  /** 0 for a built-in chain, 1 for a chain it jumps to, and so on. */
+  depth: number;
+  /** The rule that jumps here (its chain and index in that chain); null for built-in chains. */
+  from: { chain: string; index: number } | null;
+}
+
+/** User chains a rule can lead to: its -j/-g target if that is a chain of the same table. */
+export function jumpTarget(rule: IptRule, chainNames: Set<string>): string | null {
+  const t = rule.target?.name;
+  return t && chainNames.has(t) ? t : null;
+}
+
+/** Every chain reachable from the hooks, each once, in the order a packet would first meet it (for listing). */
+export function iptablesTraversal(rs: IptRuleset): ChainVisit[] {
+  const out: ChainVisit[] = [];
+  // A user chain reached from two hooks (nat DOCKER from PREROUTING and OUTPUT) is listed where it is first met.
+  const seen = new Set<string>();
+  for (const { hook, tables } of HOOK_TABLES) {
+    for (const tableName of tables) {
+      const table = rs.tables.find((t) => t.name === tableName);
+      const builtin = table?.chains.find((c) => c.name === hook);
+      if (!table || !builtin) continue;
+      const names = new Set(table.chains.map((c) => c.name));
+      seen.add(`${tableName}/${hook}`);
+      const visit = (chain: string, depth: number, from: ChainVisit['from']) => {
+        out.push({ table: tableName, chain, hook, depth, from });
+        const rules = table.chains.find((c) => c.name === chain)?.rules ?? [];
+        rules.forEach((r, index) => {
+          const next = jumpTarget(r, names);
+          if (next && !seen.has(`${tableName}/${next}`)) {
+            seen.add(`${tableName}/${next}`);
+            visit(next, depth + 1, { chain, index });
+          }
+        });
+      };
+      visit(hook, 0, null);
+    }
+  }
+  return out;
+}
+
+/** Chains no hook reaches (unused user chains): listed after the traversal so nothing is hidden. */
+export function unreachedChains(rs: IptRuleset, visits: ChainVisit[]): { table: string; chain: string }[] {
+  const reached = new Set(visits.map((v) => `${v.table}/${v.chain}`));
+  return rs.tables.flatMap((t) => t.chains.filter((c) => !reached.has(`${t.name}/${c.name}`)).map((c) => ({ table: t.name, chain: c.name })));
+}
+
+const NFT_HOOK_ORDER = ['prerouting', 'input', 'forward', 'output', 'postrouting'];
+const NFT_PRIORITY: Record<string, number> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 };
+
+/** A base chain's priority as a number (`filter - 1` → -1, `dstnat` → -100). */
+export function nftPriority(p: number | string | null): number {
+  if (typeof p === 'number') return p;
+  if (!p) return 0;
+  const m = /^([a-z]+)\s*([+-])?\s*(\d+)?$/.exec(p.trim());
+  if (!m) return Number(p) || 0;
+  const base = NFT_PRIORITY[m[1]] ?? 0;
+  return m[2] && m[3] ? base + (m[2] === '-' ? -1 : 1) * Number(m[3]) : base;
+}
+
+/** nftables chains of one table: base chains by hook then priority, then regular chains by the order jumps meet them. */
+export function nftTraversal(table: NftTable): { chain: NftChain; depth: number }[] {
+  const bases = table.chains
+    .filter((c) => c.hook)
+    .sort((a, b) => NFT_HOOK_ORDER.indexOf(a.hook!) - NFT_HOOK_ORDER.indexOf(b.hook!) || nftPriority(a.priority) - nftPriority(b.priority));
+  const byName = new Map(table.chains.map((c) => [c.name, c]));
+  // vmap dispatch names its chains in a set's elements; plain jumps name them in the rule text.
+  const targets = (c: NftChain) => {
+    const names: string[] = [];
+    for (const r of c.rules) {
+      for (const m of r.text.matchAll(/\b(?:jump|goto)\s+([\w.-]+)/g)) names.push(m[1]);
+      for (const m of r.text.matchAll(/vmap\s+@([\w.-]+)/g)) {
+        for (const el of table.sets.find((s) => s.name === m[1])?.elements ?? []) {
+          const t = /(?:jump|goto)\s+([\w.-]+)/.exec(el);
+          if (t) names.push(t[1]);
+        }
+      }
+    }
+    return names;
+  };
+  const out: { chain: NftChain; depth: number }[] = [];
+  const seen = new Set<string>();
+  const visit = (c: NftChain, depth: number) => {
+    if (seen.has(c.name)) return;
+    seen.add(c.name);
+    out.push({ chain: c, depth });
+    for (const n of targets(c)) {
+      const next = byName.get(n);
+      if (next) visit(next, depth + 1);
+    }
+  };
+  bases.forEach((c) => visit(c, 0));
+  table.chains.forEach((c) => visit(c, 0)); // unreached regular chains last
+  return out;
+}
