@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
-      { resolve: { alias }, test: { name: 'unit', include: ['lib/**/*.test.ts', 'server/**/*.unit.test.ts'] } },
+      { resolve: { alias }, test: { name: 'unit', include: ['lib/**/*.test.ts', 'server/**/*.unit.test.ts', 'components/**/*.test.ts'] } },
       {
         resolve: { alias },
         test: {

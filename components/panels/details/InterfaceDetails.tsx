@@ -1,7 +1,7 @@
 'use client';
 
 import type { Interface } from '@/lib/snapshot/schema';
-import { subnetOf } from '../cidr';
+import { subnetOf } from '@/lib/net/cidr';
 import { formatAddress, namespaceLabel } from '../snapshot-index';
 import { BridgeDetails } from './BridgeDetails';
 import { Empty, Fields, Mono, NodeLink, Section, type DetailsContext } from './parts';
