@@ -71,6 +71,10 @@ up() {
     ip -n "$NETNS" link set "$VETH_NS" up
     ip -n "$NETNS" link set lo up
   fi
+  # A user rule in the demo namespace whose comment is hostile HTML: rule text is untrusted and must render as text.
+  if ! ip netns exec "$NETNS" iptables-save 2>/dev/null | grep -q 'netatlas-lab-xss'; then
+    ip netns exec "$NETNS" iptables -A INPUT -p tcp --dport 9 -m comment --comment 'netatlas-lab-xss <img src=x onerror=alert(1)>' -j ACCEPT
+  fi
   echo "lab is up: $(docker ps -q --filter label=$LABEL | wc -l) containers, namespace $NETNS"
 }
 

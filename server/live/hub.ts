@@ -10,7 +10,7 @@ export interface Revision {
 }
 
 export interface HubOptions {
-  /** Re-read even without notifications (rule counters, legacy iptables changes) while someone watches. */
+  /** Re-read even without notifications (rule counters, legacy iptables changes) while someone watches; 1 s keeps counters and rates live. */
   tickMs?: number;
   /** Coalesce a burst of notifications (one `docker run` makes dozens) into one collection. */
   debounceMs?: number;
@@ -41,7 +41,7 @@ export class Hub extends EventEmitter {
   constructor(opts: HubOptions = {}) {
     super();
     this.setMaxListeners(0); // one listener per open tab
-    this.tickMs = opts.tickMs ?? 2_000;
+    this.tickMs = opts.tickMs ?? 1_000;
     this.debounceMs = opts.debounceMs ?? 60;
     this.keep = opts.keep ?? 32;
     this.collector = opts.collector ?? new Collector();
