@@ -7,11 +7,14 @@ import { Filters } from './controls/Filters';
 import { SearchBox } from './controls/SearchBox';
 import { Header } from './dashboard/Header';
 import type { LiveStatus } from './dashboard/StatusBadge';
+import { SidebarTabs } from './dashboard/SidebarTabs';
+import { usePreviousRevision } from './dashboard/usePreviousRevision';
 import { useShownSnapshot } from './dashboard/useShownSnapshot';
 import { useTopology } from './dashboard/useTopology';
-import { useViewState, type ViewState } from './dashboard/useViewState';
+import { useViewState, type SidebarTab, type ViewState } from './dashboard/useViewState';
 import { TopologyGraph } from './graph/TopologyGraph';
 import { DetailsPanel } from './panels/DetailsPanel';
+import { FirewallPanel } from './panels/FirewallPanel';
 
 export interface DashboardProps {
   snapshot: Snapshot | null;
@@ -21,19 +24,28 @@ export interface DashboardProps {
 }
 
 const NO_IDS = new Set<string>();
+const TABS: { id: SidebarTab; label: string }[] = [
+  { id: 'details', label: 'Details' },
+  { id: 'firewall', label: 'Firewall' },
+];
 
 /** The page body: header, toolbar (search, filters), the graph, and the details sidebar. */
 export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
   const { shown, stale } = useShownSnapshot(snapshot, status);
+  const previous = usePreviousRevision(shown);
   const { graph, layout } = useTopology(shown);
   const [view, setView] = useViewState();
   const [hoveredId, setHoveredId] = useState<string | null>(null);
   const [matches, setMatches] = useState<string[]>([]);
+  // Objects of the firewall rule under the pointer; while set they replace the search matches' emphasis.
+  const [ruleHighlight, setRuleHighlight] = useState<Set<string> | null>(null);
 
   const select = useCallback((id: string | null) => setView({ selectedId: id }), [setView]);
   const setFilters = useCallback((filters: ViewState['filters']) => setView({ filters }), [setView]);
+  const setTab = useCallback((tab: SidebarTab) => setView({ tab }), [setView]);
   const hiddenIds = useMemo(() => (graph ? hiddenNodeIds(graph, view.filters) : NO_IDS), [graph, view.filters]);
-  const highlightIds = useMemo(() => new Set(matches), [matches]);
+  const matchIds = useMemo(() => new Set(matches), [matches]);
+  const highlightIds = ruleHighlight ?? matchIds;
   const nodesById = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, n])), [graph]);
   const selected = view.selectedId ? (nodesById.get(view.selectedId) ?? null) : null;
 
@@ -71,19 +83,32 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
             <Placeholder status={status} />
           )}
         </main>
-        <aside aria-label="Details" className="w-96 shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900">
-          {shown && graph ? (
-            <DetailsPanel snapshot={shown} graph={graph} node={selected} onSelect={select} />
-          ) : (
-            <div data-testid="details-panel" className="p-4 text-sm text-slate-500 dark:text-slate-400">
-              Nothing to show yet.
-            </div>
-          )}
-          {view.selectedId && graph && !selected && (
-            <p className="px-4 pb-4 text-sm text-slate-500 italic dark:text-slate-400">
-              The selected item ({view.selectedId}) is not in the current snapshot.
-            </p>
-          )}
+        <aside
+          aria-label="Sidebar"
+          className={`${view.tab === 'firewall' ? 'w-[34rem]' : 'w-96'} shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900`}
+        >
+          <SidebarTabs tabs={TABS} value={view.tab} onChange={setTab}>
+            {view.tab === 'firewall' ? (
+              shown ? (
+                <FirewallPanel snapshot={shown} previous={previous} node={selected} onSelect={select} onHighlight={setRuleHighlight} />
+              ) : (
+                <div data-testid="firewall-panel" className="p-4 text-sm text-slate-500 dark:text-slate-400">
+                  Nothing to show yet.
+                </div>
+              )
+            ) : shown && graph ? (
+              <DetailsPanel snapshot={shown} graph={graph} node={selected} onSelect={select} />
+            ) : (
+              <div data-testid="details-panel" className="p-4 text-sm text-slate-500 dark:text-slate-400">
+                Nothing to show yet.
+              </div>
+            )}
+            {view.selectedId && graph && !selected && (
+              <p className="px-4 pb-4 text-sm text-slate-500 italic dark:text-slate-400">
+                The selected item ({view.selectedId}) is not in the current snapshot.
+              </p>
+            )}
+          </SidebarTabs>
         </aside>
       </div>
     </div>

@@ -1,3 +1,4 @@
+/** IPv4/IPv6 address and prefix arithmetic (bigint based, no dependencies), shared by panels, rules and paths. */
 /** The network prefix an interface address lives in, e.g. 172.17.0.1/16 → 172.17.0.0/16. Null when unparsable. */
 export function subnetOf(family: 'inet' | 'inet6', address: string, prefixlen: number): string | null {
   const bits = family === 'inet' ? 32 : 128;
@@ -58,4 +59,65 @@ function formatV6(n: bigint): string {
   }
   if (best[0] < 0) return groups.join(':');
   return `${groups.slice(0, best[0]).join(':')}::${groups.slice(best[0] + best[1]).join(':')}`;
+}
+
+export interface ParsedAddress {
+  v6: boolean;
+  value: bigint;
+  /** Prefix length; 32/128 for a bare address. */
+  prefix: number;
+}
+
+/** `10.0.0.0/8`, `10.0.0.1`, `fd00::/64`, `fd00::1`; iptables' `0/0` is the IPv4 "anywhere". */
+export function parseAddress(text: string): ParsedAddress | null {
+  const [addr, len, extra] = text.split('/');
+  if (extra !== undefined) return null;
+  const v6 = addr.includes(':');
+  const value = addr === '0' ? 0n : v6 ? parseV6(addr) : parseV4(addr);
+  if (value === null) return null;
+  const bits = v6 ? 128 : 32;
+  const prefix = len === undefined ? bits : /^\d+$/.test(len) && Number(len) <= bits ? Number(len) : -1;
+  if (prefix < 0) return null;
+  return { v6, value, prefix };
+}
+
+/** Whether `inner` (address or prefix) lies within `outer` (prefix). */
+export function cidrContains(outer: string, inner: string): boolean {
+  const o = parseAddress(outer);
+  const i = parseAddress(inner);
+  if (!o || !i || o.v6 !== i.v6 || i.prefix < o.prefix) return false;
+  const bits = BigInt(o.v6 ? 128 : 32);
+  const shift = bits - BigInt(o.prefix);
+  return o.value >> shift === i.value >> shift;
+}
+
+/** The address of a single-host value (`1.2.3.4`, `1.2.3.4/32`, `fd00::1/128`), or null for a wider prefix. */
+export function hostAddress(text: string): string | null {
+  const p = parseAddress(text);
+  if (!p || p.prefix !== (p.v6 ? 128 : 32)) return null;
+  return text.split('/')[0];
+}
+
+/** Same address, whatever the spelling (`fd00::1` vs `fd00:0::1`). */
+export function sameAddress(a: string, b: string): boolean {
+  const x = parseAddress(a);
+  const y = parseAddress(b);
+  return !!x && !!y && x.v6 === y.v6 && x.value === y.value && x.prefix === y.prefix;
+}
+
+/** Splits `1.2.3.4:80`, `[fd00::1]:80`, `1.2.3.4`, `1.2.3.4:80-90`, `:53` into address and port part. */
+export function splitEndpoint(text: string): { address: string; port: string | null } {
+  const v6 = /^\[([^\]]+)\](?::(.+))?$/.exec(text);
+  if (v6) return { address: v6[1], port: v6[2] ?? null };
+  const colons = (text.match(/:/g) ?? []).length;
+  if (colons === 1) {
+    const [address, port] = text.split(':');
+    return { address, port };
+  }
+  return { address: text, port: null };
+}
+
+/** Whether an address or prefix lies in loopback (127.0.0.0/8, ::1). */
+export function isLoopback(text: string): boolean {
+  return cidrContains('127.0.0.0/8', text) || cidrContains('::1/128', text);
 }

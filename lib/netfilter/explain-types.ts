@@ -19,7 +19,7 @@ export type RuleRole =
   | 'docker-user' // the DOCKER-USER chain and the jump to it (the user's place for their own rules)
   | 'docker-forward' // DOCKER-FORWARD chain plumbing (28+)
   | 'docker-ct' // DOCKER-CT: established/related traffic to a bridge is accepted
-  | 'docker-bridge' // DOCKER-BRIDGE: per-bridge dispatch into DOCKER
+  | 'docker-bridge' // per-bridge dispatch: DOCKER-BRIDGE / FORWARD -o BRIDGE -j DOCKER, nftables verdict maps
   | 'docker-jump' // other jumps from built-in chains into Docker chains (FORWARD → DOCKER, …)
   | 'isolation-stage-1' // DOCKER-ISOLATION-STAGE-1: traffic leaving a bridge towards another interface
   | 'isolation-stage-2' // DOCKER-ISOLATION-STAGE-2: … dropped if that interface is another Docker bridge
@@ -28,12 +28,18 @@ export type RuleRole =
   | 'icc-drop' // inter-container communication disabled on a bridge
   | 'outgoing-accept' // traffic from a bridge to anywhere else is accepted
   | 'unpublished-port-drop' // traffic into a bridge that is not to a published port is dropped
+  | 'unprotected-accept' // gateway mode nat-unprotected: everything from outside into the bridge is accepted
+  | 'routed-accept' // gateway mode routed: ICMP and isolation exemptions that make the network reachable
+  | 'legacy-link' // `--link` ACCEPT pairs between two containers on the default bridge
   | 'direct-access-drop' // raw-table drops of packets addressed straight to a container from outside its bridge
+  | 'remote-loopback-drop' // raw-table drops of packets for a port published on 127.0.0.1/::1 arriving from elsewhere
   | 'embedded-dns' // the 127.0.0.11 DNS redirection inside a container's namespace
-  | 'conntrack-established' // accept established/related connections
-  | 'docker-other' // made by Docker, explained, but not one of the above (e.g. swarm ingress)
+  | 'conntrack-established' // accept established/related connections (from a bridge, nftables backend)
+  | 'swarm' // swarm routing mesh and service load balancing: DOCKER-INGRESS, ingress sandbox, IPVS rules
+  | 'docker-other' // made by Docker, explained, but not one of the above (e.g. WSL2 loopback, SCTP checksum)
   // Not Docker
   | 'kube-proxy'
+  | 'system' // another firewall manager's rules (ufw, firewalld, fail2ban, libvirt)
   | 'user'
   | 'chain-policy'
   | 'unexplained';
@@ -69,4 +75,14 @@ export interface ExplainContext {
   containersByIp: Map<string, { id: string; name: string }>;
   /** Subnet (CIDR) → network. */
   networksBySubnet: Map<string, { id: string; name: string; bridge: string | null }>;
+  /**
+   * Container id → its published ports. Optional: filter and raw rules only see the container's port, and this
+   * lets a sentence say which host port it is published as.
+   */
+  publishedPorts?: Map<string, Array<{ hostIp: string; hostPort: number; containerPort: number; protocol: string }>>;
+  /**
+   * The namespace whose rules are explained, when known (see `forNamespace`). Some Docker rules (swarm's ingress
+   * sandbox and service containers) have shapes that only their namespace tells apart from a user's.
+   */
+  namespace?: { kind: 'host' | 'container' | 'named' | 'other'; name: string | null };
 }

@@ -7,3 +7,9 @@ export { parseNftText, parseNftTextDetailed, type NftTextParseResult } from './n
 export { parseNftJson, isIptablesNftTable } from './nft-json-parse';
 export { renderStatement, renderExpr } from './nft-json-render';
 export { detectRulesetFormat, parseRulesetText, type RulesetFormat, type ParsedRuleset } from './detect';
+/** Rule explanations: role, origin and a plain sentence naming the host's objects. */
+export { explainIptablesRule, explainChainPolicy, ruleShape } from './explain';
+export { explainNftRule, parseNftStatements, type NftParsed } from './explain-nft';
+export { explainContext, emptyContext, forNamespace } from './explain-context';
+export { describeMatches, describeTarget, genericSentence, Namer, type RuleWords } from './describe-match';
+export type { ExplainContext, NamedObject, RuleExplanation, RuleOrigin, RuleRole } from './explain-types';

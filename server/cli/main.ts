@@ -1,6 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { collectSnapshot, assertValid } from '../collect/collector';
 import { summarize } from '../../lib/snapshot/summary';
+import { parseRulesetText } from '../../lib/netfilter/detect';
+import { formatReport, reportDump, reportSnapshot } from '../../lib/netfilter/rules-report';
 
 const USAGE = `usage: netatlas <command> [options]
 
@@ -8,9 +10,29 @@ commands:
   snapshot              print a summary of this host's network (bridges, containers, namespaces, problems)
     --json              print the whole snapshot as JSON instead
     --out FILE          write the snapshot as JSON to FILE (and print the summary)
+  rules                 print this host's netfilter rules in traversal order, each with its role and a plain
+                        explanation (rules netatlas does not understand are shown raw and flagged)
+    --all               include every namespace's own rules (e.g. containers' embedded DNS rules)
+    --file FILE         explain a saved dump instead (iptables-save, iptables -S, nft list or nft -j; detected)
+    --json              print the explained rules as JSON
 
 environment: DOCKER_HOST (default unix:///var/run/docker.sock). Reading namespaces and iptables needs root.
 `;
+
+type Flags = Record<string, string | true>;
+
+function parseFlags(cmd: string, args: string[], known: Record<string, 'flag' | 'value'>): Flags | string {
+  const flags: Flags = {};
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].replace(/^--/, '');
+    const kind = args[i].startsWith('--') ? known[name] : undefined;
+    if (!kind) return `netatlas ${cmd}: unknown option '${args[i]}'`;
+    if (kind === 'flag') flags[name] = true;
+    else if (args[i + 1] === undefined) return `netatlas ${cmd}: ${args[i]} needs a value`;
+    else flags[name] = args[++i];
+  }
+  return flags;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -18,23 +40,50 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return cmd ? 0 : 2;
   }
-  if (cmd !== 'snapshot') {
+  const commands: Record<string, [Record<string, 'flag' | 'value'>, (f: Flags) => Promise<number>]> = {
+    snapshot: [{ json: 'flag', out: 'value' }, snapshotCommand],
+    rules: [{ json: 'flag', all: 'flag', file: 'value' }, rulesCommand],
+  };
+  const entry = commands[cmd];
+  if (!entry) {
     process.stderr.write(`netatlas: unknown command '${cmd}'\n\n${USAGE}`);
     return 2;
   }
-  let json = false;
-  let out: string | null = null;
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--json') json = true;
-    else if (rest[i] === '--out' && rest[i + 1]) out = rest[++i];
-    else {
-      process.stderr.write(`netatlas snapshot: unknown option '${rest[i]}'\n\n${USAGE}`);
-      return 2;
-    }
+  const flags = parseFlags(cmd, rest, entry[0]);
+  if (typeof flags === 'string') {
+    process.stderr.write(`${flags}\n\n${USAGE}`);
+    return 2;
   }
+  return entry[1](flags);
+}
+
+async function snapshotCommand(flags: Flags): Promise<number> {
   const snapshot = assertValid(await collectSnapshot());
   const text = JSON.stringify(snapshot, null, 2) + '\n';
-  if (out) await writeFile(out, text);
-  process.stdout.write(json ? text : summarize(snapshot));
+  if (typeof flags.out === 'string') await writeFile(flags.out, text);
+  process.stdout.write(flags.json ? text : summarize(snapshot));
+  return 0;
+}
+
+async function rulesCommand(flags: Flags): Promise<number> {
+  let report;
+  if (typeof flags.file === 'string') {
+    let text: string;
+    try {
+      text = await readFile(flags.file, 'utf8');
+    } catch (e) {
+      process.stderr.write(`netatlas rules: cannot read ${flags.file}: ${(e as Error).message}\n`);
+      return 1;
+    }
+    const parsed = parseRulesetText(text);
+    if (parsed.format === 'unknown') {
+      process.stderr.write(`netatlas rules: ${flags.file} is not a ruleset netatlas recognises (iptables-save, iptables -S, nft list or nft -j output)\n`);
+      return 1;
+    }
+    report = reportDump(parsed);
+  } else {
+    report = reportSnapshot(await collectSnapshot(), flags.all === true);
+  }
+  process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
   return 0;
 }
