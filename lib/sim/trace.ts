@@ -1,0 +1,260 @@
+import type { Snapshot } from '../snapshot/schema';
+import { hostPort, parseIP, type IP } from './addr';
+import { End, Oracle, portOf, type ChoicePoint } from './packet';
+import { prepare } from './prepare';
+import { proxyListen } from './proxy';
+import { familyOf, isLocal, lookup } from './routing';
+import { replyText, summaryText } from './summary';
+import type { Outcome, Step, TraceQuery, TraceResult } from './types';
+import type { NsView, Prepared } from './view';
+import { arriveFromOutside, connect, replyTo, type Delivery } from './walk';
+import { Walk } from './walk-state';
+
+export { prepare } from './prepare';
+
+/**
+ * The packet-path simulator's entry point: the first packet of a new connection (and its reply), walked through
+ * the snapshot. Pure; `prepare(s)` indexes a snapshot once (cached).
+ *
+ * A rule whose match cannot be evaluated (an ipset, an unknown module) is a branch point: the trace is run again
+ * with each answer, and only if every branch ends alike (same success, same source seen) is the answer certain.
+ */
+
+/** More branches than this and the trace gives up on certainty at the first unknown rule. */
+const MAX_RUNS = 64;
+
+interface Run {
+  w: Walk;
+  outcome: Outcome;
+  story: string[];
+  replyStory: string[];
+  replySteps: Step[];
+  legs: number;
+  head: string;
+}
+
+interface Resolved {
+  dst: IP;
+  port: number | null;
+  /** How the target reads in sentences. */
+  text: string;
+  notes: string[];
+}
+
+function containerView(p: Prepared, id: string): { view: NsView | null; name: string; cid: string } {
+  const c = p.containers.get(id) ?? [...p.containers.values()].find((x) => x.name === id || x.name === `/${id}`) ?? [...p.containers.values()].find((x) => x.id.startsWith(id));
+  if (!c) throw new Error(`no container ${id} in the snapshot`);
+  const nsId = p.containerNs.get(c.id);
+  return { view: nsId ? p.views.get(nsId) ?? null : null, name: c.name, cid: c.id };
+}
+
+function sourceView(p: Prepared, q: TraceQuery): { view: NsView | null; label: string } {
+  const f = q.from;
+  switch (f.kind) {
+    case 'container': {
+      const c = containerView(p, f.containerId);
+      return { view: c.view, label: c.name };
+    }
+    case 'host':
+      if (!p.host) throw new Error('the snapshot has no host namespace');
+      return { view: p.host, label: 'the host' };
+    case 'namespace': {
+      const v = p.views.get(f.namespaceId) ?? [...p.views.values()].find((x) => x.ns.name === f.namespaceId);
+      if (!v) throw new Error(`no namespace ${f.namespaceId} in the snapshot`);
+      return { view: v, label: v.label };
+    }
+    case 'outside':
+      if (!p.host) throw new Error('the snapshot has no host namespace');
+      return { view: p.host, label: `${f.ip} (outside)` };
+  }
+}
+
+/** A container target's address: on a network the source shares with it (as its DNS name would give), else its first. */
+function resolveTarget(p: Prepared, q: TraceQuery, src: NsView | null): Resolved {
+  const t = q.to;
+  if (t.kind === 'ip') {
+    const ip = parseIP(t.ip);
+    if (!ip) throw new Error(`not an IP address: ${t.ip}`);
+    return { dst: ip, port: t.port, text: hostPort(ip, t.port), notes: [] };
+  }
+  const c = containerView(p, t.containerId);
+  const target = p.containers.get(c.cid)!;
+  const owner = target.networkMode.sharedWith ? p.containers.get(target.networkMode.sharedWith) ?? target : target;
+  if (c.view?.isHost && p.host) {
+    // A host-network container is reached at one of the host's addresses: loopback from the host itself, else the
+    // address the source's route to the host leads to (its gateway), else the host's first global address.
+    let ip: IP | null = null;
+    if (src?.isHost) ip = parseIP('127.0.0.1');
+    for (const r of src?.routes[4] ?? []) if (!ip && r.gw && isLocal(p.host, r.gw)) ip = r.gw;
+    ip ??= p.host.addrs[4].find((a) => a.scope === 'global')?.ip ?? null;
+    if (!ip) throw new Error(`${c.name} uses the host's network, and the host has no address to reach it at`);
+    return { dst: ip, port: t.port, text: `${c.name} (host network, ${hostPort(ip, t.port)})`, notes: [`${c.name} uses the host's network: reached at ${ip.text}`] };
+  }
+  const srcNets = new Set(
+    (src ? src.ns.containers.flatMap((id) => p.containers.get(id)?.endpoints ?? []) : []).map((e) => e.networkId),
+  );
+  const eps = owner.endpoints.filter((e) => e.ipv4 || e.ipv6);
+  const ep = eps.find((e) => srcNets.has(e.networkId) && e.ipv4) ?? eps.find((e) => e.ipv4) ?? eps[0];
+  const addr = ep ? parseIP((ep.ipv4 ?? ep.ipv6)!) : null;
+  if (!ep || !addr) throw new Error(`${c.name} has no address to connect to`);
+  return {
+    dst: addr,
+    port: t.port,
+    text: `${c.name} (${hostPort(addr, t.port)})`,
+    notes: [`${c.name} is reached at its address on ${ep.networkName}: ${addr.text}${eps.length > 1 ? ` (it has ${eps.length} networks)` : ''}`],
+  };
+}
+
+function runOnce(p: Prepared, q: TraceQuery, answers: boolean[]): Run {
+  const w = new Walk(p, new Oracle(answers), q.verbose === true);
+  const forwardSteps = w.steps;
+  const replySteps: Step[] = [];
+  const forwardStory = w.story;
+  const replyStory: string[] = [];
+  let phase = 'forward' as 'forward' | 'reply';
+  const toReply = () => {
+    phase = 'reply';
+    w.steps = replySteps;
+    w.story = replyStory;
+  };
+  const toForward = () => {
+    phase = 'forward';
+    w.steps = forwardSteps;
+    w.story = forwardStory;
+  };
+  let legs = 1;
+  const src = sourceView(p, q);
+  const target = resolveTarget(p, q, src.view);
+  const head = `${src.label} → ${target.text}/${q.protocol}`;
+  let outcome: Outcome;
+  try {
+    for (const n of target.notes) w.note(n);
+    for (const n of src.view?.nfNotes ?? []) w.note(n);
+    if (p.host && p.host !== src.view) for (const n of p.host.nfNotes) w.note(n);
+    if (p.s.host.iptables.warning) w.note(p.s.host.iptables.warning);
+    if (q.to.port === null && q.protocol !== 'icmp') w.note('no port given: rules on ports cannot be evaluated');
+    const d1 = start(w, q, src.view, target);
+    toReply();
+    replyTo(w, d1);
+    toForward();
+    let final: Delivery = d1;
+    if (d1.proxy) {
+      legs = 2;
+      const x = d1.proxy;
+      const cip = parseIP(x.containerIp);
+      if (!cip) throw new End({ result: 'uncertain', namespaceId: d1.view.id, table: 'docker-proxy', chain: '', index: -1, rule: '', why: `docker-proxy's container address ${x.containerIp} is not understood` });
+      w.steps.push({
+        type: 'proxy',
+        pid: x.pid,
+        listen: proxyListen(x),
+        connectsTo: hostPort(cip, x.containerPort),
+        what: `docker-proxy accepts the connection on ${proxyListen(x)} and opens its own, from the host, to ${hostPort(cip, x.containerPort)}`,
+      });
+      w.story.push(`is taken by docker-proxy (pid ${x.pid}) listening on ${proxyListen(x)}, which opens a second connection to ${hostPort(cip, x.containerPort)}: that one`);
+      const d2 = connect(w, d1.view, q.protocol, cip, x.containerPort);
+      toReply();
+      replyTo(w, d2);
+      toForward();
+      final = d2;
+    }
+    const port = portOf(final.pkt);
+    outcome = {
+      result: 'delivered',
+      namespaceId: final.view.id,
+      containerIds: final.leaves ? [] : final.view.ns.containers,
+      port,
+      seenSource: final.pkt.src.text,
+      seenDestination: hostPort(final.pkt.dst, port),
+      listener: final.leaves ? 'unknown' : final.view.ns.kind === 'container' ? 'container' : 'unknown',
+      ...(final.leaves ? { leaves: final.leaves } : {}),
+    };
+  } catch (e) {
+    if (!(e instanceof End)) throw e;
+    outcome = e.outcome;
+    if (phase === 'reply' && outcome.result !== 'delivered') outcome = { ...outcome, direction: 'reply' };
+    if (phase === 'reply') forwardSteps.push({ type: 'note', text: 'the reply fails on its way back (see replySteps)' });
+  }
+  return { w: Object.assign(w, { steps: forwardSteps, story: forwardStory }), outcome, story: forwardStory, replyStory, replySteps, legs, head };
+}
+
+function start(w: Walk, q: TraceQuery, view: NsView | null, t: Resolved): Delivery {
+  const f = q.from;
+  if (!view) {
+    throw new End({ result: 'no-route', namespaceId: '', destination: t.dst.text, why: 'no network namespace (the container is not running)' });
+  }
+  if (f.kind !== 'outside') return connect(w, view, q.protocol, t.dst, t.port);
+  const ip = parseIP(f.ip);
+  if (!ip) throw new Error(`not an IP address: ${f.ip}`);
+  if (familyOf(ip) !== familyOf(t.dst)) throw new Error(`${f.ip} and ${t.dst.text} are not of the same address family`);
+  let iface = f.iface;
+  if (!iface) {
+    // Where the client must be: the interface the host would route its address to.
+    const r = lookup(view, ip);
+    if (r.kind !== 'unicast') throw new Error(`the host has no route to ${f.ip}: give the interface the client is on`);
+    iface = r.dev;
+    w.note(`${f.ip} is reached through ${iface}: assumed to arrive there`);
+  }
+  return arriveFromOutside(w, view, iface, q.protocol, ip, t.dst, t.port);
+}
+
+/** Equal keys: the same success (and source seen), or failure in any way. */
+function outcomeKey(o: Outcome): string {
+  if (o.result === 'delivered') return `ok ${o.namespaceId} ${o.seenSource} ${o.seenDestination}`;
+  if (o.result === 'uncertain') return `uncertain ${o.namespaceId} ${o.chain} ${o.index} ${o.why}`;
+  return 'fails';
+}
+
+/**
+ * Runs the trace once per combination of answers to the unknown rules met (depth first, capped). Returns the
+ * default run (every unknown rule assumed not to match) and, if the answers change the outcome, the first
+ * unknown rule whose answer does.
+ */
+function explore(p: Prepared, q: TraceQuery): { base: Run; decisive: ChoicePoint | null; unknowns: ChoicePoint[]; capped: boolean } {
+  const base = runOnce(p, q, []);
+  const points = base.w.oracle.points;
+  if (points.length === 0) return { base, decisive: null, unknowns: [], capped: false };
+  const baseKey = outcomeKey(base.outcome);
+  let runs = 1;
+  let capped = false;
+  // Whether any run under this prefix ends differently from the base run.
+  const differs = (prefix: boolean[]): boolean => {
+    if (runs >= MAX_RUNS) {
+      capped = true;
+      return true;
+    }
+    runs++;
+    const r = runOnce(p, q, prefix);
+    if (outcomeKey(r.outcome) !== baseKey) return true;
+    for (let j = prefix.length; j < r.w.oracle.points.length; j++) if (differs([...prefix, ...Array<boolean>(j - prefix.length).fill(false), true])) return true;
+    return false;
+  };
+  for (let j = 0; j < points.length; j++) {
+    if (differs([...Array<boolean>(j).fill(false), true])) return { base, decisive: points[j], unknowns: points, capped };
+  }
+  return { base, decisive: null, unknowns: points, capped };
+}
+
+export function tracePath(s: Snapshot, q: TraceQuery): TraceResult {
+  const p = prepare(s);
+  const { base, decisive, unknowns, capped } = explore(p, q);
+  let outcome = base.outcome;
+  const steps = base.w.steps;
+  if (decisive && outcome.result !== 'uncertain') {
+    const why = capped ? `${decisive.why} (too many unknown rules to try every combination)` : decisive.why;
+    outcome = { result: 'uncertain', namespaceId: decisive.namespaceId, table: decisive.table, chain: decisive.chain, index: decisive.index, rule: decisive.rule, why };
+  } else if (unknowns.length) {
+    steps.push({
+      type: 'note',
+      text: `${unknowns.length === 1 ? 'a rule' : `${unknowns.length} rules`} could not be evaluated (${unknowns.map((u) => `${u.table} ${u.chain} rule ${u.index + 1}: ${u.why}`).join('; ')}), but the outcome is the same either way`,
+    });
+  }
+  return {
+    query: q,
+    outcome,
+    steps,
+    legs: base.legs,
+    summary: summaryText(p, base.head, base.w, base.story, outcome),
+    reply: replyText(base.replyStory, outcome, base.legs),
+    replySteps: base.replySteps,
+  };
+}

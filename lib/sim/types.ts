@@ -1,0 +1,97 @@
+/**
+ * Packet-path simulation: the first packet of a new connection, walked through the snapshot's routing, bridges,
+ * netfilter hooks and NAT, with every step recorded. Pure: `tracePath(snapshot, query)` (lib/sim/trace.ts).
+ */
+
+export type Protocol = 'tcp' | 'udp' | 'icmp';
+
+/** Where the packet starts. */
+export type Endpoint =
+  | { kind: 'container'; containerId: string }
+  /** A process on the host itself (host network namespace). */
+  | { kind: 'host' }
+  /** A client outside, arriving on `iface` of the host (an uplink, or a veth to another namespace). */
+  | { kind: 'outside'; ip: string; iface: string | null }
+  /** A process in another namespace (e.g. an `ip netns` one), by namespace id. */
+  | { kind: 'namespace'; namespaceId: string };
+
+export type Target =
+  | { kind: 'container'; containerId: string; port: number | null }
+  | { kind: 'ip'; ip: string; port: number | null };
+
+export interface TraceQuery {
+  from: Endpoint;
+  to: Target;
+  protocol: Protocol;
+  /** Also list the rules that did not match (a step each): long on big rulesets. Default false. */
+  verbose?: boolean;
+}
+
+/** One thing that happened to the packet, in order. */
+export type Step =
+  | { type: 'route'; namespaceId: string; decision: string; via: string | null; dev: string | null; src: string | null }
+  | { type: 'hop'; from: { namespaceId: string; iface: string }; to: { namespaceId: string; iface: string }; what: string }
+  | { type: 'bridge'; bridge: string; from: string; to: string | null; nfCalled: boolean; what: string }
+  | {
+      type: 'rule';
+      namespaceId: string;
+      family: 'ipv4' | 'ipv6';
+      hook: string;
+      table: string;
+      chain: string;
+      /** Index of the rule in its chain; null for the chain policy. */
+      index: number | null;
+      text: string;
+      verdict: 'match' | 'no-match' | 'uncertain' | 'policy';
+      /** What the rule did to the packet when it matched: ACCEPT, DROP, jump DOCKER, DNAT → 172.17.0.2:80 … */
+      effect: string | null;
+      explanation: string | null;
+    }
+  | { type: 'nat'; kind: 'dnat' | 'snat' | 'masquerade' | 'redirect'; before: string; after: string; by: string }
+  | { type: 'proxy'; pid: number | null; listen: string; connectsTo: string; what: string }
+  | { type: 'deliver'; namespaceId: string; containerIds: string[]; what: string }
+  | { type: 'note'; text: string };
+
+/** Set on a failure outcome when it is the reply (SYN-ACK) that fails, not the first packet. */
+type ReplyFailure = { direction?: 'reply' };
+
+export type Outcome =
+  | {
+      result: 'delivered';
+      namespaceId: string;
+      containerIds: string[];
+      port: number | null;
+      /** The source address the receiver sees (a plain address). */
+      seenSource: string;
+      /** address:port the receiver sees the connection addressed to. */
+      seenDestination: string;
+      /**
+       * Who takes the connection: docker-proxy never does here (it is a leg's end, see `legs`); 'container' for a
+       * container's namespace (assumed to listen, as the lab's do); 'unknown' for the host or a plain namespace,
+       * whose listening sockets are not in the snapshot.
+       */
+      listener?: 'container' | 'unknown';
+      /** Set when the packet left through an interface the snapshot sees nothing behind (delivered to the next hop). */
+      leaves?: { iface: string; via: string | null };
+    }
+  | ({ result: 'dropped' | 'rejected'; namespaceId: string; table: string; chain: string; index: number | null; rule: string } & ReplyFailure)
+  | ({ result: 'no-route'; namespaceId: string; destination: string; why?: string } & ReplyFailure)
+  /**
+   * A match the simulator does not understand decided (or could decide) the outcome: never guessed. Not caused by a
+   * rule (forwarding in a namespace whose sysctls are unknown, an asymmetric reply): table 'routing', index -1.
+   */
+  | ({ result: 'uncertain'; namespaceId: string; table: string; chain: string; index: number; rule: string; why: string } & ReplyFailure);
+
+export interface TraceResult {
+  query: TraceQuery;
+  outcome: Outcome;
+  steps: Step[];
+  /** A second leg when docker-proxy terminates the connection and opens its own to the container. */
+  legs: number;
+  /** One paragraph in plain words: where it goes, which rules decide, what NAT does, the verdict. */
+  summary: string;
+  /** A word on the reply (conntrack reverses the NAT; replies to established connections are accepted). */
+  reply: string | null;
+  /** The reply's own walk (SYN-ACK back to the client, per leg), for those who want to show it. */
+  replySteps?: Step[];
+}

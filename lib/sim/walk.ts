@@ -1,0 +1,343 @@
+import type { DockerProxy, Interface } from '../snapshot/schema';
+import { hostPort, isLoopbackIP, sameIP, type IP } from './addr';
+import { runHook } from './hooks';
+import { End, EPHEMERAL, portOf, type Conn, type HookIO, type Pkt } from './packet';
+import { findProxy } from './proxy';
+import { familyOf, isLocal, lookup, selectSource, type RouteResult } from './routing';
+import type { Protocol } from './types';
+import type { NsView } from './view';
+import type { Walk } from './walk-state';
+
+/**
+ * The packet's journey: out of a socket (routing, OUTPUT, POSTROUTING), across veths and bridges (with
+ * br_netfilter's hooks for bridged frames), into namespaces (PREROUTING, routing, INPUT or FORWARD +
+ * POSTROUTING), until it is delivered, leaves the snapshot's world, or is stopped. The same functions carry the
+ * reply back (dir 'reply'), where conntrack finds the connection and undoes its NAT.
+ */
+
+export interface Delivery {
+  view: NsView;
+  pkt: Pkt;
+  /** It left through an interface the snapshot sees nothing behind (an uplink): the next hop takes it. */
+  leaves: { iface: string; via: string | null } | null;
+  proxy: DockerProxy | null;
+}
+
+const io = (inIf: string, outIf: string, physIn: string | null = null, physOut: string | null = null, bridged = false): HookIO => ({
+  inIf,
+  outIf,
+  physIn,
+  physOut,
+  bridged,
+});
+
+/** Where the first packet finally went: the reply comes from there and goes back to the final source. */
+const finalSrc = (c: Conn) => c.snat?.ip ?? c.origSrc;
+const finalDst = (c: Conn) => c.dnat?.ip ?? c.origDst;
+const finalDport = (c: Conn) => c.dnat?.port ?? c.origDport;
+
+function routeStep(w: Walk, view: NsView, r: RouteResult, src: IP | null): void {
+  const u = r.kind === 'unicast' ? r : null;
+  w.steps.push({
+    type: 'route',
+    namespaceId: view.id,
+    decision: r.text,
+    via: u?.gw?.text ?? null,
+    dev: u ? u.dev : r.kind === 'local' ? 'lo' : null,
+    src: src?.text ?? null,
+  });
+}
+
+function noRoute(view: NsView, pkt: Pkt, why: string): never {
+  throw new End({ result: 'no-route', namespaceId: view.id, destination: pkt.dst.text, why, ...(pkt.dir === 'reply' ? { direction: 'reply' } : {}) });
+}
+
+function kernelDrop(view: NsView, pkt: Pkt, chain: string, rule: string): never {
+  throw new End({ result: 'dropped', namespaceId: view.id, table: 'routing', chain, index: null, rule, ...(pkt.dir === 'reply' ? { direction: 'reply' } : {}) });
+}
+
+function uncertain(view: NsView, chain: string, why: string): never {
+  throw new End({ result: 'uncertain', namespaceId: view.id, table: 'routing', chain, index: -1, rule: '', why });
+}
+
+/** The connection's entry in this namespace: a new one for the first packet, the existing one for the reply. */
+function ctEnter(w: Walk, view: NsView, pkt: Pkt): void {
+  if (pkt.dir === 'orig') {
+    const conn: Conn = {
+      nsId: view.id, proto: pkt.proto, untracked: false, origSrc: pkt.src, origDst: pkt.dst, origDport: portOf(pkt),
+      dnat: null, snat: null, dnatDone: false, snatDone: false, ctmark: 0,
+    };
+    w.conns.push(conn);
+    pkt.ct = conn;
+    return;
+  }
+  const sport = pkt.sport[0];
+  const conn = w.conns.find(
+    (c) => c.nsId === view.id && c.proto === pkt.proto && sameIP(finalDst(c), pkt.src) && sameIP(finalSrc(c), pkt.dst) && (finalDport(c) === null || finalDport(c) === sport),
+  );
+  if (!conn) uncertain(view, 'conntrack', `the reply reaches ${view.label}, which has no record of the connection (it takes another path back)`);
+  pkt.ct = conn;
+}
+
+const routeLocalnet = (w: Walk, view: NsView, dev: string) => view.isHost && w.p.s.host.sysctls.routeLocalnet[dev] === 1;
+
+function brNf(w: Walk, pkt: Pkt): boolean {
+  const sc = w.p.s.host.sysctls;
+  return (pkt.family === 4 ? sc.bridgeNfCallIptables : sc.bridgeNfCallIp6tables) === 1;
+}
+
+/** A socket in `view` opens a connection to `dst`: the kernel picks the route and the source address. */
+export function connect(w: Walk, view: NsView, proto: Protocol, dst: IP, dport: number | null): Delivery {
+  const r = lookup(view, dst);
+  const src = selectSource(view, dst, r);
+  routeStep(w, view, r, src);
+  const pkt: Pkt = { family: familyOf(dst), proto, src: src ?? dst, dst, sport: EPHEMERAL, dport, mark: 0, dir: 'orig', ct: null };
+  if (r.kind === 'none') noRoute(view, pkt, `no route to ${dst.text}`);
+  if (r.kind === 'refused') noRoute(view, pkt, r.text);
+  if (r.kind === 'unknown') uncertain(view, 'route', r.text);
+  if (!src) noRoute(view, pkt, `no address to send from towards ${dst.text}`);
+  w.client = { kind: 'local', nsId: view.id, ip: src };
+  w.story.push(
+    r.kind === 'local'
+      ? `leaves ${view.label === 'the host' ? "the host's" : `${view.label}'s`} socket from ${src.text} over loopback (${dst.text} is local)`
+      : `leaves ${view.label} from ${src.text} through ${r.dev}${r.gw ? ` via ${r.gw.text}` : ''}`,
+  );
+  return output(w, view, pkt, r);
+}
+
+/** A local socket answers: the reply leaves `view` through OUTPUT and POSTROUTING. */
+export function sendReply(w: Walk, view: NsView, pkt: Pkt): Delivery {
+  const r = lookup(view, pkt.dst);
+  routeStep(w, view, r, pkt.src);
+  if (r.kind !== 'local' && r.kind !== 'unicast') noRoute(view, pkt, `no route back to ${pkt.dst.text}`);
+  return output(w, view, pkt, r);
+}
+
+function output(w: Walk, view: NsView, pkt: Pkt, first: RouteResult): Delivery {
+  let r = first;
+  ctEnter(w, view, pkt);
+  const outIf = () => (r.kind === 'unicast' ? r.dev : 'lo');
+  const before = pkt.dst;
+  runHook(w, view, pkt, 'OUTPUT', io('', outIf()));
+  if (!sameIP(before, pkt.dst)) {
+    // NAT in OUTPUT changed the destination: the kernel routes again (the source address stays).
+    r = lookup(view, pkt.dst);
+    routeStep(w, view, r, pkt.src);
+    if (r.kind === 'none' || r.kind === 'refused') noRoute(view, pkt, r.kind === 'none' ? `no route to ${pkt.dst.text}` : r.text);
+    if (r.kind === 'unknown') uncertain(view, 'route', r.text);
+    if (r.kind === 'unicast') w.story.push(`is routed again, out of ${r.dev}`);
+    if (isLoopbackIP(pkt.src) && outIf() !== 'lo' && !routeLocalnet(w, view, outIf()))
+      kernelDrop(view, pkt, 'martian', `source ${pkt.src.text} may not leave through ${outIf()} (route_localnet=0)`);
+  }
+  const nexthop = r.kind === 'unicast' ? r.nexthop : pkt.dst;
+  runHook(w, view, pkt, 'POSTROUTING', io('', outIf()), nexthop);
+  if (r.kind === 'local') {
+    w.steps.push({ type: 'hop', from: { namespaceId: view.id, iface: 'lo' }, to: { namespaceId: view.id, iface: 'lo' }, what: 'looped back to this namespace' });
+    return receive(w, view, pkt, 'lo', null, 'loopback');
+  }
+  return transmit(w, view, pkt, (r as Extract<RouteResult, { kind: 'unicast' }>).dev, nexthop);
+}
+
+/**
+ * A packet arrives in `view` on `inIf` (`physIn`: the bridge port it came through, with br_netfilter). `mode`:
+ * 'loopback' keeps the connection entry made in OUTPUT; 'routed' starts after a bridged PREROUTING already ran.
+ */
+function receive(w: Walk, view: NsView, pkt: Pkt, inIf: string, physIn: string | null, mode: 'new' | 'loopback' | 'routed' = 'new'): Delivery {
+  if (mode === 'new') {
+    ctEnter(w, view, pkt);
+    if (isLoopbackIP(pkt.src) && !routeLocalnet(w, view, inIf)) kernelDrop(view, pkt, 'martian', `source ${pkt.src.text} arriving on ${inIf}`);
+    // fib_validate_source: a packet from outside claiming one of this namespace's own addresses (accept_local=0).
+    if (view.local[pkt.family].has(pkt.src.text)) kernelDrop(view, pkt, 'martian', `source ${pkt.src.text} is this namespace's own address, arriving on ${inIf}`);
+  }
+  const before = pkt.dst;
+  if (mode !== 'routed') runHook(w, view, pkt, 'PREROUTING', io(inIf, '', physIn));
+  if (inIf !== 'lo' && isLoopbackIP(pkt.dst) && !routeLocalnet(w, view, inIf))
+    kernelDrop(view, pkt, 'martian', `destination ${pkt.dst.text} arriving on ${inIf} (route_localnet=0)`);
+  const r = lookup(view, pkt.dst);
+  routeStep(w, view, r, null);
+  if (r.kind === 'local') {
+    runHook(w, view, pkt, 'INPUT', io(inIf, '', physIn));
+    return deliverLocal(w, view, pkt);
+  }
+  if (r.kind === 'none' || r.kind === 'refused') noRoute(view, pkt, r.kind === 'none' ? `no route to ${pkt.dst.text}` : r.text);
+  if (r.kind === 'unknown') uncertain(view, 'route', r.text);
+  if (physIn && r.dev === inIf && !sameIP(before, pkt.dst)) {
+    // br_netfilter: a frame whose destination NAT leads back into the bridge it came from is bridged, not routed.
+    const owner = view.bridges.get(inIf)?.get(r.nexthop.text);
+    if (owner?.kind === 'port') return bridgedForward(w, view, inIf, physIn, owner, pkt);
+  }
+  const fwd = view.isHost ? (pkt.family === 4 ? w.p.s.host.sysctls.ipv4Forward : w.p.s.host.sysctls.ipv6Forward) : null;
+  if (fwd === 0) kernelDrop(view, pkt, 'forwarding', `net.ipv${pkt.family}.${pkt.family === 4 ? 'ip_forward' : 'conf.all.forwarding'}=0`);
+  if (fwd === null) uncertain(view, 'forwarding', `${view.label} would have to forward it to ${pkt.dst.text}, and whether it forwards is not in the snapshot`);
+  w.story.push(`is routed by ${view.label} out of ${r.dev}${r.gw ? ` via ${r.gw.text}` : ''}`);
+  runHook(w, view, pkt, 'FORWARD', io(inIf, r.dev, physIn));
+  runHook(w, view, pkt, 'POSTROUTING', io(inIf, r.dev, physIn), r.nexthop);
+  return transmit(w, view, pkt, r.dev, r.nexthop);
+}
+
+function deliverLocal(w: Walk, view: NsView, pkt: Pkt): Delivery {
+  if (pkt.dir === 'reply') {
+    const c = w.client;
+    if (c?.kind === 'local' && c.nsId === view.id && sameIP(c.ip, pkt.dst)) return { view, pkt, leaves: null, proxy: null };
+    uncertain(view, 'reply', `the reply is delivered to ${view.label} (${pkt.dst.text}), not to the client`);
+  }
+  const proxy = view.isHost ? findProxy(w.p, pkt) : null;
+  const where = hostPort(pkt.dst, portOf(pkt));
+  w.steps.push({
+    type: 'deliver',
+    namespaceId: view.id,
+    containerIds: view.ns.containers,
+    what: proxy
+      ? `delivered to ${where} in ${view.label}, where docker-proxy (pid ${proxy.pid}) listens`
+      : `delivered to ${where} in ${view.label}, from ${pkt.src.text}`,
+  });
+  return { view, pkt, leaves: null, proxy };
+}
+
+/** The far end of a veth, when the snapshot has it. */
+function peerOf(w: Walk, ifc: Interface): { view: NsView; ifc: Interface } | null {
+  if (!ifc.peer) return null;
+  const view = w.p.views.get(ifc.peer.namespaceId);
+  const peer = view?.ifaces.get(ifc.peer.name);
+  return view && peer ? { view, ifc: peer } : null;
+}
+
+/** Crossing a veth: the packet enters another namespace with a clean mark and no conntrack entry yet. */
+function cross(w: Walk, from: NsView, fromIf: string, to: NsView, toIf: string, pkt: Pkt): void {
+  w.steps.push({ type: 'hop', from: { namespaceId: from.id, iface: fromIf }, to: { namespaceId: to.id, iface: toIf }, what: `crosses the veth ${fromIf} → ${toIf} into ${to.label}` });
+  pkt.mark = 0;
+  pkt.ct = null;
+}
+
+function leave(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP, why: string): Delivery {
+  const c = w.client;
+  if (pkt.dir === 'reply' && !(c?.kind === 'outside' && c.nsId === view.id && c.iface === dev))
+    uncertain(view, 'reply', `the reply leaves ${view.label} through ${dev}, not the way the connection came in`);
+  w.steps.push({ type: 'note', text: `leaves ${view.label} through ${dev} towards ${nexthop.text}: ${why}` });
+  return { view, pkt, leaves: { iface: dev, via: nexthop.text }, proxy: null };
+}
+
+/** The packet goes out of `dev` towards `nexthop` (the gateway, or the destination itself when on-link). */
+function transmit(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP): Delivery {
+  const c = w.client;
+  if (pkt.dir === 'reply' && c?.kind === 'outside' && c.nsId === view.id && c.iface === dev) return leave(w, view, pkt, dev, nexthop, 'back to the client');
+  const ifc = view.ifaces.get(dev);
+  if (!ifc) uncertain(view, 'route', `interface ${dev} is not in the snapshot`);
+  if (!ifc.flags.includes('UP')) noRoute(view, pkt, `its interface ${dev} down`);
+  if (ifc.kind === 'veth') {
+    const peer = peerOf(w, ifc);
+    if (!peer) return leave(w, view, pkt, dev, nexthop, 'the other end of this veth is not in the snapshot');
+    cross(w, view, dev, peer.view, peer.ifc.name, pkt);
+    if (peer.ifc.master) return bridgeIn(w, peer.view, peer.ifc.master, peer.ifc.name, pkt, nexthop);
+    // Point to point: the far end answers ARP for its own addresses only.
+    if (!isLocal(peer.view, nexthop)) noRoute(view, pkt, `no neighbour answering for ${nexthop.text} behind ${dev}`);
+    w.story.push(`crosses ${dev} into ${peer.view.label}`);
+    return receive(w, peer.view, pkt, peer.ifc.name, null);
+  }
+  if (ifc.kind === 'bridge') {
+    const owner = view.bridges.get(dev)?.get(nexthop.text);
+    if (owner?.kind === 'port') {
+      const peerView = w.p.views.get(owner.peerNs)!;
+      w.steps.push({ type: 'bridge', bridge: dev, from: dev, to: owner.port, nfCalled: false, what: `sent by ${view.label} into ${dev}, out of the port to ${peerView.label}` });
+      w.story.push(`goes through ${dev} to ${peerView.label}`);
+      cross(w, view, owner.port, peerView, owner.peerIf, pkt);
+      return receive(w, peerView, pkt, owner.peerIf, null);
+    }
+    if (view.bridgeExternal.get(dev)?.length) return leave(w, view, pkt, dev, nexthop, `${nexthop.text} is not on a veth of ${dev}; it may be behind ${view.bridgeExternal.get(dev)!.join(', ')}`);
+    noRoute(view, pkt, `no neighbour answering for ${nexthop.text} on ${dev}`);
+  }
+  if (ifc.kind === 'macvlan' || ifc.kind === 'ipvlan') uncertain(view, 'route', `${ifc.kind} interfaces (${dev}) are not simulated`);
+  if (ifc.kind === 'loopback') uncertain(view, 'route', `a route through ${dev} to a non-local address`);
+  return leave(w, view, pkt, dev, nexthop, 'what lies beyond is not in the snapshot');
+}
+
+/** A frame enters bridge `bridge` of `view` from port `inPort`, for the neighbour `nexthop`. */
+function bridgeIn(w: Walk, view: NsView, bridge: string, inPort: string, pkt: Pkt, nexthop: IP): Delivery {
+  const nf = brNf(w, pkt);
+  let owner = view.bridges.get(bridge)?.get(nexthop.text);
+  if (!owner) {
+    if (view.bridgeExternal.get(bridge)?.length) return leave(w, view, pkt, bridge, nexthop, `bridged towards the ports ${view.bridgeExternal.get(bridge)!.join(', ')}`);
+    noRoute(view, pkt, `no neighbour answering for ${nexthop.text} on ${bridge}`);
+  }
+  if (owner.kind === 'self') {
+    w.steps.push({ type: 'bridge', bridge, from: inPort, to: null, nfCalled: nf, what: `addressed to ${bridge} itself: handed to ${view.label}'s IP stack` });
+    w.story.push(`enters ${bridge}, addressed to ${view.label} itself`);
+    return receive(w, view, pkt, bridge, nf ? inPort : null);
+  }
+  if (owner.port === inPort) noRoute(view, pkt, `${nexthop.text} is behind the port the frame came from`);
+  const peerName = (o: { peerNs: string }) => w.p.views.get(o.peerNs)!.label;
+  w.steps.push({
+    type: 'bridge',
+    bridge,
+    from: inPort,
+    to: owner.port,
+    nfCalled: nf,
+    what: `bridged from ${inPort} to ${owner.port} (${peerName(owner)})${nf ? '; br_netfilter passes it through iptables' : '; bridge-nf-call-iptables is off: no iptables'}`,
+  });
+  w.story.push(`is bridged by ${bridge} to ${peerName(owner)}${nf ? ' (through iptables: bridge-nf-call-iptables=1)' : ''}`);
+  if (nf) {
+    ctEnter(w, view, pkt);
+    const before = pkt.dst;
+    runHook(w, view, pkt, 'PREROUTING', io(bridge, '', inPort, null, true));
+    if (!sameIP(before, pkt.dst)) {
+      // DNAT on a bridged frame: br_netfilter routes it; still bridged only if the new address is on this bridge.
+      const again = view.bridges.get(bridge)?.get(pkt.dst.text);
+      if (again?.kind !== 'port') return receive(w, view, pkt, bridge, inPort, 'routed');
+      owner = again;
+    }
+  }
+  return bridgedForward(w, view, bridge, inPort, owner, pkt, nf);
+}
+
+/** A bridged frame leaves through port `owner.port`: FORWARD and POSTROUTING with br_netfilter, then the veth. */
+function bridgedForward(w: Walk, view: NsView, bridge: string, inPort: string, owner: { port: string; peerNs: string; peerIf: string }, pkt: Pkt, nf = true): Delivery {
+  if (owner.port === inPort)
+    w.note(`${bridge} sends the frame back out of the port it came in by: this needs hairpin mode on ${inPort} (Docker turns it on when the userland proxy is off; the snapshot does not show it)`);
+  if (nf) {
+    runHook(w, view, pkt, 'FORWARD', io(bridge, bridge, inPort, owner.port, true));
+    runHook(w, view, pkt, 'POSTROUTING', io('', bridge, inPort, owner.port, true), pkt.dst);
+  }
+  const peerView = w.p.views.get(owner.peerNs)!;
+  cross(w, view, owner.port, peerView, owner.peerIf, pkt);
+  return receive(w, peerView, pkt, owner.peerIf, null);
+}
+
+/** A client outside the snapshot's namespaces sends the packet in on `iface` of the host. */
+export function arriveFromOutside(w: Walk, host: NsView, iface: string, proto: Protocol, src: IP, dst: IP, dport: number | null): Delivery {
+  const pkt: Pkt = { family: familyOf(dst), proto, src, dst, sport: [1024, 65535], dport, mark: 0, dir: 'orig', ct: null };
+  w.client = { kind: 'outside', nsId: host.id, iface, ip: src };
+  const ifc = host.ifaces.get(iface);
+  if (!ifc) uncertain(host, 'route', `the host has no interface ${iface}`);
+  w.steps.push({ type: 'note', text: `${src.text} sends it to ${hostPort(dst, dport)}; it arrives on the host's ${iface}` });
+  w.story.push(`arrives from ${src.text} on the host's ${iface}`);
+  const back = lookup(host, src);
+  if (back.kind === 'unicast' && back.dev !== iface)
+    w.note(`the host routes ${src.text} out of ${back.dev}, not ${iface}: with strict reverse-path filtering (rp_filter=1, not in the snapshot) the kernel would drop it`);
+  if (ifc.master) {
+    // On a bridge port: straight to the destination when it is on that bridge, else to the bridge (the gateway).
+    const owners = host.bridges.get(ifc.master);
+    const self = [...(owners ?? [])].find(([, o]) => o.kind === 'self')?.[0];
+    const hop = owners?.get(dst.text)?.kind === 'port' ? dst : self ? host.local[pkt.family].get(self)?.ip : undefined;
+    if (hop) return bridgeIn(w, host, ifc.master, iface, pkt, hop);
+  }
+  return receive(w, host, pkt, iface, null);
+}
+
+/** The reply to a delivered packet, from where it was delivered back towards the client. */
+export function replyTo(w: Walk, d: Delivery): Delivery {
+  const f = d.pkt;
+  const dport = portOf(f);
+  const pkt: Pkt = {
+    family: f.family, proto: f.proto, src: f.dst, dst: f.src,
+    sport: dport === null ? [0, 65535] : [dport, dport],
+    dport: f.sport[0] === f.sport[1] ? f.sport[0] : f.sport,
+    mark: 0, dir: 'reply', ct: null,
+  };
+  if (d.leaves) {
+    // It comes back in through the interface the connection left by.
+    w.steps.push({ type: 'note', text: `the reply comes back in on ${d.leaves.iface} from ${pkt.src.text}` });
+    return receive(w, d.view, pkt, d.leaves.iface, null);
+  }
+  return sendReply(w, d.view, pkt);
+}
+
