@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
 # The netatlas lab: the seed articles' scenarios, built on this host's Docker engine.
 #   lab.sh up     idempotent: makes whatever is missing
-#   lab.sh down   removes what `up` made (everything labelled netatlas.lab, the demo namespace) and nothing else
+#   lab.sh down   removes what `up` made (everything labelled netatlas.lab, the demo namespace, the outside client's
+#                 httpd, the host DOCKER-USER rule commented netatlas-lab) and nothing else
 # Every address is inside 198.18.0.0/15 (see scripts/ensure-docker.sh for the daemon's pools).
+#
+# The packet-path matrix (server/paths/matrix.int.test.ts) connects every source to every target here, so every
+# container with an address serves /cgi-bin/remote on port 80 (the image's default httpd), and so does the
+# "outside client" namespace netatlas-demo (198.19.255.2, default route via the host end of its veth).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 IMAGE=netatlas-lab/busybox:1
 LABEL=netatlas.lab=1
 NET_A=netatlas-lab-a   # 198.18.1.0/24: api (+ sidecar sharing its namespace), db
 NET_B=netatlas-lab-b   # 198.18.2.0/24: worker, and api's second leg
+NET_INT=netatlas-lab-int      # 198.18.3.0/24, --internal: int1 (no way in or out but the host)
+NET_NOICC=netatlas-lab-noicc  # 198.18.4.0/24, icc disabled: noicc1, noicc2 (may not talk to each other)
 NETNS=netatlas-demo    # an `ip netns` namespace joined to the host by a veth
 VETH_HOST=na-demo-h
 VETH_NS=na-demo-ns
+NS_IP=198.19.255.2     # the outside client, on the namespace's end of the veth
+HOST_IP=198.19.255.1   # the host's end: the namespace's default gateway
+STATE=/run/netatlas-lab            # the outside client's httpd: pid file and its www directory
+WWW="$STATE/www"
+HTTPD_PID="$STATE/httpd.pid"
+USER_RULE_COMMENT=netatlas-lab     # the host DOCKER-USER rule `up` inserts and `down` deletes
+CGI='#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n'
 
 exists_container() { docker container inspect "$1" >/dev/null 2>&1; }
 exists_network() { docker network inspect "$1" >/dev/null 2>&1; }
@@ -26,7 +40,7 @@ make_image() {
   echo 'root:x:0:' > "$root/etc/group"
   echo 'netatlas lab' > "$root/www/index.html"
   # Prints the peer address the server saw: how the packet-path tests learn what NAT did.
-  printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n' > "$root/www/cgi-bin/remote"
+  printf "$CGI" > "$root/www/cgi-bin/remote"
   chmod +x "$root/www/cgi-bin/remote"
   tar -C "$root" -c . | docker import -c 'CMD ["httpd","-f","-p","80","-h","/www"]' - "$IMAGE" >/dev/null
   rm -rf "$root"
@@ -46,10 +60,86 @@ network() { # network NAME SUBNET [extra args…]
   exists_network "$name" || docker network create --label "$LABEL" --subnet "$subnet" "$@" "$name" >/dev/null
 }
 
+# The DOCKER-USER rule, for the worker's current address (which may change when dockerd restarts the lab):
+# lab-worker may not open HTTP connections to the outside client, while the other containers may (masqueraded), so
+# its effect shows. (The other direction would show nothing: FORWARD's DROP policy already stops the outside client
+# from reaching any container but a published port's.) Docker keeps DOCKER-USER's rules across restarts; `up`
+# re-inserts ours when it is missing or names an old address.
+user_rule_spec() { # prints the rule's match and target, for iptables -I/-C/-D DOCKER-USER
+  local ip; ip="$(docker inspect -f "{{(index .NetworkSettings.Networks \"$NET_B\").IPAddress}}" lab-worker)"
+  [ -n "$ip" ] || { echo "lab.sh: lab-worker has no address on $NET_B" >&2; return 1; }
+  echo "-s $ip/32 -d $NS_IP/32 -p tcp -m tcp --dport 80 -m comment --comment $USER_RULE_COMMENT -j DROP"
+}
+
+delete_user_rules() { # every host DOCKER-USER rule with our comment, whatever its addresses
+  iptables -S DOCKER-USER >/dev/null 2>&1 || return 0
+  local rule
+  while rule="$(iptables -S DOCKER-USER | grep -m1 -e "--comment $USER_RULE_COMMENT -j")"; do
+    # shellcheck disable=SC2086 # the rule is our own words, no quoting inside
+    iptables -D DOCKER-USER ${rule#-A DOCKER-USER }
+  done
+}
+
+ensure_user_rule() {
+  local spec; spec="$(user_rule_spec)"
+  # shellcheck disable=SC2086
+  if iptables -C DOCKER-USER $spec 2>/dev/null \
+    && [ "$(iptables -S DOCKER-USER | grep -c -e "--comment $USER_RULE_COMMENT -j")" = 1 ]; then
+    return
+  fi
+  delete_user_rules
+  # shellcheck disable=SC2086
+  iptables -I DOCKER-USER $spec
+}
+
+# The outside client's httpd is ours when the pid file names a live busybox httpd in the current netatlas-demo.
+httpd_pid_ours() { # prints the pid when the recorded process is still our httpd (in whatever namespace)
+  [ -f "$HTTPD_PID" ] || return 1
+  local pid; pid="$(cat "$HTTPD_PID")"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "httpd -f -p 80 -h $WWW" || return 1
+  echo "$pid"
+}
+
+stop_httpd() {
+  local pid
+  if pid="$(httpd_pid_ours)"; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+  fi
+  rm -f "$HTTPD_PID"
+}
+
+ensure_httpd() {
+  mkdir -p "$WWW/cgi-bin"
+  echo 'netatlas lab (outside client)' > "$WWW/index.html"
+  printf "$CGI" > "$WWW/cgi-bin/remote"
+  chmod 755 "$STATE" "$WWW" "$WWW/cgi-bin" "$WWW/cgi-bin/remote"
+  local pid
+  if pid="$(httpd_pid_ours)" \
+    && [ "$(stat -L -c %i "/proc/$pid/ns/net")" = "$(stat -L -c %i "/var/run/netns/$NETNS")" ]; then
+    return
+  fi
+  stop_httpd # a leftover in an older incarnation of the namespace
+  # No fork between here and httpd (ip netns exec and setsid exec), so $! is httpd's pid. Its output goes nowhere:
+  # an inherited pipe would keep whoever ran `lab.sh up` waiting.
+  setsid ip netns exec "$NETNS" busybox httpd -f -p 80 -h "$WWW" </dev/null >/dev/null 2>&1 &
+  echo $! > "$HTTPD_PID"
+  for _ in $(seq 50); do
+    ip netns exec "$NETNS" timeout 1 busybox wget -qO- "http://$NS_IP/cgi-bin/remote" >/dev/null 2>&1 && return
+    sleep 0.1
+  done
+  echo "lab.sh: the outside client's httpd does not answer on $NS_IP:80" >&2
+  return 1
+}
+
 up() {
   make_image
   network "$NET_A" 198.18.1.0/24
   network "$NET_B" 198.18.2.0/24
+  # Named bridges (com.docker.network.bridge.name) rather than br-<id>: that option exists in the wild too.
+  network "$NET_INT" 198.18.3.0/24 --internal -o com.docker.network.bridge.name=nalab-int
+  network "$NET_NOICC" 198.18.4.0/24 -o com.docker.network.bridge.enable_icc=false -o com.docker.network.bridge.name=nalab-noicc
   # Default bridge with a port published on all addresses, and one published on loopback only.
   run lab-web -p 18080:80 -p 127.0.0.1:18081:80 "$IMAGE"
   run lab-api --network "$NET_A" --network-alias api "$IMAGE"
@@ -60,6 +150,9 @@ up() {
   run lab-worker --network "$NET_B" "$IMAGE"
   run lab-none --network none "$IMAGE" sleep 2147483647
   run lab-hostnet --network host "$IMAGE" sleep 2147483647
+  run lab-int1 --network "$NET_INT" "$IMAGE"
+  run lab-noicc1 --network "$NET_NOICC" "$IMAGE"
+  run lab-noicc2 --network "$NET_NOICC" "$IMAGE"
   if ! ip netns list | grep -qw "$NETNS"; then
     ip netns add "$NETNS"
   fi
@@ -71,14 +164,20 @@ up() {
     ip -n "$NETNS" link set "$VETH_NS" up
     ip -n "$NETNS" link set lo up
   fi
+  # An outside client: everything beyond its /30 goes through the host.
+  ip -n "$NETNS" route replace default via "$HOST_IP" dev "$VETH_NS"
   # A user rule in the demo namespace whose comment is hostile HTML: rule text is untrusted and must render as text.
   if ! ip netns exec "$NETNS" iptables-save 2>/dev/null | grep -q 'netatlas-lab-xss'; then
     ip netns exec "$NETNS" iptables -A INPUT -p tcp --dport 9 -m comment --comment 'netatlas-lab-xss <img src=x onerror=alert(1)>' -j ACCEPT
   fi
-  echo "lab is up: $(docker ps -q --filter label=$LABEL | wc -l) containers, namespace $NETNS"
+  ensure_httpd
+  ensure_user_rule
+  echo "lab is up: $(docker ps -q --filter label=$LABEL | wc -l) containers, namespace $NETNS (httpd on $NS_IP:80)"
 }
 
 down() {
+  delete_user_rules
+  stop_httpd
   local ids; ids="$(docker ps -aq --filter "label=$LABEL")"
   # Containers that share another's namespace go first, or Docker refuses to remove the owner.
   [ -z "$ids" ] || docker rm -f $ids >/dev/null
@@ -87,6 +186,8 @@ down() {
   docker image inspect "$IMAGE" >/dev/null 2>&1 && docker image rm "$IMAGE" >/dev/null
   ip link show "$VETH_HOST" >/dev/null 2>&1 && ip link del "$VETH_HOST"
   ip netns list | grep -qw "$NETNS" && ip netns del "$NETNS"
+  rm -rf "$WWW"
+  rmdir "$STATE" 2>/dev/null || true
   echo "lab is down"
 }
 

@@ -15,6 +15,17 @@ commands:
     --all               include every namespace's own rules (e.g. containers' embedded DNS rules)
     --file FILE         explain a saved dump instead (iptables-save, iptables -S, nft list or nft -j; detected)
     --json              print the explained rules as JSON
+  trace                 follow the first packet of a connection through routing, bridges, netfilter and NAT, and
+                        say where it ends up (delivered, dropped by which rule, no route) and with which addresses
+    --from WHO          a container (name or id), host, an ip netns name, or an IP; IP@IFACE is a client outside
+                        arriving on that host interface (a plain IP nobody in the snapshot owns is one too)
+    --to WHERE[:PORT][/PROTO]
+                        a container or an IP ([v6addr]:PORT for IPv6); PROTO is tcp (default), udp or icmp
+    --json              print the simulator's whole result as JSON
+    --verbose           also list the rules that did not match, and the reply's own steps
+    --snapshot FILE     trace against a saved snapshot (netatlas snapshot --out FILE) instead of the live host
+    --batch FILE        answer one query per line, {"from": "...", "to": "..."} in the syntax above, against one
+                        snapshot; prints one JSON result per line (- reads stdin)
 
 environment: DOCKER_HOST (default unix:///var/run/docker.sock). Reading namespaces and iptables needs root.
 `;
@@ -43,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   const commands: Record<string, [Record<string, 'flag' | 'value'>, (f: Flags) => Promise<number>]> = {
     snapshot: [{ json: 'flag', out: 'value' }, snapshotCommand],
     rules: [{ json: 'flag', all: 'flag', file: 'value' }, rulesCommand],
+    trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
   };
   const entry = commands[cmd];
   if (!entry) {
