@@ -1,6 +1,7 @@
 'use client';
 
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { TraceQuery } from '@/lib/sim/types';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import { hiddenNodeIds } from './controls/filter-state';
 import { Filters } from './controls/Filters';
@@ -15,6 +16,10 @@ import { useViewState, type SidebarTab, type ViewState } from './dashboard/useVi
 import { TopologyGraph } from './graph/TopologyGraph';
 import { DetailsPanel } from './panels/DetailsPanel';
 import { FirewallPanel } from './panels/FirewallPanel';
+import type { FocusRule } from './panels/firewall/focus';
+import { PathsPanel } from './panels/PathsPanel';
+import { pathNodeIds } from './panels/paths/path-nodes';
+import { runTrace } from './panels/paths/run';
 
 export interface DashboardProps {
   snapshot: Snapshot | null;
@@ -27,7 +32,9 @@ const NO_IDS = new Set<string>();
 const TABS: { id: SidebarTab; label: string }[] = [
   { id: 'details', label: 'Details' },
   { id: 'firewall', label: 'Firewall' },
+  { id: 'paths', label: 'Paths' },
 ];
+const WIDE_TABS: SidebarTab[] = ['firewall', 'paths'];
 
 /** The page body: header, toolbar (search, filters), the graph, and the details sidebar. */
 export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
@@ -40,9 +47,40 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
   // Objects of the firewall rule under the pointer; while set they replace the search matches' emphasis.
   const [ruleHighlight, setRuleHighlight] = useState<Set<string> | null>(null);
 
+  // The packet path asked in the Paths tab, for the selection it was asked under, and a rule the Firewall tab is to
+  // bring into view. Both end with the selection; the path is drawn only while the Paths tab is open.
+  const [pathAsked, setPathAsked] = useState<{ sel: string | null; query: TraceQuery } | null>(null);
+  const [focusRule, setFocusRule] = useState<FocusRule | null>(null);
+  useEffect(() => {
+    setPathAsked(null);
+    setFocusRule(null);
+  }, [view.selectedId]);
+
   const select = useCallback((id: string | null) => setView({ selectedId: id }), [setView]);
   const setFilters = useCallback((filters: ViewState['filters']) => setView({ filters }), [setView]);
-  const setTab = useCallback((tab: SidebarTab) => setView({ tab }), [setView]);
+  const setTab = useCallback(
+    (tab: SidebarTab) => {
+      if (tab !== 'firewall') setFocusRule(null);
+      setView({ tab });
+    },
+    [setView],
+  );
+  const setPathQuery = useCallback((query: TraceQuery | null) => setPathAsked(query ? { sel: view.selectedId, query } : null), [view.selectedId]);
+  const openRule = useCallback(
+    (f: FocusRule) => {
+      setFocusRule({ ...f }); // a new object each time: asking again scrolls again
+      setView({ tab: 'firewall' });
+    },
+    [setView],
+  );
+  const pathQuery = pathAsked && pathAsked.sel === view.selectedId ? pathAsked.query : null;
+  const pathRun = useMemo(() => (shown && pathQuery ? runTrace(shown, pathQuery) : null), [shown, pathQuery]);
+  const pathKey = useMemo(
+    () => (shown && pathRun?.ok && view.tab === 'paths' ? pathNodeIds(shown, pathRun.result).join('\n') : ''),
+    [shown, pathRun, view.tab],
+  );
+  // Same ids, same array: a new revision that leaves the path alone does not redraw it.
+  const path = useMemo(() => (pathKey ? pathKey.split('\n') : undefined), [pathKey]);
   const hiddenIds = useMemo(() => (graph ? hiddenNodeIds(graph, view.filters) : NO_IDS), [graph, view.filters]);
   const matchIds = useMemo(() => new Set(matches), [matches]);
   const highlightIds = ruleHighlight ?? matchIds;
@@ -78,6 +116,7 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
               onHover={setHoveredId}
               highlightIds={highlightIds}
               hiddenIds={hiddenIds}
+              path={path}
             />
           ) : (
             <Placeholder status={status} />
@@ -85,12 +124,27 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
         </main>
         <aside
           aria-label="Sidebar"
-          className={`${view.tab === 'firewall' ? 'w-[34rem]' : 'w-96'} shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900`}
+          className={`${WIDE_TABS.includes(view.tab) ? 'w-[34rem]' : 'w-96'} shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900`}
         >
           <SidebarTabs tabs={TABS} value={view.tab} onChange={setTab}>
-            {view.tab === 'firewall' ? (
+            {view.tab === 'paths' ? (
               shown ? (
-                <FirewallPanel snapshot={shown} previous={previous} node={selected} onSelect={select} onHighlight={setRuleHighlight} />
+                <PathsPanel snapshot={shown} node={selected} query={pathQuery} run={pathRun} onQuery={setPathQuery} onFocusRule={openRule} />
+              ) : (
+                <div data-testid="paths-panel" className="p-4 text-sm text-slate-500 dark:text-slate-400">
+                  Nothing to show yet.
+                </div>
+              )
+            ) : view.tab === 'firewall' ? (
+              shown ? (
+                <FirewallPanel
+                  snapshot={shown}
+                  previous={previous}
+                  node={selected}
+                  onSelect={select}
+                  onHighlight={setRuleHighlight}
+                  focusRule={focusRule}
+                />
               ) : (
                 <div data-testid="firewall-panel" className="p-4 text-sm text-slate-500 dark:text-slate-400">
                   Nothing to show yet.

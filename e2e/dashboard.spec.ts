@@ -47,6 +47,8 @@ test('a container appears when started and disappears when removed, without a re
 
 test('clicking a container shows its details; the selection is in the URL and a deep link reopens it', async ({ page }) => {
   await page.goto('/');
+  // Fit first: where lab-api lands depends on bridge names (random ids), and the first view may not show it.
+  await page.getByRole('button', { name: /fit/i }).click();
   await node(page, 'container', 'lab-api').click();
   const panel = page.getByTestId('details-panel');
   const inspect = JSON.parse(sh('docker', 'inspect', 'lab-api'))[0];

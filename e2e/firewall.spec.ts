@@ -18,6 +18,7 @@ async function openFirewall(page: Page, selId: string) {
 
 test("lab-web's published ports: DNAT and ACCEPT rules, explained, naming the container", async ({ page }) => {
   await page.goto('/');
+  await page.getByRole('button', { name: /fit/i }).click();
   await node(page, 'container', 'lab-web').click();
   await page.getByRole('tab', { name: 'Firewall' }).click();
   const panel = page.getByTestId('firewall-panel');

@@ -4,21 +4,23 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { filtersFromParams, filtersToParams, type FilterState } from '../controls/filter-state';
 
-export type SidebarTab = 'details' | 'firewall';
+export type SidebarTab = 'details' | 'firewall' | 'paths';
+
+const TAB_PARAMS: readonly SidebarTab[] = ['firewall', 'paths'];
 
 export interface ViewState {
   selectedId: string | null;
   filters: FilterState;
-  /** The sidebar tab; `?tab=firewall` opens the firewall panel (details is the default and is not written). */
+  /** The sidebar tab; `?tab=firewall` / `?tab=paths` open those panels (details is the default and is not written). */
   tab: SidebarTab;
 }
 
 function fromParams(p: URLSearchParams): ViewState {
-  return { selectedId: p.get('sel') || null, filters: filtersFromParams(p), tab: p.get('tab') === 'firewall' ? 'firewall' : 'details' };
+  return { selectedId: p.get('sel') || null, filters: filtersFromParams(p), tab: TAB_PARAMS.find((t) => t === p.get('tab')) ?? 'details' };
 }
 
 /**
- * Selection, filters and sidebar tab, mirrored in the URL (`?sel=…&hide=…&lo=…&hm=…&tab=firewall`) so a link reopens the same view.
+ * Selection, filters and sidebar tab, mirrored in the URL (`?sel=…&hide=…&lo=…&hm=…&tab=firewall|paths`) so a link reopens the same view.
  * The state is local first and the URL follows through history.replaceState (which Next tracks): a router.replace
  * would be a round trip to this dynamic page's server for every click. URL changes we did not make (a pasted link, back/forward) are adopted.
  */
@@ -54,7 +56,7 @@ export function useViewState(): [ViewState, (patch: Partial<ViewState>) => void]
       if (next.selectedId) p.set('sel', next.selectedId);
       else p.delete('sel');
       filtersToParams(next.filters, p);
-      if (next.tab === 'firewall') p.set('tab', 'firewall');
+      if (next.tab !== 'details') p.set('tab', next.tab);
       else p.delete('tab');
       const qs = p.toString();
       // Compare with the URL we will end up at (the last one asked for), not the one last seen: they differ in flight.

@@ -20,6 +20,8 @@ export interface NodeViewProps {
   h: number;
   selected: boolean;
   highlighted: boolean;
+  /** On the packet path drawn over the graph. */
+  onPath?: boolean;
   /** In the hovered neighbourhood: stays opaque while the others fade. */
   lit: boolean;
 }
@@ -42,6 +44,7 @@ export const NodeView = memo(function NodeView(p: NodeViewProps) {
       data-parent={p.parent ?? undefined}
       data-dimmed={p.dimmed || undefined}
       data-selected={p.selected || undefined}
+      data-on-path={p.onPath || undefined}
       role="button"
       tabIndex={0}
       aria-label={`${KIND_NAMES[p.kind]} ${p.label}`}
@@ -49,6 +52,18 @@ export const NodeView = memo(function NodeView(p: NodeViewProps) {
       className={`group cursor-pointer outline-none ${p.lit ? '' : FADE_WHEN_HOVERING}`}
     >
       <title>{p.detail ? `${p.label}\n${p.detail}` : p.label}</title>
+      {p.onPath && (
+        <rect
+          x={p.x - 6}
+          y={p.y - 6}
+          width={p.w + 12}
+          height={p.h + 12}
+          rx={9}
+          strokeWidth={2}
+          strokeDasharray="4 3"
+          className="fill-fuchsia-300/15 stroke-fuchsia-500 dark:stroke-fuchsia-400"
+        />
+      )}
       {(p.selected || p.highlighted) && (
         <rect
           x={p.x - 4}

@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useCallback, useEffect, useMemo, useRef, type FocusEvent, type KeyboardEvent, type SyntheticEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, type FocusEvent, type KeyboardEvent, type SyntheticEvent } from 'react';
 import type { Box, Graph, GraphNode, Layout, NodeKind } from '@/lib/topology/types';
 import { EdgeView } from './EdgeView';
 import { Legend } from './Legend';
@@ -21,6 +21,11 @@ export interface TopologyGraphProps {
   highlightIds?: Set<string>;
   /** Filtered-out nodes; edges touching them are not drawn either. */
   hiddenIds?: Set<string>;
+  /**
+   * A packet's path: node ids in the order it visits them. Drawn as an overlay through the nodes' centres
+   * (numbered, with arrows), and the nodes on it are marked. Ids not drawn (unknown, filtered out) are skipped.
+   */
+  path?: string[];
 }
 
 const PAN_STEP = 80;
@@ -41,7 +46,7 @@ function anchor(kind: NodeKind, b: Box): [number, number] {
 }
 
 export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphProps) {
-  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds } = props;
+  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path } = props;
   const svgRef = useRef<SVGSVGElement>(null);
   const gRef = useRef<SVGGElement>(null);
   const { zoomBy, fit, reveal, panBy, interacting } = usePanZoom(svgRef, gRef);
@@ -57,6 +62,24 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
   const edges = useMemo(() => graph.edges.filter((e) => visible.byId.has(e.source) && visible.byId.has(e.target)), [graph, visible]);
   const adj = useMemo(() => adjacency(graph), [graph]);
   const hover = useMemo(() => (hoveredId && visible.byId.has(hoveredId) ? neighbourhood(adj, hoveredId, (id) => visible.byId.get(id)?.kind) : null), [adj, hoveredId, visible]);
+
+  const pathIds = useMemo(() => new Set(path ?? []), [path]);
+  const pathPoints = useMemo(
+    () =>
+      (path ?? []).flatMap((id) => {
+        const n = visible.byId.get(id);
+        return n ? [anchor(n.kind, layout.get(id)!)] : [];
+      }),
+    [path, visible, layout],
+  );
+  // Bring a new path into view (panning only, unless it is already visible).
+  const pathKey = (path ?? []).join(' ');
+  useEffect(() => {
+    if (!pathKey) return;
+    const b = boundsOf(pathKey.split(' ').flatMap((id) => (visible.byId.has(id) ? [layout.get(id)!] : [])));
+    if (b) reveal(b);
+    // Only when the path itself changes, not on every revision's new layout object.
+  }, [pathKey, reveal]);
 
   const fitAll = useCallback(
     (opts?: { minScale?: number }): boolean => {
@@ -127,6 +150,7 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
         h={b.h}
         selected={n.id === selectedId}
         highlighted={highlightIds?.has(n.id) ?? false}
+        onPath={pathIds.has(n.id)}
         lit={hover?.lit.has(n.id) ?? false}
       />
     );
@@ -165,6 +189,7 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
             })}
           </g>
           <g>{visible.others.map(nodeView)}</g>
+          {pathPoints.length > 0 && <PathOverlay points={pathPoints} ids={path ?? []} />}
         </g>
       </svg>
       {visible.byId.size === 0 && (
@@ -179,5 +204,51 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
         <Legend />
       </div>
     </div>
+  );
+});
+
+/**
+ * The packet's path over the graph: a line through the visited nodes' centres with an arrow halfway along each
+ * leg, and a numbered dot on each node. Never takes the pointer (clicks go to the nodes underneath).
+ */
+const PathOverlay = memo(function PathOverlay({ points, ids }: { points: [number, number][]; ids: string[] }) {
+  // useId gives characters a url(#…) reference may not carry.
+  const marker = `path-arrow-${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
+  // Midpoints are vertices too, so marker-mid puts an arrow in the middle of every leg (the dots hide the others).
+  const line: string[] = [];
+  points.forEach(([x, y], i) => {
+    if (i > 0) {
+      const [px, py] = points[i - 1];
+      line.push(`${(px + x) / 2},${(py + y) / 2}`);
+    }
+    line.push(`${x},${y}`);
+  });
+  return (
+    <g data-testid="path-overlay" data-path={ids.join(' ')} aria-hidden="true" className="pointer-events-none" style={{ pointerEvents: 'none' }}>
+      <defs>
+        <marker id={marker} viewBox="0 0 10 10" refX="5" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">
+          <path d="M0,0 L10,5 L0,10 z" className="fill-fuchsia-600 dark:fill-fuchsia-400" />
+        </marker>
+      </defs>
+      {points.length > 1 && (
+        <polyline
+          points={line.join(' ')}
+          fill="none"
+          strokeWidth={3}
+          strokeLinejoin="round"
+          strokeLinecap="round"
+          markerMid={`url(#${marker})`}
+          className="stroke-fuchsia-600/80 dark:stroke-fuchsia-400/80"
+        />
+      )}
+      {points.map(([x, y], i) => (
+        <g key={i} data-testid="path-overlay-stop">
+          <circle cx={x} cy={y} r={7} className="fill-fuchsia-600 stroke-white dark:fill-fuchsia-500 dark:stroke-slate-900" strokeWidth={1.5} />
+          <text x={x} y={y + 3} textAnchor="middle" className="fill-white text-[9px] font-semibold select-none">
+            {i + 1}
+          </text>
+        </g>
+      ))}
+    </g>
   );
 });

@@ -1,12 +1,13 @@
 'use client';
 
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { factsOf } from '@/lib/netfilter/attribution';
-import type { Snapshot } from '@/lib/snapshot/schema';
+import type { Namespace, Snapshot } from '@/lib/snapshot/schema';
 import type { GraphNode } from '@/lib/topology/types';
 import { ChainList } from './firewall/ChainList';
 import { useExplanations, type ExplanationCache } from './firewall/explanations';
-import { FAMILIES, namespaceRules, TABLE_FILTERS, type Family, type RulesQuery, type TableFilter } from './firewall/model';
+import { locateFocus, rulesWithFocus, type FocusRule } from './firewall/focus';
+import { FAMILIES, TABLE_FILTERS, type Family, type RulesQuery, type TableFilter } from './firewall/model';
 import { objectIndex, type ObjectIndex } from './firewall/objects';
 import { counterIndex, rateBase, type RateBase } from './firewall/rates';
 import { describeSubject, namespacesToShow, subjectForNode } from './firewall/subject';
@@ -22,6 +23,12 @@ export interface FirewallPanelProps {
   onSelect: (id: string) => void;
   /** Graph node ids to emphasise while a rule is hovered or focused; null clears. */
   onHighlight: (ids: Set<string> | null) => void;
+  /**
+   * A rule to bring into view (e.g. from a packet-path step): the family and table filter switch to it, its
+   * namespace is listed, its chain expanded, and the row scrolled to and marked `data-focused="true"`. Pass a new
+   * object to ask again.
+   */
+  focusRule?: FocusRule | null;
 }
 
 const pill = (on: boolean) =>
@@ -55,9 +62,17 @@ function useQuietAwareRates(previous: Snapshot | null, snapshot: Snapshot): Rate
  * The netfilter rules that decide the selection's traffic, explained: for the host namespace and the subject's
  * own namespace, chains in the order a packet meets them, with counters, live rates and the raw rules.
  */
-export const FirewallPanel = memo(function FirewallPanel({ snapshot, previous, node, onSelect, onHighlight }: FirewallPanelProps) {
-  const [family, setFamily] = useState<Family>('ipv4');
+export const FirewallPanel = memo(function FirewallPanel({ snapshot, previous, node, onSelect, onHighlight, focusRule = null }: FirewallPanelProps) {
+  const [family, setFamily] = useState<Family>(focusRule?.family ?? 'ipv4');
   const [tableFilter, setTableFilter] = useState<TableFilter>('all');
+  // A focus request switches the filters to where its rule is (once per request: the user may switch back).
+  const switched = useRef<FocusRule | null>(null);
+  useEffect(() => {
+    if (!focusRule || switched.current === focusRule) return;
+    switched.current = focusRule;
+    setFamily(focusRule.family);
+    setTableFilter((t) => (t === 'all' || t === focusRule.table ? t : 'all'));
+  }, [focusRule]);
   const [fullFor, setFullFor] = useState<string | null>(null);
 
   const subject = useMemo(() => subjectForNode(snapshot, node), [snapshot, node]);
@@ -67,6 +82,7 @@ export const FirewallPanel = memo(function FirewallPanel({ snapshot, previous, n
   const rates = useQuietAwareRates(previous, snapshot);
   const explanations = useExplanations(snapshot);
   const nsIds = namespacesToShow(snapshot, facts.namespaces);
+  if (focusRule && !nsIds.includes(focusRule.namespaceId) && idx.namespaces.has(focusRule.namespaceId)) nsIds.push(focusRule.namespaceId);
   const who = describeSubject(snapshot, subject);
 
   // A highlight must not outlive the panel (tab switch, selection change unmounting rows mid-hover).
@@ -123,6 +139,7 @@ export const FirewallPanel = memo(function FirewallPanel({ snapshot, previous, n
           onSelect={onSelect}
           onHighlight={onHighlight}
           onFull={() => setFullFor(id)}
+          focus={focusRule && focusRule.namespaceId === id && focusRule.family === family ? focusRule : null}
         />
       ))}
 
@@ -151,18 +168,22 @@ interface NamespaceSectionProps {
   onSelect: (id: string) => void;
   onHighlight: (ids: Set<string> | null) => void;
   onFull: () => void;
+  /** A focus request for a rule of this namespace and the family shown. */
+  focus: FocusRule | null;
 }
 
 const FAMILY_TOOL = { ipv4: 'iptables', ipv6: 'ip6tables' } as const;
 
-function NamespaceSection({ snapshot, idx, namespaceId, query, who, explanations, rates, objIdx, onSelect, onHighlight, onFull }: NamespaceSectionProps) {
+function NamespaceSection({ snapshot, idx, namespaceId, query, who, explanations, rates, objIdx, onSelect, onHighlight, onFull, focus }: NamespaceSectionProps) {
   const ns = idx.namespaces.get(namespaceId)!;
   const nsExplanations = explanations.forNamespace(ns);
   const { facts, family, tableFilter, all, allReason } = query;
   const rules = useMemo(
-    () => namespaceRules(ns, { facts, family, tableFilter, all, allReason }),
-    [ns, facts, family, tableFilter, all, allReason],
+    () => rulesWithFocus(ns, { facts, family, tableFilter, all, allReason }, focus),
+    [ns, facts, family, tableFilter, all, allReason, focus],
   );
+  // A focused chain with no rules at all (a bare built-in chain) is not listed: its policy is shown apart.
+  const bareChain = focus && locateFocus(rules.iptables ?? [], focus) === null && locateFocus(rules.nft ?? [], focus) === null ? focus : null;
   const label = ns.kind === 'host' ? 'Host namespace' : `${namespaceLabel(idx, ns.id)}'s namespace`;
   const problems = snapshot.host.problems.filter(
     (p) => p.subject === ns.id && (p.source === FAMILY_TOOL[family] || p.source === 'nftables' || p.source === 'iptables'),
@@ -200,15 +221,49 @@ function NamespaceSection({ snapshot, idx, namespaceId, query, who, explanations
             : `No ${family === 'ipv4' ? 'IPv4' : 'IPv6'} rule${tableFilter === 'all' ? '' : ` in ${tableFilter}`} here concerns ${who}.`}
         </p>
       )}
+      {rules.widened && (
+        <p className="text-xs text-slate-500 italic dark:text-slate-400">Every rule of this namespace is listed, to show the one from the packet path.</p>
+      )}
+      {bareChain && <BareChain ns={ns} focus={bareChain} />}
       {rules.iptables && rules.iptables.length > 0 && (
-        <ChainList chains={rules.iptables} explanations={nsExplanations} rates={rates} objIdx={objIdx} onSelect={onSelect} onHighlight={onHighlight} />
+        <ChainList chains={rules.iptables} explanations={nsExplanations} rates={rates} objIdx={objIdx} onSelect={onSelect} onHighlight={onHighlight} focus={focus} />
       )}
       {rules.nft && rules.nft.length > 0 && (
         <div className="space-y-1">
           <h4 className="text-[11px] font-semibold text-slate-500 dark:text-slate-400">Native nftables</h4>
-          <ChainList chains={rules.nft} explanations={nsExplanations} rates={rates} objIdx={objIdx} onSelect={onSelect} onHighlight={onHighlight} />
+          <ChainList chains={rules.nft} explanations={nsExplanations} rates={rates} objIdx={objIdx} onSelect={onSelect} onHighlight={onHighlight} focus={focus} />
         </div>
       )}
     </section>
+  );
+}
+
+/** A focused chain that is not in the listing (no rules to list): its policy, marked and scrolled to. */
+function BareChain({ ns, focus }: { ns: Namespace; focus: FocusRule }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'center' });
+  }, [focus]);
+  const nft = ns.netfilter?.nftables?.find((t) => t.name === focus.table || `${t.family} ${t.name}` === focus.table);
+  const chain =
+    ns.netfilter?.[focus.family]?.tables.find((t) => t.name === focus.table)?.chains.find((c) => c.name === focus.chain) ??
+    nft?.chains.find((c) => c.name === focus.chain);
+  return (
+    <p
+      ref={ref}
+      data-testid="focused-chain"
+      data-chain={`${focus.table}/${focus.chain}`}
+      data-focused="true"
+      className="rounded border border-slate-200 px-2 py-1.5 text-sm ring-2 ring-fuchsia-500 dark:border-slate-700 dark:ring-fuchsia-400"
+    >
+      <span className="font-mono text-xs">
+        {focus.table} / {focus.chain}
+      </span>{' '}
+      {chain
+        ? `has ${chain.rules.length === 0 ? 'no rules' : `${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'}`}${
+            chain.policy ? `: its policy ${chain.policy} decides what reaches its end.` : '.'
+          }${focus.index !== null && focus.index >= chain.rules.length ? ` Rule #${focus.index + 1} is not in this snapshot.` : ''}`
+        : 'is not in this snapshot.'}
+    </p>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
-import { useCallback, useId, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { NamespaceExplanations } from './explanations';
+import { locateFocus, type FocusRule } from './focus';
 import type { ChainView, RuleItem } from './model';
 import type { ObjectIndex } from './objects';
 import { rateFor, type RateBase } from './rates';
@@ -17,6 +18,8 @@ export interface ChainListProps {
   objIdx: ObjectIndex;
   onSelect: (id: string) => void;
   onHighlight: (ids: Set<string> | null) => void;
+  /** A rule (or, with index null, a chain) to expand, scroll to and mark; a new object each time it is asked for. */
+  focus?: FocusRule | null;
 }
 
 const toggled = (s: Set<string>, id: string) => {
@@ -26,12 +29,30 @@ const toggled = (s: Set<string>, id: string) => {
 };
 
 /** Chains in traversal order, indented by depth, each collapsible, with its "N other rules" behind a toggle. */
-export function ChainList({ chains, explanations, rates, objIdx, onSelect, onHighlight }: ChainListProps) {
+export function ChainList({ chains, explanations, rates, objIdx, onSelect, onHighlight, focus = null }: ChainListProps) {
   const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   const [othersShown, setOthersShown] = useState<Set<string>>(() => new Set());
   const [unlimited, setUnlimited] = useState<Set<string>>(() => new Set());
   const toggleChain = useCallback((id: string) => setCollapsed((s) => toggled(s, id)), []);
   const byId = new Map(chains.map((c) => [c.id, c]));
+
+  // A focus request opens the way to its rule: the chain expanded, its other rules shown, no row limit in the way.
+  const loc = useMemo(() => (focus ? locateFocus(chains, focus) : null), [chains, focus]);
+  const opened = useRef<object | null>(null);
+  useEffect(() => {
+    // Once per request: a later revision must not undo what the user did since.
+    if (!loc || !focus || opened.current === focus) return;
+    opened.current = focus;
+    setCollapsed((s) => {
+      if (!s.has(loc.chainId)) return s;
+      const next = new Set(s);
+      next.delete(loc.chainId);
+      return next;
+    });
+    if (loc.inOthers) setOthersShown((s) => (s.has(loc.chainId) ? s : new Set(s).add(loc.chainId)));
+    if (loc.position >= CHAIN_ROW_LIMIT) setUnlimited((s) => (s.has(loc.chainId) ? s : new Set(s).add(loc.chainId)));
+  }, [focus, loc]);
+  const focusedRule = (c: ChainView, it: RuleItem) => (focus && loc && focus.index !== null && loc.chainId === c.id && it.index === focus.index ? focus : null);
 
   const row = (c: ChainView, it: RuleItem, muted: boolean) => {
     const jumps: JumpLink[] = it.jumpTo.map((id) => ({ id, label: byId.get(id)?.chain ?? id, expanded: !collapsed.has(id) }));
@@ -48,6 +69,7 @@ export function ChainList({ chains, explanations, rates, objIdx, onSelect, onHig
         onSelect={onSelect}
         onHighlight={onHighlight}
         muted={muted}
+        focusToken={focusedRule(c, it)}
       />
     );
   };
@@ -66,6 +88,7 @@ export function ChainList({ chains, explanations, rates, objIdx, onSelect, onHig
           onShowAll={() => setUnlimited((s) => new Set(s).add(c.id))}
           policyText={c.policy && c.source === 'iptables' ? explanations.policy(c.table, c.chain, c.policy).sentence : null}
           row={row}
+          focusToken={focus && loc && focus.index === null && loc.chainId === c.id ? focus : null}
         />
       ))}
     </div>
@@ -82,17 +105,30 @@ interface ChainBlockProps {
   onShowAll: () => void;
   policyText: string | null;
   row: (c: ChainView, it: RuleItem, muted: boolean) => ReactNode;
+  /** Set when the chain itself (its policy) is to be brought into view and marked. */
+  focusToken: object | null;
 }
 
-function ChainBlock({ chain: c, collapsed, onToggle, othersShown, onToggleOthers, unlimited, onShowAll, policyText, row }: ChainBlockProps) {
+function ChainBlock({ chain: c, collapsed, onToggle, othersShown, onToggleOthers, unlimited, onShowAll, policyText, row, focusToken }: ChainBlockProps) {
   const bodyId = useId();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focusToken) ref.current?.scrollIntoView?.({ block: 'center' });
+  }, [focusToken]);
   // Concerned rules and, when asked for, the others, in the chain's own order.
   const list = othersShown ? [...c.rules, ...c.others].sort((a, b) => a.index - b.index) : c.rules;
   const concerned = new Set(c.rules);
   const limit = unlimited ? Infinity : CHAIN_ROW_LIMIT;
   const shown = list.slice(0, limit);
   return (
-    <div data-testid="chain" data-chain={`${c.table}/${c.chain}`} style={{ marginLeft: `${Math.min(c.depth, 8) * 0.75}rem` }} className={c.depth > 0 ? 'border-l-2 border-slate-200 pl-2 dark:border-slate-700' : ''}>
+    <div
+      ref={ref}
+      data-testid="chain"
+      data-chain={`${c.table}/${c.chain}`}
+      data-focused={focusToken ? 'true' : undefined}
+      style={{ marginLeft: `${Math.min(c.depth, 8) * 0.75}rem` }}
+      className={`${c.depth > 0 ? 'border-l-2 border-slate-200 pl-2 dark:border-slate-700' : ''} ${focusToken ? 'rounded ring-2 ring-fuchsia-500 dark:ring-fuchsia-400' : ''}`}
+    >
       <div className="flex flex-wrap items-center gap-x-2 gap-y-0.5">
         <button
           type="button"

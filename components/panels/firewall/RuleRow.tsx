@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import type { RuleExplanation } from '@/lib/netfilter/explain-types';
 import { OriginLabel, RoleBadge } from './badges';
 import type { RuleItem } from './model';
@@ -27,6 +27,11 @@ export interface RuleRowProps {
   onHighlight: (ids: Set<string> | null) => void;
   /** One of the chain's "other" rules: shown, but quieter. */
   muted?: boolean;
+  /**
+   * Set (to the request, a new object each time) when this rule is to be brought into view and marked, e.g. from a
+   * packet-path step; null or absent otherwise.
+   */
+  focusToken?: object | null;
 }
 
 /**
@@ -34,7 +39,14 @@ export interface RuleRowProps {
  * it names as chips, jumps, and the raw text. Everything from the host is rendered as React text only.
  */
 export const RuleRow = memo(function RuleRow(props: RuleRowProps) {
-  const { item, dataChain, explanation: ex, rate, objIdx, jumps, onToggleChain, onSelect, onHighlight, muted } = props;
+  const { item, dataChain, explanation: ex, rate, objIdx, jumps, onToggleChain, onSelect, onHighlight, muted, focusToken } = props;
+  const ref = useRef<HTMLLIElement>(null);
+  const focused = focusToken !== null && focusToken !== undefined;
+  useEffect(() => {
+    if (!focusToken || !ref.current) return;
+    ref.current.scrollIntoView?.({ block: 'center' });
+    ref.current.focus({ preventScroll: true });
+  }, [focusToken]);
   const highlight = useMemo(() => objectsToNodeIds(objIdx, ex.objects), [objIdx, ex.objects]);
   const raw = item.kind === 'ipt' ? item.rule.raw : item.rule.text;
   const counters = item.rule.counters;
@@ -44,7 +56,10 @@ export const RuleRow = memo(function RuleRow(props: RuleRowProps) {
 
   return (
     <li
+      ref={ref}
       data-testid="rule"
+      data-focused={focused ? 'true' : undefined}
+      tabIndex={focused ? -1 : undefined}
       data-role={ex.role}
       data-chain={dataChain}
       data-understood={String(ex.understood)}
@@ -57,7 +72,9 @@ export const RuleRow = memo(function RuleRow(props: RuleRowProps) {
         ex.understood
           ? 'border-slate-200 dark:border-slate-700'
           : 'border-orange-300 bg-orange-50/60 dark:border-orange-700 dark:bg-orange-950/30'
-      } ${muted ? 'opacity-75' : ''} hover:border-sky-400 dark:hover:border-sky-600`}
+      } ${muted && !focused ? 'opacity-75' : ''} ${
+        focused ? 'ring-2 ring-fuchsia-500 outline-none dark:ring-fuchsia-400' : ''
+      } hover:border-sky-400 dark:hover:border-sky-600`}
     >
       <div className="flex flex-wrap items-center gap-x-1.5 gap-y-0.5">
         <RoleBadge role={ex.role} />

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { TraceResult } from '@/lib/sim/types';
+import { decidingRule, isRuleOutcome, namespaceName, OUTCOME_LABELS, receiverName, ruleWhere } from './describe';
+import { API, API_NS, HOST_NS, labSnapshot, SIDECAR, WEB } from './test-fixture.test-helper';
+
+const s = labSnapshot();
+
+describe('words', () => {
+  it('outcome labels are exactly the five the panel shows', () => {
+    expect(Object.values(OUTCOME_LABELS)).toEqual(['delivered', 'dropped', 'rejected', 'no route', 'uncertain']);
+  });
+  it('rules are numbered from 1, policies named', () => {
+    expect(ruleWhere('filter', 'DOCKER-ISOLATION-STAGE-2', 0)).toBe('rule #1 of filter/DOCKER-ISOLATION-STAGE-2');
+    expect(ruleWhere('filter', 'FORWARD', null)).toBe('the policy of filter/FORWARD');
+  });
+  it('namespaces by who lives there', () => {
+    expect(namespaceName(s, HOST_NS)).toBe('the host');
+    expect(namespaceName(s, API_NS)).toBe('lab-api + lab-sidecar');
+    expect(namespaceName(s, 'netns:4026532563')).toBe('netns netatlas-demo');
+    expect(namespaceName(s, 'netns:1')).toBe('netns:1');
+    expect(receiverName(s, API_NS, [API, SIDECAR])).toBe('lab-api + lab-sidecar');
+    expect(receiverName(s, HOST_NS, [])).toBe('the host');
+  });
+});
+
+describe('decidingRule', () => {
+  const base: TraceResult = {
+    query: { from: { kind: 'container', containerId: WEB }, to: { kind: 'ip', ip: '198.18.2.3', port: null }, protocol: 'icmp' },
+    steps: [
+      { type: 'rule', namespaceId: HOST_NS, family: 'ipv4', hook: 'FORWARD', table: 'filter', chain: 'DOCKER-ISOLATION-STAGE-2', index: 0, text: '-A … -j DROP', verdict: 'match', effect: 'DROP', explanation: null },
+    ],
+    outcome: { result: 'dropped', namespaceId: HOST_NS, table: 'filter', chain: 'DOCKER-ISOLATION-STAGE-2', index: 0, rule: '-A … -j DROP' },
+    legs: 1,
+    summary: '',
+    reply: null,
+  };
+  it('is the rule that dropped it, with the family of its step', () => {
+    expect(decidingRule(base)).toEqual({ namespaceId: HOST_NS, family: 'ipv4', table: 'filter', chain: 'DOCKER-ISOLATION-STAGE-2', index: 0 });
+  });
+  it('falls back to the destination family, and is null when delivered', () => {
+    const v6: TraceResult = { ...base, steps: [], query: { ...base.query, to: { kind: 'ip', ip: 'fd00::2', port: 80 } } };
+    expect(decidingRule(v6)?.family).toBe('ipv6');
+    expect(decidingRule({ ...base, outcome: { result: 'delivered', namespaceId: HOST_NS, containerIds: [], port: null, seenSource: '', seenDestination: '' } })).toBeNull();
+  });
+});
+
+describe('isRuleOutcome', () => {
+  it('is false for the kernel, docker-proxy and loops', () => {
+    expect(isRuleOutcome({ result: 'dropped', namespaceId: HOST_NS, table: 'filter', chain: 'FORWARD', index: null, rule: 'policy DROP' })).toBe(true);
+    expect(isRuleOutcome({ result: 'dropped', namespaceId: HOST_NS, table: 'routing', chain: 'rp_filter', index: null, rule: 'rp_filter' })).toBe(false);
+    expect(isRuleOutcome({ result: 'uncertain', namespaceId: HOST_NS, table: 'docker-proxy', chain: '', index: -1, rule: '', why: 'x' })).toBe(false);
+    expect(isRuleOutcome({ result: 'uncertain', namespaceId: HOST_NS, table: 'filter', chain: 'FORWARD', index: -1, rule: '', why: 'the rules loop' })).toBe(false);
+    expect(isRuleOutcome({ result: 'no-route', namespaceId: HOST_NS, destination: '1.2.3.4' })).toBe(false);
+  });
+});

@@ -1,0 +1,50 @@
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+
+// Packet paths in the UI against the lab. The simulator's agreement with the kernel is proven by
+// server/paths/matrix.int.test.ts; here: every preset works, steps link to rules, the path is drawn.
+
+const sh = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+const ctr = (name: string) => `ctr:${sh('docker', 'inspect', '-f', '{{.Id}}', name)}`;
+const OUTCOMES = ['delivered', 'dropped', 'rejected', 'no route', 'uncertain'];
+
+async function openPaths(page: Page, name: string) {
+  await page.goto(`/?sel=${encodeURIComponent(ctr(name))}&tab=paths`);
+  return page.getByTestId('paths-panel');
+}
+
+for (const name of ['lab-web', 'lab-api', 'lab-noicc1', 'lab-int1']) {
+  test(`every preset of ${name} gives an outcome, a summary and steps`, async ({ page }) => {
+    const panel = await openPaths(page, name);
+    const presets = panel.getByTestId('path-preset');
+    const n = await presets.count();
+    expect(n).toBeGreaterThan(2);
+    for (let i = 0; i < n; i++) {
+      await presets.nth(i).click();
+      await expect(panel.getByTestId('path-error')).toHaveCount(0);
+      const outcome = (await panel.getByTestId('path-outcome').textContent())?.trim() ?? '';
+      expect(OUTCOMES, `preset ${i}: ${await presets.nth(i).textContent()}`).toContain(outcome);
+      await expect(panel.getByTestId('path-summary')).not.toBeEmpty();
+      expect(await panel.getByTestId('path-step').count()).toBeGreaterThan(0);
+    }
+  });
+}
+
+test('lab-web from outside to 18080: delivered, drawn on the graph, and a rule step opens the firewall tab on it', async ({ page }) => {
+  const panel = await openPaths(page, 'lab-web');
+  await panel.getByTestId('path-preset').filter({ hasText: /outside.*18080/i }).first().click();
+  await expect(panel.getByTestId('path-outcome')).toHaveText('delivered');
+  await expect(page.getByTestId('path-overlay')).toHaveCount(1);
+  const dnat = panel.locator('[data-testid="path-step"][data-step-type="rule"][data-verdict="match"]', { hasText: 'DNAT' }).first();
+  await dnat.getByRole('button').first().click();
+  const focused = page.locator('[data-testid="firewall-panel"] [data-testid="rule"][data-focused="true"]');
+  await expect(focused).toHaveCount(1);
+  await expect(focused).toHaveAttribute('data-role', 'published-port-dnat');
+});
+
+test('lab-api to lab-web (another network) is dropped, and the answer names the deciding rule', async ({ page }) => {
+  const panel = await openPaths(page, 'lab-api');
+  await panel.getByTestId('path-preset').filter({ hasText: 'lab-web' }).first().click();
+  await expect(panel.getByTestId('path-outcome')).toHaveText('dropped');
+  await expect(panel.getByTestId('path-summary')).toContainText(/DOCKER-ISOLATION|FORWARD/);
+});
