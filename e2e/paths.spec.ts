@@ -32,7 +32,7 @@ for (const name of ['lab-web', 'lab-api', 'lab-noicc1', 'lab-int1']) {
 
 test('lab-web from outside to 18080: delivered, drawn on the graph, and a rule step opens the firewall tab on it', async ({ page }) => {
   const panel = await openPaths(page, 'lab-web');
-  await panel.getByTestId('path-preset').filter({ hasText: /outside.*18080/i }).first().click();
+  await panel.getByTestId('path-preset').filter({ hasText: /^from outside to 18080$/ }).click();
   await expect(panel.getByTestId('path-outcome')).toHaveText('delivered');
   await expect(page.getByTestId('path-overlay')).toHaveCount(1);
   const dnat = panel.locator('[data-testid="path-step"][data-step-type="rule"][data-verdict="match"]', { hasText: 'DNAT' }).first();
