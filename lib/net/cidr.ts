@@ -121,3 +121,15 @@ export function splitEndpoint(text: string): { address: string; port: string | n
 export function isLoopback(text: string): boolean {
   return cidrContains('127.0.0.0/8', text) || cidrContains('::1/128', text);
 }
+
+/** A dotted-quad IPv4 address, strictly (no prefix, no leading zeros, no `0` shorthand). */
+export function isIPv4(s: string): boolean {
+  return /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(s) && parseAddress(s) !== null;
+}
+
+/** An RFC 4291 IPv6 address (no prefix, no zone), with `::` and a dotted IPv4 tail allowed. */
+export function isIPv6(s: string): boolean {
+  return s.includes(':') && !s.includes('/') && s.length <= 45 && parseAddress(s) !== null;
+}
+
+export const isIP = (s: string) => isIPv4(s) || isIPv6(s);
