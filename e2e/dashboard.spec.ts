@@ -47,6 +47,7 @@ test('a container appears when started and disappears when removed, without a re
 
 test('clicking a container shows its details; the selection is in the URL and a deep link reopens it', async ({ page }) => {
   await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveText('live'); // hydrated, so the clicks land
   // Fit first: where lab-api lands depends on bridge names (random ids), and the first view may not show it.
   await page.getByRole('button', { name: /fit/i }).click();
   await node(page, 'container', 'lab-api').click();
@@ -71,6 +72,7 @@ test('clicking a container shows its details; the selection is in the URL and a 
 
 test('the search box finds a container by IP and selects it', async ({ page }) => {
   await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveText('live');
   const ip = sh('docker', 'inspect', '-f', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'lab-web');
   await page.getByRole('combobox', { name: 'Search' }).fill(ip);
   await page.keyboard.press('Enter');

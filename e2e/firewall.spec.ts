@@ -13,11 +13,13 @@ const namespaceNodeId = (path: string) => `ns:netns:${sh('stat', '-L', '-c', '%i
 /** Select by clicking when the node is on screen (the first test), else by deep link (also checks ?tab=). */
 async function openFirewall(page: Page, selId: string) {
   await page.goto(`/?sel=${encodeURIComponent(selId)}&tab=firewall`);
+  await expect(page.getByTestId('status')).toHaveText('live'); // hydrated: clicks and live counters work
   return page.getByTestId('firewall-panel');
 }
 
 test("lab-web's published ports: DNAT and ACCEPT rules, explained, naming the container", async ({ page }) => {
   await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveText('live');
   await page.getByRole('button', { name: /fit/i }).click();
   await node(page, 'container', 'lab-web').click();
   await page.getByRole('tab', { name: 'Firewall' }).click();

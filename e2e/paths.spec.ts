@@ -10,6 +10,8 @@ const OUTCOMES = ['delivered', 'dropped', 'rejected', 'no route', 'uncertain'];
 
 async function openPaths(page: Page, name: string) {
   await page.goto(`/?sel=${encodeURIComponent(ctr(name))}&tab=paths`);
+  // "live" needs the client's subscription, i.e. a hydrated page: a click before that would go nowhere.
+  await expect(page.getByTestId('status')).toHaveText('live');
   return page.getByTestId('paths-panel');
 }
 
@@ -22,7 +24,8 @@ for (const name of ['lab-web', 'lab-api', 'lab-noicc1', 'lab-int1']) {
     for (let i = 0; i < n; i++) {
       await presets.nth(i).click();
       await expect(panel.getByTestId('path-error')).toHaveCount(0);
-      const outcome = (await panel.getByTestId('path-outcome').textContent())?.trim() ?? '';
+      await expect(presets.nth(i)).toHaveAttribute('aria-pressed', 'true');
+      const outcome = (await panel.getByTestId('path-outcome').textContent({ timeout: 5_000 }))?.trim() ?? '';
       expect(OUTCOMES, `preset ${i}: ${await presets.nth(i).textContent()}`).toContain(outcome);
       await expect(panel.getByTestId('path-summary')).not.toBeEmpty();
       expect(await panel.getByTestId('path-step').count()).toBeGreaterThan(0);
