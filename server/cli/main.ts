@@ -1,8 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { collectSnapshot, assertValid } from '../collect/collector';
-import { summarize } from '../../lib/snapshot/summary';
-import { parseRulesetText } from '../../lib/netfilter/detect';
-import { formatReport, reportDump, reportSnapshot } from '../../lib/netfilter/rules-report';
+
+// Each command imports its modules when it runs, so `--help` and `rules --file` load only what they need (the
+// collector pulls in dockerode). The compiled CLI (scripts/build-cli.mjs) puts each in its own chunk.
 
 const USAGE = `usage: netatlas <command> [options]
 
@@ -70,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function snapshotCommand(flags: Flags): Promise<number> {
+  const [{ collectSnapshot, assertValid }, { summarize }] = await Promise.all([import('../collect/collector'), import('../../lib/snapshot/summary')]);
   const snapshot = assertValid(await collectSnapshot());
   const text = JSON.stringify(snapshot, null, 2) + '\n';
   if (typeof flags.out === 'string') await writeFile(flags.out, text);
@@ -78,6 +78,7 @@ async function snapshotCommand(flags: Flags): Promise<number> {
 }
 
 async function rulesCommand(flags: Flags): Promise<number> {
+  const { formatReport, reportDump, reportSnapshot } = await import('../../lib/netfilter/rules-report');
   let report;
   if (typeof flags.file === 'string') {
     let text: string;
@@ -87,14 +88,14 @@ async function rulesCommand(flags: Flags): Promise<number> {
       process.stderr.write(`netatlas rules: cannot read ${flags.file}: ${(e as Error).message}\n`);
       return 1;
     }
-    const parsed = parseRulesetText(text);
+    const parsed = (await import('../../lib/netfilter/detect')).parseRulesetText(text);
     if (parsed.format === 'unknown') {
       process.stderr.write(`netatlas rules: ${flags.file} is not a ruleset netatlas recognises (iptables-save, iptables -S, nft list or nft -j output)\n`);
       return 1;
     }
     report = reportDump(parsed);
   } else {
-    report = reportSnapshot(await collectSnapshot(), flags.all === true);
+    report = reportSnapshot(await (await import('../collect/collector')).collectSnapshot(), flags.all === true);
   }
   process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
   return 0;
