@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The netatlas CLI. Runs the compiled bundle in dist/cli/ (scripts/build-cli.mjs); builds it first when it is
-// missing or one of its sources changed since (a stat per source file, about a millisecond in all).
+// missing or one of its sources changed since (a stat per source file, 1–2 ms in all).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -60,7 +60,9 @@ function prune(keep) {
   for (const name of readdirSync(OUT_DIR)) {
     if (keep.has(name)) continue;
     const path = join(OUT_DIR, name);
-    if (statSync(path).mtimeMs < cutoff) rmSync(path, { force: true });
+    // A parallel build's temp file may be renamed away between the listing and the stat.
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st && st.mtimeMs < cutoff) rmSync(path, { force: true });
   }
 }
 
