@@ -6,7 +6,8 @@ import {
   nftRuleConcerns,
   type Facts,
 } from '@/lib/netfilter/attribution';
-import { jumpTarget, nftPriority, nftTraversal } from '@/lib/netfilter/traversal';
+import { nftPriority } from '@/lib/netfilter/hooks';
+import { jumpTarget, nftTraversal } from '@/lib/netfilter/traversal';
 import type { IptRule, IptRuleset, NftChain, NftRule, NftTable } from '@/lib/snapshot/netfilter-schema';
 import type { Namespace } from '@/lib/snapshot/schema';
 import { nftFamilyKey, ruleKey } from './rates';
