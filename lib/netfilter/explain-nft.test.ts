@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { NftTable } from '@/lib/snapshot/netfilter-schema';
 import { emptyContext } from './explain-context';
-import { explainNftRule, parseNftStatements } from './explain-nft';
+import { explainNftRule } from './explain-nft';
+import { parseNftStatements } from './nft-statements';
 import type { ExplainContext } from './explain-types';
 import { listFixtures, readFixture } from './fixtures.test-helper';
 import { parseNftText } from './nft-text-parse';

@@ -1,5 +1,6 @@
 import type { IptRule, IptRuleset, NftChain, NftTable } from '../snapshot/netfilter-schema';
 import { HOOK_TABLES, nftHookOrder, nftPriority } from './hooks';
+import { nftJumpTargets } from './nft-statements';
 
 /**
  * The order in which a packet meets chains (hooks and priorities from `hooks.ts`): for iptables, tables in priority
@@ -65,20 +66,7 @@ export function nftTraversal(table: NftTable): { chain: NftChain; depth: number 
     .filter((c) => c.hook)
     .sort((a, b) => nftHookOrder(a.hook!) - nftHookOrder(b.hook!) || nftPriority(a.priority) - nftPriority(b.priority));
   const byName = new Map(table.chains.map((c) => [c.name, c]));
-  // vmap dispatch names its chains in a set's elements; plain jumps name them in the rule text.
-  const targets = (c: NftChain) => {
-    const names: string[] = [];
-    for (const r of c.rules) {
-      for (const m of r.text.matchAll(/\b(?:jump|goto)\s+([\w.-]+)/g)) names.push(m[1]);
-      for (const m of r.text.matchAll(/vmap\s+@([\w.-]+)/g)) {
-        for (const el of table.sets.find((s) => s.name === m[1])?.elements ?? []) {
-          const t = /(?:jump|goto)\s+([\w.-]+)/.exec(el);
-          if (t) names.push(t[1]);
-        }
-      }
-    }
-    return names;
-  };
+  const targets = (c: NftChain) => c.rules.flatMap((r) => nftJumpTargets(table, r));
   const out: { chain: NftChain; depth: number }[] = [];
   const seen = new Set<string>();
   const visit = (c: NftChain, depth: number) => {

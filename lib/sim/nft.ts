@@ -1,4 +1,4 @@
-import { parseNftStatements, type NftParsed } from '../netfilter/explain-nft';
+import { parseNftStatements, parseVmapElement, type NftParsed } from '../netfilter/nft-statements';
 import type { NftSet, NftTable } from '../snapshot/netfilter-schema';
 import { inNet, parseIP, parseNet, type IP, type Net } from './addr';
 import type { Family } from './packet';
@@ -9,7 +9,7 @@ import { natSpec } from './targets';
 
 /**
  * Native nftables rules (Docker 29's `ip docker-bridges`, firewalld, hand-written tables), read from their `nft
- * list` text with the rule explainer's statement reader. What it cannot read makes the rule's match unknown.
+ * list` text with the shared statement reader (lib/netfilter/nft-statements.ts). What it cannot read makes the rule's match unknown.
  */
 
 /** Whether a table applies to a family's packets. */
@@ -70,9 +70,9 @@ function vmapTarget(table: NftTable, p: NftParsed, chains: Set<string>): CTarget
   if (!set) return { kind: 'unknown', why: `verdict map ${map} is not in the table`, label };
   const entries = new Map<string, CTarget>();
   for (const e of set.elements) {
-    const m = /^"?([^"\s]+)"?\s*:\s*(jump|goto|accept|drop|return|continue)(?:\s+(\S+))?$/.exec(e.trim());
-    if (!m || m[1].includes('*')) return { kind: 'unknown', why: `element ${e} of verdict map ${map} is not understood`, label };
-    entries.set(m[1], simpleVerdict(m[2], m[3] ?? null, chains));
+    const el = parseVmapElement(e);
+    if (!el) return { kind: 'unknown', why: `element ${e} of verdict map ${map} is not understood`, label };
+    entries.set(el.key, simpleVerdict(el.verdict, el.arg, chains));
   }
   return { kind: 'vmap', key: key === 'iifname' ? 'iif' : 'oif', map: entries, label };
 }
