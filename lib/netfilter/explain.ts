@@ -67,7 +67,8 @@ class R {
     const holder = module === '' ? this.r.target : this.r.matches.find((m) => m.module === module);
     return holder?.options.find((o) => o.name === name)?.args.join(' ') ?? '';
   }
-  port(name: 'dport' | 'sport'): string { return this.opt(this.p, name).replace(':', '-'); }
+  /** The port spec of the protocol match, as iptables writes it (`80`, `8000:8010`). */
+  port(name: 'dport' | 'sport'): string { return this.opt(this.p, name); }
   get target() { return this.r.target?.name ?? ''; }
   /** Interfaces Docker writes are plain names, never `+` wildcards. */
   plain(...names: string[]) { return names.every((x) => x !== '' && !x.endsWith('+')); }
@@ -170,7 +171,7 @@ function dockerNat(n: Namer, chain: string, x: R, shape: string): DockerMatch | 
       const dnat = /^(!s )?(d )?(!i )?p PROTO\(dport\) jump:DNAT\(to-destination\)$/.exec(shape);
       if (dnat && x.portProto() && (!dnat[1] || specialAddress(x.s)?.startsWith('link-local')) && (!dnat[2] || x.host(x.d)) && (!dnat[3] || x.plain(x.i))) {
         const hostPort = x.port('dport');
-        n.port(hostPort, x.p);
+        n.port(hostPort.replace(':', '-'), x.p);
         const from = [
           dnat[1] ? `from anywhere except ${specialAddress(x.s)}` : '',
           dnat[3] ? ifacePhrase(n, x.r.inInterface!, 'in', true) : '',
@@ -188,7 +189,7 @@ function dockerNat(n: Namer, chain: string, x: R, shape: string): DockerMatch | 
     }
     case 'DOCKER-INGRESS':
       if (shape === 'p PROTO(dport) jump:DNAT(to-destination)' && x.portProto()) {
-        n.port(x.port('dport'), x.p);
+        n.port(x.port('dport').replace(':', '-'), x.p);
         return {
           role: 'swarm',
           sentence: `Connections for ${protoPortsText(x.p, x.port('dport'))} on one of this host's addresses, published by a swarm service, are handed to the swarm routing mesh at ${n.endpoint(x.opt('', 'to-destination'))}.`,

@@ -156,14 +156,41 @@ export const ICMP_MODULES: Readonly<Record<string, { option: string; family: 4 |
   icmpv6: { option: 'icmpv6-type', family: 6 },
 };
 
-/** conntrack states; SNAT and DNAT are conntrack's virtual states (`-m conntrack` only, not `-m state`). */
+/** TCP header flag bits. */
+export const TCP_FLAGS: Readonly<Record<string, number>> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 };
+
+/** `--tcp-flags` masks: `SYN,ACK`, `ALL`, `NONE` → bits; null when a flag is not one of TCP's. */
+export function tcpFlagBits(spec: string): number | null {
+  if (spec === 'ALL') return 255;
+  if (spec === 'NONE') return 0;
+  let n = 0;
+  for (const f of spec.split(',')) {
+    if (!(f in TCP_FLAGS)) return null;
+    n |= TCP_FLAGS[f];
+  }
+  return n;
+}
+
+/** `--mark value[/mask]` (also connmark's): numbers, decimal or 0x; null when not. */
+export function markSpec(spec: string): { value: number; mask: number } | null {
+  const [v, m, extra] = spec.split('/');
+  const num = (x: string) => (/^(0x[0-9a-f]+|\d+)$/i.test(x) ? Number(x) : NaN);
+  const value = num(v);
+  const mask = m === undefined ? 0xffffffff : num(m);
+  return extra === undefined && Number.isFinite(value) && Number.isFinite(mask) ? { value, mask } : null;
+}
+
+/** `-m pkttype --pkt-type` values. */
+export const PKT_TYPES: ReadonlySet<string> = new Set(['unicast', 'broadcast', 'multicast']);
+
+/** conntrack states; SNAT and DNAT are conntrack's virtual states (`-m conntrack --ctstate` only; nft has `ct status`). */
 const CT_STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'];
 const CT_VIRTUAL_STATES = ['SNAT', 'DNAT'];
 
 /** `RELATED,ESTABLISHED` → the states, upper case; null when one is not a state of this module. */
 export function ctStateList(spec: string, module: 'state' | 'conntrack' | 'nft'): string[] | null {
   const states = spec.toUpperCase().split(',').map((x) => x.trim()).filter(Boolean);
-  const known = module === 'state' ? CT_STATES : [...CT_STATES, ...CT_VIRTUAL_STATES];
+  const known = module === 'conntrack' ? [...CT_STATES, ...CT_VIRTUAL_STATES] : CT_STATES;
   return states.length > 0 && states.every((s) => known.includes(s)) ? states : null;
 }
 

@@ -38,8 +38,14 @@ export function toIptRule(p: NftParsed, text: string): IptRule {
     );
   }
   if (p.ct) matches.push({ module: 'conntrack', options: [{ name: 'ctstate', args: [p.ct.spec], negated: p.ct.negated }], known: true });
-  if (p.ctStatus)
-    matches.push({ module: 'conntrack', options: [{ name: 'ctstatus', args: [p.ctStatus.spec], negated: p.ctStatus.negated }], known: true });
+  if (p.ctStatus) {
+    // nft's `ct status dnat` is iptables' virtual `--ctstate DNAT`; the other bits are `--ctstatus SEEN_REPLY` ….
+    const virtual = p.ctStatus.spec.split(',').every((x) => x === 'DNAT' || x === 'SNAT');
+    const option = virtual
+      ? { name: 'ctstate', args: [p.ctStatus.spec], negated: p.ctStatus.negated }
+      : { name: 'ctstatus', args: [p.ctStatus.spec.replace(/-/g, '_')], negated: p.ctStatus.negated };
+    matches.push({ module: 'conntrack', options: [option], known: true });
+  }
   for (const f of p.fib)
     matches.push({ module: 'addrtype', options: [{ name: f.dir === 'dst' ? 'dst-type' : 'src-type', args: [f.type], negated: f.negated }], known: true });
   for (const s of p.sets)
