@@ -237,7 +237,16 @@ const NOT_EVALUABLE_OPTIONS: Readonly<Record<string, Readonly<Record<string, str
   tcp: { 'tcp-option': 'the TCP options of a packet are not simulated' },
 };
 
+/** Address types a snapshot's addresses and routes decide; the others come from route types not simulated. */
+const DECIDABLE_ADDR_TYPES: ReadonlySet<string> = new Set(['LOCAL', 'UNICAST', 'BROADCAST', 'MULTICAST']);
+
 /** Why a match (or one of its options) cannot be evaluated from a snapshot; null when it can. */
 export function notEvaluable(m: Pick<IptMatch, 'module'>, o?: IptOption): string | null {
-  return NOT_EVALUABLE[m.module] ?? (o ? (NOT_EVALUABLE_OPTIONS[m.module]?.[o.name] ?? null) : null);
+  const whole = NOT_EVALUABLE[m.module];
+  if (whole || !o) return whole ?? null;
+  if (m.module === 'addrtype' && (o.name === 'src-type' || o.name === 'dst-type')) {
+    const types = (o.args[0] ?? '').toUpperCase().split(',');
+    return types.every((t) => DECIDABLE_ADDR_TYPES.has(t)) ? null : 'blackhole, unreachable, prohibit and other route types are not simulated';
+  }
+  return NOT_EVALUABLE_OPTIONS[m.module]?.[o.name] ?? null;
 }

@@ -16,7 +16,7 @@ import {
 } from '../netfilter/match-vocabulary';
 import type { IptMatch, IptOption, IptRule, NegatableValue } from '../snapshot/netfilter-schema';
 import { inNet, parseIP, parseNet, type IP, type Net } from './addr';
-import type { Family, Pkt } from './packet';
+import type { Pkt } from './packet';
 import { addrType } from './routing';
 import type { Cond, MatchCtx, Tri } from './rules';
 
@@ -237,13 +237,16 @@ function addrtypeConds(m: IptMatch): Cond[] {
       if (o.name !== 'src-type' && o.name !== 'dst-type') return unknownOpt('addrtype', o);
       const types = (o.args[0] ?? '').toUpperCase().split(',');
       if (!types.every((t) => ADDR_TYPES.has(t))) return unread(`address type ${o.args[0]} is not understood`);
-      const modelled = ['LOCAL', 'UNICAST', 'BROADCAST', 'MULTICAST'];
-      return (c) => {
+      const undecided = notEvaluable(m, o);
+      const cond: Cond = (c) => {
         const dev = limitIn ? c.io.inIf : limitOut ? c.io.outIf : null;
         const t = addrType(c.view, o.name === 'src-type' ? c.pkt.src : c.pkt.dst, dev || null);
-        if (types.some((x) => !modelled.includes(x)) && !types.includes(t)) return `address type ${o.args[0]} is not evaluated by the simulator`;
+        // A type it models (LOCAL …) in the list decides; otherwise the address may have one it does not.
+        if (undecided && !types.includes(t)) return `address type ${o.args[0]} is not evaluated by the simulator: ${undecided}`;
         return types.includes(t) !== o.negated;
       };
+      if (undecided) UNDECIDABLE.add(cond);
+      return cond;
     });
 }
 
