@@ -2,7 +2,7 @@ import type { NftChain, NftTable } from '../snapshot/netfilter-schema';
 import { hostAddress, isLoopback, splitEndpoint } from '../net/cidr';
 import { addrtypePhrase, ctstatePhrase, ifacePhrase, type Namer, protoPortsText, specialAddress } from './describe-match';
 import type { RuleRole } from './explain-types';
-import { protocolName } from './match-vocabulary';
+import { isIcmp, protocolName } from './match-vocabulary';
 import { parseVmapElement, type NftParsed } from './nft-statements';
 
 /**
@@ -78,8 +78,7 @@ export function dockerBridgesRule(n: Namer, table: NftTable, chain: NftChain, p:
       if (verdict(p, 'dnat') && p.dport && !p.dport.negated && p.proto && [...p.keys].every((k) => ['!iif', '!saddr', 'daddr', 'dport'].includes(k))) {
         if (p.saddr && !specialAddress(p.saddr.value)?.startsWith('link-local')) return null;
         if (p.daddr && !hostAddress(p.daddr.value)) return null;
-        const hostPort = p.dport.spec.replace(':', '-');
-        n.port(hostPort, p.proto.value);
+        n.port(p.dport.spec, p.proto.value);
         const from = [p.saddr ? `from anywhere except ${specialAddress(p.saddr.value)}` : '', p.iif ? ifacePhrase(n, p.iif, 'in', true) : ''].filter(Boolean);
         const to = p.verdict!.arg!;
         const target = n.endpoint(to);
@@ -157,7 +156,7 @@ export function dockerBridgesRule(n: Namer, table: NftTable, chain: NftChain, p:
           role: 'unprotected-accept',
           sentence: `All traffic from outside ${bridge} into it is accepted, published port or not (gateway mode nat-unprotected).`,
         };
-      if (c === 'ICMP' && only(p, 'proto') && verdict(p, 'accept') && ['icmp', 'ipv6-icmp', 'icmpv6'].includes(p.proto!.value))
+      if (c === 'ICMP' && only(p, 'proto') && verdict(p, 'accept') && isIcmp(p.proto!.value))
         return {
           role: 'routed-accept',
           sentence: `${protocolName(p.proto!.value)} packets into ${bridge} are accepted from anywhere, so its containers answer ping and path-MTU messages (gateway mode routed).`,

@@ -14,6 +14,7 @@ import {
 } from './describe-match';
 import type { ExplainContext, RuleExplanation, RuleOrigin, RuleRole } from './explain-types';
 import { isBuiltinChain } from './iptables-modules';
+import { isIcmp } from './match-vocabulary';
 
 /**
  * Explanations of iptables rules. Docker's rules are recognised by their exact shape (chain, which built-in
@@ -171,7 +172,7 @@ function dockerNat(n: Namer, chain: string, x: R, shape: string): DockerMatch | 
       const dnat = /^(!s )?(d )?(!i )?p PROTO\(dport\) jump:DNAT\(to-destination\)$/.exec(shape);
       if (dnat && x.portProto() && (!dnat[1] || specialAddress(x.s)?.startsWith('link-local')) && (!dnat[2] || x.host(x.d)) && (!dnat[3] || x.plain(x.i))) {
         const hostPort = x.port('dport');
-        n.port(hostPort.replace(':', '-'), x.p);
+        n.port(hostPort, x.p);
         const from = [
           dnat[1] ? `from anywhere except ${specialAddress(x.s)}` : '',
           dnat[3] ? ifacePhrase(n, x.r.inInterface!, 'in', true) : '',
@@ -189,7 +190,7 @@ function dockerNat(n: Namer, chain: string, x: R, shape: string): DockerMatch | 
     }
     case 'DOCKER-INGRESS':
       if (shape === 'p PROTO(dport) jump:DNAT(to-destination)' && x.portProto()) {
-        n.port(x.port('dport').replace(':', '-'), x.p);
+        n.port(x.port('dport'), x.p);
         return {
           role: 'swarm',
           sentence: `Connections for ${protoPortsText(x.p, x.port('dport'))} on one of this host's addresses, published by a swarm service, are handed to the swarm routing mesh at ${n.endpoint(x.opt('', 'to-destination'))}.`,
@@ -349,7 +350,7 @@ function dockerFilter(n: Namer, chain: string, x: R, shape: string): DockerMatch
           role: 'unprotected-accept',
           sentence: `All traffic from outside ${n.bridge(x.o)} into it is accepted, published port or not (gateway mode nat-unprotected).`,
         };
-      if (shape === 'o p jump:ACCEPT()' && x.plain(x.o) && ['icmp', 'ipv6-icmp', 'icmpv6'].includes(x.p))
+      if (shape === 'o p jump:ACCEPT()' && x.plain(x.o) && isIcmp(x.p))
         return {
           role: 'routed-accept',
           sentence: `${protocolName(x.p)} packets into ${n.bridge(x.o)} are accepted from anywhere, so its containers answer ping and path-MTU messages (gateway mode routed).`,

@@ -111,6 +111,9 @@ export function protocolNumber(spec: string): number | 'any' | null {
   return PROTOCOLS[name]?.number ?? null;
 }
 
+/** ICMP or ICMPv6, by name or number. */
+export const isIcmp = (spec: string) => [1, 58].includes(protocolNumber(spec) as number);
+
 /** "TCP", "ICMPv6", "protocol 99". */
 export function protocolName(spec: string): string {
   const lower = spec.toLowerCase();
