@@ -6,7 +6,7 @@ import {
   nftRuleConcerns,
   type Facts,
 } from '@/lib/netfilter/attribution';
-import { nftPriority } from '@/lib/netfilter/hooks';
+import { IPT_TABLE_PRIORITY, nftPriority } from '@/lib/netfilter/hooks';
 import { nftJumpTargets } from '@/lib/netfilter/nft-statements';
 import { jumpTarget, nftTraversal } from '@/lib/netfilter/traversal';
 import type { IptRule, IptRuleset, NftChain, NftRule, NftTable } from '@/lib/snapshot/netfilter-schema';
@@ -134,8 +134,8 @@ export function nftBaseCategory(c: Pick<NftChain, 'type' | 'priority'>): string 
   if (c.type === 'nat') return 'nat';
   if (c.type === 'route') return 'mangle';
   const p = nftPriority(c.priority);
-  if (p <= -300) return 'raw';
-  if (p <= -150) return 'mangle';
+  if (p <= IPT_TABLE_PRIORITY.raw) return 'raw';
+  if (p <= IPT_TABLE_PRIORITY.mangle) return 'mangle';
   return 'filter';
 }
 
