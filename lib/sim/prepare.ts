@@ -1,7 +1,7 @@
 import { explainChainPolicy, explainIptablesRule } from '../netfilter/explain';
 import { explainContext, forNamespace } from '../netfilter/explain-context';
 import { explainNftRule } from '../netfilter/explain-nft';
-import { nftPriority } from '../netfilter/traversal';
+import { HOOKS, IPT_TABLE_PRIORITY, iptTablePriority, NAT_SLOT, NFT_HOOKS, nftPriority } from '../netfilter/hooks';
 import type { IptRuleset, Namespace, Snapshot } from '../snapshot/schema';
 import { makeIP, parseIP, parseNet } from './addr';
 import { iptConds } from './match';
@@ -26,18 +26,6 @@ export function prepare(s: Snapshot): Prepared {
   }
   return p;
 }
-
-const HOOKS: Hook[] = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
-/** iptables tables' priorities (nat is placed by the NAT slot). */
-const IPT_PRIORITY: Record<string, number> = { raw: -300, mangle: -150, filter: 0, security: 50 };
-/** Where conntrack's NAT runs: destination NAT before routing, source NAT after. */
-const NAT_SLOT: Partial<Record<Hook, { manip: 'dst' | 'src'; priority: number }>> = {
-  PREROUTING: { manip: 'dst', priority: -100 },
-  OUTPUT: { manip: 'dst', priority: -100 },
-  INPUT: { manip: 'src', priority: 100 },
-  POSTROUTING: { manip: 'src', priority: 100 },
-};
-const NFT_HOOK: Record<string, Hook> = { prerouting: 'PREROUTING', input: 'INPUT', forward: 'FORWARD', output: 'OUTPUT', postrouting: 'POSTROUTING' };
 
 function nsLabel(s: Snapshot, ns: Namespace): string {
   if (ns.kind === 'host') return 'the host';
@@ -90,12 +78,12 @@ function buildPlan(ns: Namespace, fam: Family, ctx: ReturnType<typeof explainCon
   };
   const nats: Partial<Record<Hook, Array<{ table: CTable; chain: CChain; priority: number }>>> = {};
   for (const hook of HOOKS) {
-    for (const name of ['raw', 'mangle', 'nat', 'filter', 'security']) {
+    for (const name of Object.keys(IPT_TABLE_PRIORITY)) {
       const t = ipt(name);
       const chain = t?.chains.get(hook);
       if (!t || !chain) continue;
-      if (name === 'nat') (nats[hook] ??= []).push({ table: t, chain, priority: NAT_SLOT[hook]?.priority ?? 0 });
-      else plan[hook].push({ kind: 'chain', table: t, chain, priority: IPT_PRIORITY[name] });
+      if (name === 'nat') (nats[hook] ??= []).push({ table: t, chain, priority: iptTablePriority(name, hook) });
+      else plan[hook].push({ kind: 'chain', table: t, chain, priority: iptTablePriority(name, hook) });
     }
   }
   for (const t of nf.nftables ?? []) {
@@ -105,7 +93,7 @@ function buildPlan(ns: Namespace, fam: Family, ctx: ReturnType<typeof explainCon
       return explainNftRule(ctx, t, ch, ch.rules[index]).sentence;
     });
     for (const ch of t.chains) {
-      const hook = ch.hook ? NFT_HOOK[ch.hook] : undefined;
+      const hook = ch.hook ? NFT_HOOKS[ch.hook] : undefined;
       if (!hook) continue;
       const chain = compiled.chains.get(ch.name)!;
       const priority = nftPriority(ch.priority);
