@@ -25,7 +25,7 @@ for (const name of ['lab-web', 'lab-api', 'lab-noicc1', 'lab-int1']) {
       await presets.nth(i).click();
       await expect(panel.getByTestId('path-error')).toHaveCount(0);
       await expect(presets.nth(i)).toHaveAttribute('aria-pressed', 'true');
-      const outcome = (await panel.getByTestId('path-outcome').textContent({ timeout: 5_000 }))?.trim() ?? '';
+      const outcome = (await panel.getByTestId('path-outcome').textContent({ timeout: 20_000 }))?.trim() ?? '';
       expect(OUTCOMES, `preset ${i}: ${await presets.nth(i).textContent()}`).toContain(outcome);
       await expect(panel.getByTestId('path-summary')).not.toBeEmpty();
       expect(await panel.getByTestId('path-step').count()).toBeGreaterThan(0);
