@@ -9,7 +9,7 @@ import { Collector } from './collector';
 
 const sh = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
 // Sized for a cold, busy 2-core machine; a snapshot there can take seconds.
-const WAIT = { timeout: 30_000, interval: 50 };
+const WAIT = { timeout: 60_000, interval: 50 };
 let c: Collector;
 
 /**
