@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Hub, type Revision } from './hub';
 
 // The hub against the real lab: revisions on change only, resumable ids, subscriptions released on abort.
-// Waits are sized for a cold, busy 2-core machine: the first collection alone can take 5–20 s there, over 30 s at a load of 35.
+// Waits are sized for a cold, busy 2-core machine: the first collection alone can take 5–20 s there; the CLI's
+// snapshot took ~29 s at a load of 35.
 const WAIT = { timeout: 60_000, interval: 20 };
 
 const hub = new Hub({ tickMs: 500 });
