@@ -1,4 +1,4 @@
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter, on, once } from 'node:events';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { Collector } from '../collect/collector';
 import { snapshotFingerprint } from '../../lib/snapshot/fingerprint';
@@ -56,7 +56,12 @@ export class Hub extends EventEmitter {
 
   /** The latest revision, collecting the first one if there is none yet. */
   async latest(): Promise<Revision> {
-    if (this.revisions.length === 0) await this.collect();
+    if (this.revisions.length === 0) {
+      // The first publication, not the end of the collection loop: notifications arriving meanwhile may keep
+      // that loop going for a while on a busy host.
+      const first = once(this, 'revision') as Promise<[Revision]>;
+      await Promise.race([first, this.collect()]);
+    }
     return this.revisions[this.revisions.length - 1];
   }
 
@@ -102,10 +107,14 @@ export class Hub extends EventEmitter {
     }, this.debounceMs);
   }
 
-  /** Collect once; a request arriving meanwhile runs one more collection after this one, never two at once. */
-  collect(): Promise<void> {
+  /**
+   * Collect once; a change notification arriving meanwhile runs one more collection after this one, never two at
+   * once. A tick arriving meanwhile is dropped: when a collection takes longer than the tick, re-running for every
+   * tick would keep the loop going forever.
+   */
+  collect(reason: 'change' | 'tick' = 'change'): Promise<void> {
     if (this.collecting) {
-      this.again = true;
+      if (reason === 'change') this.again = true;
       return this.collecting;
     }
     this.collecting = (async () => {
@@ -129,7 +138,7 @@ export class Hub extends EventEmitter {
   }
 
   private startTicking() {
-    this.ticker ??= setInterval(() => void this.collect(), this.tickMs);
+    this.ticker ??= setInterval(() => void this.collect('tick'), this.tickMs);
   }
 
   private stopTicking() {
