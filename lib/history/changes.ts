@@ -89,27 +89,20 @@ export function describeChanges(a: Snapshot, b: Snapshot, delta: SnapshotDelta):
 
 type Push = (kind: ChangeKind, action: ChangeAction, subject: string, detail?: string | null) => void;
 
-/** A rule's occurrence suffix (`#2`) is kept: it says which of identical rules came or went. */
+/**
+ * Tables, chains and rules that came or went in one namespace's iptables ruleset (`ruleset.tables`) or native
+ * nftables (`tables`). A rule's occurrence suffix (`#2`) is kept: it says which of identical rules came or went.
+ */
 function rulesChanged(ruleset: ObjectPatch | undefined, where: string, push: Push) {
-  const tables = ruleset?.fields?.tables as ListPatch | undefined;
-  for (const t of added(tables)) push('rule', 'added', `${where} ${String(t.name)}`, 'table');
-  for (const name of tables?.remove ?? []) push('rule', 'removed', `${where} ${name}`, 'table');
-  for (const [table, tp] of tables?.items ?? []) {
-    const chains = (tp as ObjectPatch).fields?.chains as ListPatch | undefined;
-    for (const c of added(chains)) push('rule', 'added', `${where} ${table}/${String(c.name)}`, 'chain');
-    for (const name of chains?.remove ?? []) push('rule', 'removed', `${where} ${table}/${name}`, 'chain');
-    for (const [chain, cp] of chains?.items ?? []) {
-      const rules = (cp as ObjectPatch).fields?.rules as ListPatch | undefined;
-      for (const r of added(rules)) push('rule', 'added', `${where} ${table}/${chain}: ${String(r.raw)}`);
-      for (const key of rules?.remove ?? []) push('rule', 'removed', `${where} ${table}/${chain}: ${key}`);
-      const policy = (cp as ObjectPatch).set?.policy;
-      if (policy !== undefined) push('rule', 'changed', `${where} ${table}/${chain}`, `policy ${String(policy)}`);
-    }
-  }
+  tablesChanged(ruleset?.fields?.tables as ListPatch | undefined, where, (t) => String(t.name), (r) => String(r.raw), push);
 }
 
 function nftRulesChanged(tables: ListPatch | undefined, where: string, push: Push) {
-  for (const t of added(tables)) push('rule', 'added', `${where} ${String(t.family)} ${String(t.name)}`, 'table');
+  tablesChanged(tables, where, (t) => `${String(t.family)} ${String(t.name)}`, (r) => String(r.text), push);
+}
+
+function tablesChanged(tables: ListPatch | undefined, where: string, tableName: (t: Obj) => string, ruleText: (r: Obj) => string, push: Push) {
+  for (const t of added(tables)) push('rule', 'added', `${where} ${tableName(t)}`, 'table');
   for (const key of tables?.remove ?? []) push('rule', 'removed', `${where} ${key}`, 'table');
   for (const [table, tp] of tables?.items ?? []) {
     const chains = (tp as ObjectPatch).fields?.chains as ListPatch | undefined;
@@ -117,8 +110,10 @@ function nftRulesChanged(tables: ListPatch | undefined, where: string, push: Pus
     for (const name of chains?.remove ?? []) push('rule', 'removed', `${where} ${table}/${name}`, 'chain');
     for (const [chain, cp] of chains?.items ?? []) {
       const rules = (cp as ObjectPatch).fields?.rules as ListPatch | undefined;
-      for (const r of added(rules)) push('rule', 'added', `${where} ${table}/${chain}: ${String(r.text)}`);
+      for (const r of added(rules)) push('rule', 'added', `${where} ${table}/${chain}: ${ruleText(r)}`);
       for (const key of rules?.remove ?? []) push('rule', 'removed', `${where} ${table}/${chain}: ${key}`);
+      const policy = (cp as ObjectPatch).set?.policy;
+      if (policy !== undefined) push('rule', 'changed', `${where} ${table}/${chain}`, `policy ${String(policy)}`);
     }
   }
 }
