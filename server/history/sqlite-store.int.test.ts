@@ -116,7 +116,9 @@ describe('SQLite history store', () => {
     for (const at of structuralTimes.filter((at) => age(at) <= retention.everyChangeMs)) expect(kept.has(at), new Date(at).toISOString()).toBe(true);
     expect(rows.filter((r) => age(r.at) <= retention.fullCountersMs).length).toBe(60);
     // What is left rebuilds exactly the state collected at that moment.
-    for (const r of rows) expect(text(store.snapshotAtSync(new Date(r.at))!.snapshot)).toBe(text(byTime.get(r.at)!));
+    // (Every coarse and thinned row, and every 5th recent one: each rebuild replays its chain.)
+    const sample = rows.filter((r, i) => age(r.at) > retention.fullCountersMs || i % 5 === 0);
+    for (const r of sample) expect(text(store.snapshotAtSync(new Date(r.at))!.snapshot)).toBe(text(byTime.get(r.at)!));
     // The change log outlives the thinning.
     expect(await store.changesSince(new Date(T0 + 2 * 3_600_000))).toEqual(before);
     expect((await store.stats()).lastPrune).toEqual(report);

@@ -80,8 +80,8 @@ export class SqliteHistoryStore implements HistoryStore {
 
   constructor(private readonly db: Database.Database, readonly path: string, opts: SqliteStoreOptions = {}) {
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
-    this.keyframeEvery = opts.keyframeEvery ?? 300;
-    this.keyframeWeight = opts.keyframeWeight ?? 1;
+    this.keyframeEvery = opts.keyframeEvery ?? 600;
+    this.keyframeWeight = opts.keyframeWeight ?? 3;
     this.q = {
       insert: db.prepare('INSERT INTO revisions (at, keyframe, structural, body) VALUES (?, ?, ?, ?)'),
       change: db.prepare('INSERT INTO changes (revision, at, kind, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -93,12 +93,15 @@ export class SqliteHistoryStore implements HistoryStore {
       after: db.prepare('SELECT id, at, keyframe, structural, body FROM revisions WHERE id > ? ORDER BY id LIMIT 1'),
       update: db.prepare('UPDATE revisions SET keyframe = ?, body = ? WHERE id = ?'),
       remove: db.prepare('DELETE FROM revisions WHERE id = ?'),
+      newest: db.prepare('SELECT MAX(id) FROM revisions').pluck(),
     };
     this.loadLast();
   }
 
   private loadLast() {
-    const id = this.db.prepare('SELECT MAX(id) FROM revisions').pluck().get() as number | null;
+    const id = this.q.newest.get() as number | null;
+    this.last = null;
+    this.chain = { length: 0, bytes: 0, keyframeBytes: 0 };
     if (id === null) return;
     const kf = this.q.keyframeAtOrBefore.get(id) as number;
     const rows = this.q.range.all(kf, id) as Row[];
@@ -125,6 +128,14 @@ export class SqliteHistoryStore implements HistoryStore {
 
   /** The synchronous core of `append`, for the benchmark and the crash test. */
   appendSync(snapshot: Snapshot): AppendResult | null {
+    // IMMEDIATE: take the write lock before reading what the newest row is, so a second process writing to the
+    // same store (two servers on one data directory) can never make a delta against the wrong predecessor.
+    return this.db.transaction(() => this.appendLocked(snapshot)).immediate();
+  }
+
+  private appendLocked(snapshot: Snapshot): AppendResult | null {
+    const newest = this.q.newest.get() as number | null;
+    if (newest !== (this.last?.id ?? null)) this.loadLast();
     const at = atOf(snapshot);
     const prev = this.last;
     const delta = prev ? diffSnapshots(prev.snapshot, snapshot) : null;
@@ -135,14 +146,11 @@ export class SqliteHistoryStore implements HistoryStore {
       this.chain.bytes + body.length > this.chain.keyframeBytes * this.keyframeWeight;
     const stored = keyframe ? pack(snapshot) : body!;
     const changes = prev && delta ? describeChanges(prev.snapshot, snapshot, delta) : [];
-    const id = this.db.transaction(() => {
-      const rid = Number(this.q.insert.run(at, keyframe ? 1 : 0, structural ? 1 : 0, stored).lastInsertRowid);
-      for (const c of changes) this.q.change.run(rid, at, c.kind, c.action, c.subject, c.detail);
-      return rid;
-    })();
+    const id = Number(this.q.insert.run(at, keyframe ? 1 : 0, structural ? 1 : 0, stored).lastInsertRowid);
+    for (const c of changes) this.q.change.run(id, at, c.kind, c.action, c.subject, c.detail);
     this.last = { id, snapshot };
     this.chain = keyframe ? { length: 0, bytes: 0, keyframeBytes: stored.length } : { ...this.chain, length: this.chain.length + 1, bytes: this.chain.bytes + stored.length };
-    return { revision: id, keyframe, structural, changes };
+    return { revision: id, keyframe, structural, bytes: stored.length, changes };
   }
 
   async snapshotAt(at: Date): Promise<StoredSnapshot | null> {
@@ -268,10 +276,8 @@ export class SqliteHistoryStore implements HistoryStore {
       }
       report.evictedForSize = this.evictForSize();
     })();
-    if (this.last && this.db.prepare('SELECT 1 FROM revisions WHERE id = ?').get(this.last.id) === undefined) {
-      this.last = null;
-      this.loadLast();
-    }
+    // Rewriting may have turned the newest chain into another shape: measure it again.
+    this.loadLast();
     this.lastPrune = report;
     return report;
   }

@@ -27,6 +27,8 @@ export interface AppendResult {
   revision: number;
   keyframe: boolean;
   structural: boolean;
+  /** Bytes stored for this revision (its deflated delta or keyframe). */
+  bytes: number;
   changes: Change[];
 }
 
