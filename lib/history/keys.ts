@@ -33,7 +33,8 @@ export const namespaceKey = (n: Namespace): string =>
 
 export const interfaceKey = (i: Interface): string => String(i.ifindex);
 /** Routes have no identity beyond their content; duplicates are numbered by occurrence. */
-export const routeKey = (r: Route): string => JSON.stringify(r);
+export const routeKey = (r: Route): string =>
+  `${r.family} ${r.type ?? ''} ${r.dst} ${r.gateway ?? ''} ${r.dev ?? ''} ${r.metric ?? ''} ${r.protocol ?? ''} ${r.scope ?? ''} ${r.prefsrc ?? ''}`;
 /** A rule is its text in its chain (table and chain come from the path); identical rules are numbered in order. */
 export const iptRuleKey = (r: IptRule): string => r.raw;
 export const nftRuleKey = (r: NftRule): string => r.text;
