@@ -75,6 +75,17 @@ describe('SQLite history store', () => {
     store.close();
   });
 
+  it('two writers on one data directory never chain a delta to the wrong row', () => {
+    const dir = freshDir();
+    const one = open(dir, { keyframeEvery: 50 });
+    const two = open(dir, { keyframeEvery: 50 });
+    const host = life(60, 1000);
+    host.forEach((s, i) => (i % 3 === 0 ? two : one).appendSync(s));
+    for (let i = 0; i < host.length; i++) expect(text(one.snapshotAtSync(new Date(T0 + i * 1000))!.snapshot), `step ${i}`).toBe(text(host[i]));
+    one.close();
+    two.close();
+  });
+
   it('keeps the data directory private: 0700 dir, 0600 database and WAL', () => {
     const dir = freshDir();
     const store = open(dir);

@@ -275,7 +275,7 @@ export class SqliteHistoryStore implements HistoryStore {
         this.thinnedUntil = hi;
       }
       report.evictedForSize = this.evictForSize();
-    })();
+    }).immediate(); // the write lock first, as in append
     // Rewriting may have turned the newest chain into another shape: measure it again.
     this.loadLast();
     this.lastPrune = report;
