@@ -87,7 +87,7 @@ export function resolveSnapshotRef(input: string, facts: RefFacts, now: Date): R
 
 function fileRef(path: string, facts: RefFacts): RefResult {
   if (path === '') return { ok: false, error: 'file: needs a path' };
-  if (!facts.fileExists(path)) return { ok: false, error: `no such snapshot file: ${path}` };
+  if (!facts.fileExists(path)) return { ok: false, error: `cannot read ${path}: no such file` };
   return { ok: true, ref: { kind: 'file', path } };
 }
 
