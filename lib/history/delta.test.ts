@@ -39,13 +39,14 @@ describe('snapshot deltas', () => {
   });
 
   it('survives a JSON round trip', () => {
-    for (const [la, a] of corpus.slice(0, 12)) {
+    // Every kind of change from each base, as the wire carries it (the full pairing is the test above).
+    for (const [la, a] of corpus.filter(([l]) => !l.includes(' '))) {
       for (const [lb, b] of corpus) {
         const wire = JSON.parse(JSON.stringify(diffSnapshots(a, b)));
         expect(text(applyDelta(a, wire)), `${la} → ${lb}`).toBe(text(b));
       }
     }
-  });
+  }, 120_000);
 
   it('keeps counters apart from structure', () => {
     const a = ruledHost(40);
