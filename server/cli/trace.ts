@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { Container, Snapshot } from '../../lib/snapshot/schema';
-import { parseSnapshot, SnapshotFormatError } from '../../lib/snapshot/schema';
 import type { Endpoint, Outcome, Protocol, Step, Target, TraceQuery, TraceResult } from '../../lib/sim/types';
 import { tracePath } from '../../lib/sim/trace';
 import { collectSnapshot } from '../collect/collector';
+import { dataDirOf, loadSnapshotRef } from '../history/load-ref';
 
 /**
  * `netatlas trace`: where would the first packet of a connection go, and why. Resolves the names in a query against
@@ -264,21 +264,11 @@ export function formatTrace(s: Snapshot, r: TraceResult, verbose = false): strin
 
 type Flags = Record<string, string | true>;
 
-async function loadSnapshot(file: string | undefined): Promise<Snapshot | string> {
-  if (file === undefined) return collectSnapshot();
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    return `cannot read ${file}: ${(e as Error).message}`;
-  }
-  try {
-    return parseSnapshot(JSON.parse(text));
-  } catch (e) {
-    if (e instanceof SyntaxError) return `${file} is not JSON: ${e.message}`;
-    if (e instanceof SnapshotFormatError) return `${file}: ${e.message}`;
-    throw e;
-  }
+/** The live host, or the snapshot `--snapshot REF` names (lib/snapshot/ref.ts), or why it cannot be had. */
+async function loadSnapshot(ref: string | undefined, dataDir: string | undefined): Promise<Snapshot | string> {
+  if (ref === undefined) return collectSnapshot();
+  const loaded = await loadSnapshotRef(ref, dataDirOf(dataDir));
+  return loaded.ok ? loaded.snapshot : loaded.error;
 }
 
 async function readLines(file: string): Promise<string[]> {
@@ -321,7 +311,7 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
       return fail(`cannot read ${batch}: ${(e as Error).message}`, 1);
     }
   }
-  const snapshot = await loadSnapshot(typeof flags.snapshot === 'string' ? flags.snapshot : undefined);
+  const snapshot = await loadSnapshot(typeof flags.snapshot === 'string' ? flags.snapshot : undefined, typeof flags.data === 'string' ? flags.data : undefined);
   if (typeof snapshot === 'string') return fail(snapshot, 1);
 
   if (lines === null) {

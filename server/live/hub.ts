@@ -2,6 +2,7 @@ import { EventEmitter, on, once } from 'node:events';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { Collector } from '../collect/collector';
 import { snapshotFingerprint } from '../../lib/snapshot/fingerprint';
+import { openRecorder, type HistoryRecorder } from '../history/recorder';
 
 /** One published state of the host. Ids only grow, so a reconnecting client can say where it stopped. */
 export interface Revision {
@@ -17,6 +18,13 @@ export interface HubOptions {
   /** Revisions kept for clients that reconnect. */
   keep?: number;
   collector?: Collector;
+  /**
+   * Called with every published revision (the history recorder). It must not throw or block: it only queues.
+   * While it is set the hub also collects when nobody watches, on `idleTickMs`.
+   */
+  onRevision?: (r: Revision) => void;
+  /** The slow tick while nobody watches and `onRevision` is set: events still trigger collections at once. */
+  idleTickMs?: number;
 }
 
 /**
@@ -37,6 +45,8 @@ export class Hub extends EventEmitter {
   private debounce: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private subscribers = 0;
+  private readonly onRevision: ((r: Revision) => void) | null;
+  private idleTicker: NodeJS.Timeout | null = null;
 
   constructor(opts: HubOptions = {}) {
     super();
@@ -48,6 +58,13 @@ export class Hub extends EventEmitter {
     this.collector.on('change', () => this.schedule());
     this.collector.on('docker-state', () => this.schedule());
     this.collector.watch();
+    this.onRevision = opts.onRevision ?? null;
+    if (this.onRevision) {
+      this.idleTicker = setInterval(() => {
+        if (this.subscribers === 0) void this.collect('tick');
+      }, opts.idleTickMs ?? 10_000);
+      void this.collect();
+    }
   }
 
   get viewers(): number {
@@ -128,6 +145,7 @@ export class Hub extends EventEmitter {
             const r = { id: this.nextId++, snapshot };
             this.revisions = [...this.revisions.slice(-(this.keep - 1)), r];
             this.emit('revision', r);
+            this.onRevision?.(r);
           }
         } while (this.again);
       } finally {
@@ -148,15 +166,22 @@ export class Hub extends EventEmitter {
 
   close() {
     this.stopTicking();
+    if (this.idleTicker) clearInterval(this.idleTicker);
     if (this.debounce) clearTimeout(this.debounce);
     this.collector.close();
   }
 }
 
-const g = globalThis as typeof globalThis & { __netatlasHub?: Hub };
+const g = globalThis as typeof globalThis & { __netatlasHub?: Hub; __netatlasHistory?: HistoryRecorder };
 
 /** The process-wide hub (kept on globalThis so dev-mode reloads and route bundles share one). */
 export function hub(): Hub {
-  g.__netatlasHub ??= new Hub();
+  g.__netatlasHub ??= new Hub({ onRevision: (r) => history().record(r.snapshot) });
   return g.__netatlasHub;
+}
+
+/** The process-wide history recorder: its status says whether history is on, and why not. */
+export function history(): HistoryRecorder {
+  g.__netatlasHistory ??= openRecorder();
+  return g.__netatlasHistory;
 }
