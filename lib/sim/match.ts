@@ -1,6 +1,6 @@
 import type { IptMatch, IptOption, IptRule, NegatableValue } from '../snapshot/netfilter-schema';
 import { inNet, parseIP, parseNet, type IP, type Net } from './addr';
-import type { Family, Pkt } from './packet';
+import type { IpVersion, Pkt } from './packet';
 import { addrType } from './routing';
 import type { Cond, MatchCtx, Tri } from './rules';
 
@@ -129,7 +129,7 @@ function tcpUdpConds(proto: 'tcp' | 'udp', m: IptMatch): Cond[] {
 const ICMP_TYPES: Record<string, number> = { 'echo-request': 8, 'echo-reply': 0, any: -1 };
 const ICMP6_TYPES: Record<string, number> = { 'echo-request': 128, 'echo-reply': 129, any: -1 };
 
-function icmpConds(m: IptMatch, fam: Family): Cond[] {
+function icmpConds(m: IptMatch, fam: IpVersion): Cond[] {
   const conds: Cond[] = [(c) => c.pkt.proto === 'icmp' && c.pkt.family === fam];
   for (const o of m.options) {
     if (o.name !== 'icmp-type' && o.name !== 'icmpv6-type') {

@@ -1,7 +1,8 @@
 import type { IP } from './addr';
 import type { Outcome, Protocol } from './types';
 
-export type Family = 4 | 6;
+/** IP version 4 or 6: how the simulator indexes per-family tables (the address-family type is lib/net/cidr `Family`). */
+export type IpVersion = 4 | 6;
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
 /** Linux's default ephemeral port range (net.ipv4.ip_local_port_range): where a client's source port lies. */
@@ -28,7 +29,7 @@ export interface Conn {
 }
 
 export interface Pkt {
-  family: Family;
+  family: IpVersion;
   proto: Protocol;
   src: IP;
   dst: IP;

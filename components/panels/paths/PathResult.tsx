@@ -4,7 +4,8 @@ import { memo, useEffect, useRef, type ReactNode } from 'react';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import type { Outcome, Step, TraceResult } from '@/lib/sim/types';
 import type { FocusRule } from '../firewall/focus';
-import { decidingRule, focusForStep, isRuleOutcome, namespaceName, OUTCOME_LABELS, receiverName, ruleWhere, VERDICT_LABELS, type Verdict } from './describe';
+import { namespaceLabel, receiverLabel } from '@/lib/snapshot/names';
+import { decidingRule, focusForStep, isRuleOutcome, OUTCOME_LABELS, ruleWhere, VERDICT_LABELS, type Verdict } from './describe';
 import { queryText } from './presets';
 
 export interface PathResultProps {
@@ -170,7 +171,7 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
             </p>
           ) : (
             <p>
-              Delivered to <span className="font-semibold">{receiverName(s, o.namespaceId, o.containerIds)}</span>
+              Delivered to <span className="font-semibold">{receiverLabel(s, o.namespaceId, o.containerIds)}</span>
               {o.port !== null ? ` on port ${o.port}` : ''}.{o.listener === 'unknown' ? ' Whether a process listens there is not in the snapshot.' : ''}
             </p>
           )}
@@ -188,12 +189,12 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
             <p>
               <span className="font-semibold">Why it does not get through: </span>
               {o.result} by <span data-testid="path-deciding-rule" className="font-semibold">{ruleWhere(o.table, o.chain, o.index)}</span> in{' '}
-              {namespaceName(s, o.namespaceId)}.
+              {namespaceLabel(s, o.namespaceId)}.
             </p>
           ) : (
             <p>
               <span className="font-semibold">Why it does not get through: </span>
-              {o.result} by the kernel in {namespaceName(s, o.namespaceId)}
+              {o.result} by the kernel in {namespaceLabel(s, o.namespaceId)}
               {o.chain ? ` (${o.chain})` : ''}.
             </p>
           )}
@@ -208,7 +209,7 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
           {/* The simulator's `why` reads after "has": "no default route", "no network namespace (…)". */}
           <p>
             <span className="font-semibold">It goes nowhere: </span>
-            {o.namespaceId ? namespaceName(s, o.namespaceId) : 'the source'} has{' '}
+            {o.namespaceId ? namespaceLabel(s, o.namespaceId) : 'the source'} has{' '}
             {o.why ?? (
               <>
                 no route to <Mono>{o.destination}</Mono>
@@ -226,7 +227,7 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
             <>
               <p>
                 <span className="font-semibold">Cannot tell: </span>it depends on{' '}
-                <span data-testid="path-deciding-rule" className="font-semibold">{ruleWhere(o.table, o.chain, o.index)}</span> in {namespaceName(s, o.namespaceId)},
+                <span data-testid="path-deciding-rule" className="font-semibold">{ruleWhere(o.table, o.chain, o.index)}</span> in {namespaceLabel(s, o.namespaceId)},
                 which the simulator cannot evaluate.
               </p>
               <code className="block font-mono text-xs break-all whitespace-pre-wrap">{o.rule}</code>
@@ -234,7 +235,7 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
           ) : (
             <p>
               <span className="font-semibold">Cannot tell</span>
-              {o.namespaceId ? ` in ${namespaceName(s, o.namespaceId)}` : ''}.
+              {o.namespaceId ? ` in ${namespaceLabel(s, o.namespaceId)}` : ''}.
             </p>
           )}
           <p data-testid="path-uncertain-why">
@@ -279,7 +280,7 @@ function StepItem({ s, n, step, onFocusRule }: { s: Snapshot; n: number; step: S
                 {VERDICT_LABELS[step.verdict]}
               </span>
               {step.effect && <span className="text-xs font-semibold">⇒ {step.effect}</span>}
-              <span className="text-[10px] text-slate-500 dark:text-slate-400">in {namespaceName(s, step.namespaceId)}</span>
+              <span className="text-[10px] text-slate-500 dark:text-slate-400">in {namespaceLabel(s, step.namespaceId)}</span>
             </span>
             <code className="block font-mono text-[11px] leading-tight break-all whitespace-pre-wrap text-slate-600 dark:text-slate-400">{step.text}</code>
             {step.explanation && <span className="block text-xs leading-snug">{step.explanation}</span>}
@@ -301,7 +302,7 @@ function StepItem({ s, n, step, onFocusRule }: { s: Snapshot; n: number; step: S
 }
 
 function StepText({ s, step }: { s: Snapshot; step: Exclude<Step, { type: 'rule' }> }) {
-  const ns = (id: string) => namespaceName(s, id);
+  const ns = (id: string) => namespaceLabel(s, id);
   switch (step.type) {
     case 'route':
       return (
@@ -358,7 +359,7 @@ function StepText({ s, step }: { s: Snapshot; step: Exclude<Step, { type: 'rule'
     case 'deliver':
       return (
         <span>
-          Delivered to <span className="font-semibold">{receiverName(s, step.namespaceId, step.containerIds)}</span>
+          Delivered to <span className="font-semibold">{receiverLabel(s, step.namespaceId, step.containerIds)}</span>
           {step.what ? `: ${step.what}` : ''}
         </span>
       );

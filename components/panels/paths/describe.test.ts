@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceResult } from '@/lib/sim/types';
-import { decidingRule, isRuleOutcome, namespaceName, OUTCOME_LABELS, receiverName, ruleWhere } from './describe';
+import { decidingRule, isRuleOutcome, OUTCOME_LABELS, ruleWhere } from './describe';
 import { API, API_NS, HOST_NS, labSnapshot, SIDECAR, WEB } from './test-fixture.test-helper';
 
 const s = labSnapshot();
@@ -12,14 +12,6 @@ describe('words', () => {
   it('rules are numbered from 1, policies named', () => {
     expect(ruleWhere('filter', 'DOCKER-ISOLATION-STAGE-2', 0)).toBe('rule #1 of filter/DOCKER-ISOLATION-STAGE-2');
     expect(ruleWhere('filter', 'FORWARD', null)).toBe('the policy of filter/FORWARD');
-  });
-  it('namespaces by who lives there', () => {
-    expect(namespaceName(s, HOST_NS)).toBe('the host');
-    expect(namespaceName(s, API_NS)).toBe('lab-api + lab-sidecar');
-    expect(namespaceName(s, 'netns:4026532563')).toBe('netns netatlas-demo');
-    expect(namespaceName(s, 'netns:1')).toBe('netns:1');
-    expect(receiverName(s, API_NS, [API, SIDECAR])).toBe('lab-api + lab-sidecar');
-    expect(receiverName(s, HOST_NS, [])).toBe('the host');
   });
 });
 

@@ -1,7 +1,6 @@
 import type { Snapshot } from '@/lib/snapshot/schema';
 import type { Outcome, Step, TraceResult } from '@/lib/sim/types';
 import type { FocusRule } from '../firewall/focus';
-import { containerLabel } from './presets';
 
 /** Words for a trace's parts (pure): the outcome badge, rule verdicts, where a rule sits, who a namespace is. */
 
@@ -19,28 +18,6 @@ export const VERDICT_LABELS: Record<Verdict, string> = { match: 'match', 'no-mat
 /** "rule #3 of nat/DOCKER" (numbered from 1, as the Firewall tab does), or "the policy of filter/FORWARD". */
 export function ruleWhere(table: string, chain: string, index: number | null): string {
   return index === null ? `the policy of ${table}/${chain}` : `rule #${index + 1} of ${table}/${chain}`;
-}
-
-/** How a person knows a namespace: "the host", "lab-api + lab-sidecar", "netns netatlas-demo". */
-export function namespaceName(s: Snapshot, id: string): string {
-  const ns = s.namespaces.find((n) => n.id === id);
-  if (!ns) return id;
-  if (ns.kind === 'host') return 'the host';
-  const ids = new Set(ns.containers);
-  for (const c of s.docker?.containers ?? []) if (c.namespaceId === id) ids.add(c.id);
-  if (ids.size > 0) {
-    // The owner first, then `container:X` sharers, as the graph labels the box.
-    const all = s.docker?.containers ?? [];
-    const shares = (id: string) => +(all.find((c) => c.id === id)?.networkMode.kind === 'container');
-    const named = [...ids].map((id) => ({ id, name: containerLabel(s, id) }));
-    return named.sort((a, b) => shares(a.id) - shares(b.id) || a.name.localeCompare(b.name)).map((x) => x.name).join(' + ');
-  }
-  return ns.kind === 'named' && ns.name ? `netns ${ns.name}` : `netns ${ns.inode}`;
-}
-
-/** Who received it: the containers by name, else the namespace. */
-export function receiverName(s: Snapshot, namespaceId: string, containerIds: string[]): string {
-  return containerIds.length > 0 ? containerIds.map((c) => containerLabel(s, c)).join(' + ') : namespaceName(s, namespaceId);
 }
 
 /**
