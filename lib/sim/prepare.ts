@@ -3,10 +3,11 @@ import { explainContext, forNamespace } from '../netfilter/explain-context';
 import { explainNftRule } from '../netfilter/explain-nft';
 import { nftPriority } from '../netfilter/traversal';
 import type { IptRuleset, Namespace, Snapshot } from '../snapshot/schema';
+import { namespaceLabel } from '../snapshot/names';
 import { makeIP, parseIP, parseNet } from './addr';
 import { iptConds } from './match';
 import { compileNftTable, nftTableFamilies } from './nft';
-import type { IpVersion, Hook } from './packet';
+import type { Hook, IpVersion } from './packet';
 import { lazyChain, Rule, type CChain, type CRule, type CTable } from './rules';
 import { iptTarget } from './targets';
 import type { AddrInfo, BridgeOwner, HookPlan, NsView, Prepared, RouteInfo, Slot } from './view';
@@ -38,16 +39,6 @@ const NAT_SLOT: Partial<Record<Hook, { manip: 'dst' | 'src'; priority: number }>
   POSTROUTING: { manip: 'src', priority: 100 },
 };
 const NFT_HOOK: Record<string, Hook> = { prerouting: 'PREROUTING', input: 'INPUT', forward: 'FORWARD', output: 'OUTPUT', postrouting: 'POSTROUTING' };
-
-function nsLabel(s: Snapshot, ns: Namespace): string {
-  if (ns.kind === 'host') return 'the host';
-  const names = ns.containers.map((id) => s.docker?.containers.find((c) => c.id === id)).filter((c) => !!c);
-  // The container that owns the namespace (not a container:X sharer) names it.
-  const owner = names.find((c) => c!.networkMode.kind !== 'container') ?? names[0];
-  if (owner) return owner.name;
-  if (ns.name) return `namespace ${ns.name}`;
-  return ns.id;
-}
 
 function compileIptTable(rs: IptRuleset, tableName: string, fam: IpVersion, explainCtx: ReturnType<typeof explainContext>): CTable | null {
   const table = rs.tables.find((t) => t.name === tableName);
@@ -167,7 +158,7 @@ function buildView(s: Snapshot, ns: Namespace, ctx: ReturnType<typeof explainCon
   return {
     ns,
     id: ns.id,
-    label: nsLabel(s, ns),
+    label: namespaceLabel(s, ns.id),
     isHost: ns.kind === 'host',
     ifaces: new Map(ns.interfaces.map((i) => [i.name, i])),
     addrs,

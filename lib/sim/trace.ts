@@ -42,7 +42,8 @@ interface Resolved {
 }
 
 function containerView(p: Prepared, id: string): { view: NsView | null; name: string; cid: string } {
-  const c = p.containers.get(id) ?? [...p.containers.values()].find((x) => x.name === id || x.name === `/${id}`) ?? [...p.containers.values()].find((x) => x.id.startsWith(id));
+  // Queries name containers by id (lib/sim/query.ts resolves what people type).
+  const c = p.containers.get(id);
   if (!c) throw new Error(`no container ${id} in the snapshot`);
   const nsId = p.containerNs.get(c.id);
   return { view: nsId ? p.views.get(nsId) ?? null : null, name: c.name, cid: c.id };
@@ -59,7 +60,7 @@ function sourceView(p: Prepared, q: TraceQuery): { view: NsView | null; label: s
       if (!p.host) throw new Error('the snapshot has no host namespace');
       return { view: p.host, label: 'the host' };
     case 'namespace': {
-      const v = p.views.get(f.namespaceId) ?? [...p.views.values()].find((x) => x.ns.name === f.namespaceId);
+      const v = p.views.get(f.namespaceId);
       if (!v) throw new Error(`no namespace ${f.namespaceId} in the snapshot`);
       return { view: v, label: v.label };
     }

@@ -1,7 +1,7 @@
 import type { ExplainContext } from '../netfilter/explain-types';
 import type { Container, DockerProxy, Interface, Namespace, Route, Snapshot } from '../snapshot/schema';
 import type { IP, Net } from './addr';
-import type { IpVersion, Hook } from './packet';
+import type { Hook, IpVersion } from './packet';
 import type { CChain, CTable } from './rules';
 
 /** Per-snapshot indexes the simulator reads (built once by `prepare`, lib/sim/prepare.ts). */
@@ -38,7 +38,7 @@ export type HookPlan = Record<Hook, Slot[]>;
 export interface NsView {
   ns: Namespace;
   id: string;
-  /** How a sentence names it: `lab-web`, `the host`, `namespace netatlas-demo`. */
+  /** How a sentence names it (lib/snapshot/names): `lab-web`, `the host`, `netns netatlas-demo`. */
   label: string;
   isHost: boolean;
   ifaces: Map<string, Interface>;

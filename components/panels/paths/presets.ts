@@ -14,6 +14,8 @@ export const INTERNET_PORT = 443;
 /** A client outside the host (TEST-NET-2, and the IPv6 documentation prefix). */
 export const OUTSIDE_IPV4 = '198.51.100.7';
 export const OUTSIDE_IPV6 = '2001:db8::7';
+/** An example destination for hints and placeholders (TEST-NET-1): names nothing on any real host. */
+export const DOC_TARGET = '192.0.2.10';
 
 export type PresetGroup = 'internet' | 'same-network' | 'other-network' | 'published' | 'direct';
 
@@ -29,7 +31,7 @@ export interface PathPreset {
   /** Unique among one container's presets. */
   id: string;
   group: PresetGroup;
-  /** What the button says: "to lab-db (netatlas-lab-a)", "from outside to 18080". */
+  /** What the button says: "to db (backend)", "from outside to 18080". */
   label: string;
   /** The query in a line: "198.51.100.7 on eth0 → 192.0.2.2:18080/tcp". */
   detail: string;
