@@ -57,10 +57,11 @@ export interface HookIO {
   bridged: boolean;
 }
 
-/** Thrown to end the walk with an outcome. */
-export class End {
-  constructor(readonly outcome: Outcome) {}
+/** How a walk ends before a delivery (dropped, rejected, no route, uncertain): returned up the call chain. */
+export interface Stop {
+  stop: Outcome;
 }
+export const stopWith = (outcome: Outcome): Stop => ({ stop: outcome });
 
 /** A rule whose match could not be evaluated: the walk is re-run with each answer when it matters. */
 export interface ChoicePoint {

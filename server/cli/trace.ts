@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { containerName, hostPort, namespaceLabel } from '../../lib/snapshot/names';
+import { containerName, hostPort, namespaceLabel, receiverLabel } from '../../lib/snapshot/names';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { parseSnapshot, SnapshotFormatError } from '../../lib/snapshot/schema';
 import type { Endpoint, Outcome, Protocol, Step, Target, TraceQuery, TraceResult } from '../../lib/sim/types';
@@ -39,6 +39,9 @@ class TraceNames {
   namespace(id: string): string {
     return namespaceLabel(this.s, id);
   }
+  receiver(nsId: string, containerIds: string[]): string {
+    return receiverLabel(this.s, nsId, containerIds);
+  }
   endpoint(e: Endpoint): string {
     switch (e.kind) {
       case 'container':
@@ -75,11 +78,11 @@ function formatStep(step: Step, n: TraceNames): string[] {
       return lines;
     }
     case 'nat':
-      return [`nat      ${step.kind.toUpperCase()} ${step.before} → ${step.after} (${step.by})`];
+      return [`nat      ${step.kind.toUpperCase()} ${hostPort(step.before.ip, step.before.port)} → ${hostPort(step.after.ip, step.after.port)} (${step.by})`];
     case 'proxy':
       return [`proxy    ${step.pid !== null ? `docker-proxy pid ${step.pid}` : 'docker-proxy'} listening on ${step.listen} connects to ${step.connectsTo}: ${step.what}`];
     case 'deliver':
-      return [`deliver  ${n.namespace(step.namespaceId)}${step.containerIds.length ? ` [${step.containerIds.map((c) => n.container(c)).join(', ')}]` : ''}: ${step.what}`];
+      return [`deliver  ${n.namespace(step.namespaceId)}${step.containerIds.length ? ` [${n.receiver(step.namespaceId, step.containerIds)}]` : ''}: ${step.what}`];
     case 'note':
       return [`note     ${step.text}`];
   }
@@ -92,17 +95,19 @@ function formatOutcome(o: Outcome, n: TraceNames): string {
       if (o.leaves) {
         return `LEAVES the host through ${o.leaves.iface}${o.leaves.via ? ` via ${o.leaves.via}` : ''} (the snapshot sees nothing behind it); the next hop sees ${o.seenSource} → ${o.seenDestination}`;
       }
-      const who = o.containerIds.length ? o.containerIds.map((c) => n.container(c)).join(', ') : n.namespace(o.namespaceId);
+      const who = n.receiver(o.namespaceId, o.containerIds);
       const listener = o.listener === 'unknown' ? ' (whether anything listens there is not in the snapshot)' : '';
       return `DELIVERED to ${who} (${o.namespaceId})${o.port !== null ? ` port ${o.port}` : ''}; it sees ${o.seenSource} → ${o.seenDestination}${listener}`;
     }
     case 'dropped':
     case 'rejected':
+      if (o.cause !== 'rule') return `${o.result.toUpperCase()}${reply} by the kernel in ${n.namespace(o.namespaceId)} (${o.cause}): ${o.why}`;
       return `${o.result.toUpperCase()}${reply} in ${n.namespace(o.namespaceId)} by ${o.table}/${o.chain} ${o.index === null ? 'policy' : `#${o.index + 1}`}: ${o.rule}`;
     case 'no-route':
-      return `NO ROUTE${reply} in ${n.namespace(o.namespaceId)} to ${o.destination}${o.why ? `: ${o.why}` : ''}`;
+      return `NO ROUTE${reply} in ${o.namespaceId === null ? 'the source (no network namespace)' : n.namespace(o.namespaceId)} to ${o.destination}${o.why ? `: ${o.why}` : ''}`;
     case 'uncertain':
-      return `UNCERTAIN${reply} at ${n.namespace(o.namespaceId)} ${o.table}/${o.chain}${o.index >= 0 ? ` #${o.index + 1}` : ''}: ${o.rule} — ${o.why}`;
+      if (o.cause !== 'rule') return `UNCERTAIN${reply} at ${n.namespace(o.namespaceId)} (${o.cause}): ${o.why}`;
+      return `UNCERTAIN${reply} at ${n.namespace(o.namespaceId)} ${o.table}/${o.chain} #${o.index + 1}: ${o.rule} — ${o.why}`;
   }
 }
 

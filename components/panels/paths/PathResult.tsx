@@ -4,8 +4,8 @@ import { memo, useEffect, useRef, type ReactNode } from 'react';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import type { Outcome, Step, TraceResult } from '@/lib/sim/types';
 import type { FocusRule } from '../firewall/focus';
-import { namespaceLabel, receiverLabel } from '@/lib/snapshot/names';
-import { decidingRule, focusForStep, isRuleOutcome, OUTCOME_LABELS, ruleWhere, VERDICT_LABELS, type Verdict } from './describe';
+import { hostPort, namespaceLabel, receiverLabel } from '@/lib/snapshot/names';
+import { decidingRule, focusForStep, KERNEL_DROP_LABELS, OUTCOME_LABELS, ruleWhere, UNCERTAIN_LABELS, VERDICT_LABELS, type Verdict } from './describe';
 import { queryText } from './presets';
 
 export interface PathResultProps {
@@ -185,20 +185,21 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
       return (
         <div data-testid="path-verdict" className="space-y-1 rounded border border-red-200 bg-red-50/60 p-2 text-sm dark:border-red-900 dark:bg-red-950/30">
           {replyNote}
-          {isRuleOutcome(o) ? (
-            <p>
-              <span className="font-semibold">Why it does not get through: </span>
-              {o.result} by <span data-testid="path-deciding-rule" className="font-semibold">{ruleWhere(o.table, o.chain, o.index)}</span> in{' '}
-              {namespaceLabel(s, o.namespaceId)}.
-            </p>
+          {o.cause === 'rule' ? (
+            <>
+              <p>
+                <span className="font-semibold">Why it does not get through: </span>
+                {o.result} by <span data-testid="path-deciding-rule" className="font-semibold">{ruleWhere(o.table, o.chain, o.index)}</span> in{' '}
+                {namespaceLabel(s, o.namespaceId)}.
+              </p>
+              <code className="block font-mono text-xs break-all whitespace-pre-wrap">{o.rule}</code>
+            </>
           ) : (
             <p>
               <span className="font-semibold">Why it does not get through: </span>
-              {o.result} by the kernel in {namespaceLabel(s, o.namespaceId)}
-              {o.chain ? ` (${o.chain})` : ''}.
+              {o.result} by the kernel in {namespaceLabel(s, o.namespaceId)} ({KERNEL_DROP_LABELS[o.cause]}): {o.why}.
             </p>
           )}
-          {o.rule && <code className="block font-mono text-xs break-all whitespace-pre-wrap">{o.rule}</code>}
           {open}
         </div>
       );
@@ -209,7 +210,7 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
           {/* The simulator's `why` reads after "has": "no default route", "no network namespace (…)". */}
           <p>
             <span className="font-semibold">It goes nowhere: </span>
-            {o.namespaceId ? namespaceLabel(s, o.namespaceId) : 'the source'} has{' '}
+            {o.namespaceId !== null ? namespaceLabel(s, o.namespaceId) : 'the source'} has{' '}
             {o.why ?? (
               <>
                 no route to <Mono>{o.destination}</Mono>
@@ -223,7 +224,7 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
       return (
         <div data-testid="path-verdict" className="space-y-1 rounded border border-orange-300 bg-orange-50/60 p-2 text-sm dark:border-orange-800 dark:bg-orange-950/30">
           {replyNote}
-          {isRuleOutcome(o) ? (
+          {o.cause === 'rule' ? (
             <>
               <p>
                 <span className="font-semibold">Cannot tell: </span>it depends on{' '}
@@ -234,8 +235,7 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
             </>
           ) : (
             <p>
-              <span className="font-semibold">Cannot tell</span>
-              {o.namespaceId ? ` in ${namespaceLabel(s, o.namespaceId)}` : ''}.
+              <span className="font-semibold">Cannot tell</span> in {namespaceLabel(s, o.namespaceId)} ({UNCERTAIN_LABELS[o.cause]}).
             </p>
           )}
           <p data-testid="path-uncertain-why">
@@ -345,7 +345,7 @@ function StepText({ s, step }: { s: Snapshot; step: Exclude<Step, { type: 'rule'
     case 'nat':
       return (
         <span>
-          <span className="font-semibold">{step.kind.toUpperCase()}</span> <Mono>{step.before}</Mono> → <Mono>{step.after}</Mono>
+          <span className="font-semibold">{step.kind.toUpperCase()}</span> <Mono>{hostPort(step.before.ip, step.before.port)}</Mono> → <Mono>{hostPort(step.after.ip, step.after.port)}</Mono>
           {step.by ? <span className="text-xs text-slate-500 dark:text-slate-400"> (by {step.by})</span> : null}
         </span>
       );
