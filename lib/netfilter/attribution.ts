@@ -1,5 +1,6 @@
 import type { IptRule, IptRuleset, NftRule, NftTable } from '../snapshot/netfilter-schema';
 import type { Snapshot } from '../snapshot/schema';
+import { networkOfBridge } from '../snapshot/names';
 import { iptablesTraversal, jumpTarget, nftTraversal } from './traversal';
 
 /** The things a rule can concern, as the graph's selection names them. */
@@ -54,7 +55,7 @@ export function factsOf(s: Snapshot, subject: Subject): Facts {
     }
     case 'bridge': {
       f.interfaces.push({ name: subject.name, label: subject.name });
-      const n = s.docker?.networks.find((x) => x.bridge === subject.name);
+      const n = networkOfBridge(s, subject.name);
       if (n) networkFacts(s, n.id, f);
       break;
     }

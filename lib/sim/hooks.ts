@@ -102,7 +102,7 @@ function runChain(w: Walk, ctx: MatchCtx, table: CTable, base: CChain, natManip:
       case 'accept':
         w.lastAccept = { view, table, chain: cur.chain.name, rule, hook };
         if (pkt.dir === 'orig' && (hook === 'FORWARD' || hook === 'INPUT'))
-          w.story.push(`is accepted in ${view.label === 'the host' ? '' : `${view.label}'s `}${hook} by ${table.name} ${cur.chain.name} rule ${rule.index + 1} (${rule.text})`);
+          w.story.push(`is accepted in ${view.isHost ? '' : `${view.label}'s `}${hook} by ${table.name} ${cur.chain.name} rule ${rule.index + 1} (${rule.text})`);
         return 'accept';
       case 'drop':
       case 'reject':

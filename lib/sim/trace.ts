@@ -64,7 +64,7 @@ function sourceView(p: Prepared, q: TraceQuery): { view: NsView | null; label: s
     }
     case 'host':
       if (!p.host) throw new Error('the snapshot has no host namespace');
-      return { view: p.host, label: 'the host' };
+      return { view: p.host, label: p.host.label };
     case 'namespace': {
       const v = p.views.get(f.namespaceId);
       if (!v) throw new Error(`no namespace ${f.namespaceId} in the snapshot`);

@@ -107,7 +107,7 @@ export function connect(w: Walk, view: NsView, proto: Protocol, dst: IP, dport: 
   w.client = { kind: 'local', nsId: view.id, ip: src };
   w.story.push(
     r.kind === 'local'
-      ? `leaves ${view.label === 'the host' ? "the host's" : `${view.label}'s`} socket from ${src.text} over loopback (${dst.text} is local)`
+      ? `leaves ${view.label}'s socket from ${src.text} over loopback (${dst.text} is local)`
       : `leaves ${view.label} from ${src.text} through ${r.dev}${r.gw ? ` via ${r.gw.text}` : ''}`,
   );
   return output(w, view, pkt, r);

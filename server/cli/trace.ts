@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { containerName, hostPort, namespaceLabel, receiverLabel } from '../../lib/snapshot/names';
+import { containerName, HOST_LABEL, hostPort, namespaceLabel, receiverLabel } from '../../lib/snapshot/names';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { parseSnapshot, SnapshotFormatError } from '../../lib/snapshot/schema';
 import type { Endpoint, Outcome, Protocol, Step, Target, TraceQuery, TraceResult } from '../../lib/sim/types';
@@ -47,7 +47,7 @@ class TraceNames {
       case 'container':
         return `${this.container(e.containerId)} (container)`;
       case 'host':
-        return 'the host';
+        return HOST_LABEL;
       case 'namespace':
         return `${this.namespace(e.namespaceId)} (${e.namespaceId})`;
       case 'outside':
