@@ -80,7 +80,7 @@ function hint(s: Snapshot): string {
 }
 
 /** The container, host or namespace that has an address (every namespace has 127.0.0.1: loopback names the host). */
-export function ownerOfIp(s: Snapshot, ip: string): Endpoint | null {
+function ownerOfIp(s: Snapshot, ip: string): Endpoint | null {
   for (const c of containersOf(s)) {
     if (c.namespaceId && c.endpoints.some((e) => e.ipv4 === ip || e.ipv6 === ip)) return { kind: 'container', containerId: c.id };
   }
