@@ -3,6 +3,7 @@ import type { Snapshot } from '../snapshot/schema';
 import { splitEndpoint } from '../net/cidr';
 import { portOption, portSpecHas } from './match-vocabulary';
 import { parseNftStatements } from './nft-statements';
+import { networkOfBridge } from '../snapshot/names';
 import { iptablesTraversal, jumpTarget, nftTraversal } from './traversal';
 
 /** The things a rule can concern, as the graph's selection names them. */
@@ -57,7 +58,7 @@ export function factsOf(s: Snapshot, subject: Subject): Facts {
     }
     case 'bridge': {
       f.interfaces.push({ name: subject.name, label: subject.name });
-      const n = s.docker?.networks.find((x) => x.bridge === subject.name);
+      const n = networkOfBridge(s, subject.name);
       if (n) networkFacts(s, n.id, f);
       break;
     }

@@ -24,7 +24,8 @@ import {
  * also collects the objects named, so the sentence and its `objects` cannot disagree.
  */
 
-export type Family = 'ipv4' | 'ipv6';
+export type { Family } from '../net/cidr';
+import type { Family } from '../net/cidr';
 
 /** Docker's user-network bridges are `br-` + 12 hex digits of the network id: opaque, so the network is named too. */
 const OPAQUE_BRIDGE = /^br-[0-9a-f]{12}$/;

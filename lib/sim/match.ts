@@ -16,7 +16,7 @@ import {
 } from '../netfilter/match-vocabulary';
 import type { IptMatch, IptOption, IptRule, NegatableValue } from '../snapshot/netfilter-schema';
 import { inNet, parseIP, parseNet, type IP, type Net } from './addr';
-import type { Pkt } from './packet';
+import type { IpVersion, Pkt } from './packet';
 import { addrType } from './routing';
 import type { Cond, MatchCtx, Tri } from './rules';
 

@@ -1,7 +1,7 @@
 import { parseNftStatements, parseVmapElement, type NftParsed } from '../netfilter/nft-statements';
 import type { NftSet, NftTable } from '../snapshot/netfilter-schema';
 import { inNet, parseIP, parseNet, type IP, type Net } from './addr';
-import type { Family } from './packet';
+import type { IpVersion } from './packet';
 import { addrCond, ctStatusCond, ifaceCond, portCond, protoCond, stateCond, unread } from './match';
 import { addrType } from './routing';
 import { lazyChain, Rule, type CChain, type Cond, type CRule, type CTarget, type CTable } from './rules';
@@ -13,7 +13,7 @@ import { natSpec } from './targets';
  */
 
 /** Whether a table applies to a family's packets. */
-export function nftTableFamilies(t: NftTable): Family[] {
+export function nftTableFamilies(t: NftTable): IpVersion[] {
   if (t.family === 'ip') return [4];
   if (t.family === 'ip6') return [6];
   if (t.family === 'inet') return [4, 6];
@@ -110,7 +110,7 @@ function nftTarget(table: NftTable, p: NftParsed, chains: Set<string>): CTarget 
 }
 
 /** The conditions of one parsed nft rule. */
-export function nftConds(table: NftTable, p: NftParsed, fam: Family): Cond[] {
+export function nftConds(table: NftTable, p: NftParsed, fam: IpVersion): Cond[] {
   const conds: Cond[] = [];
   if (p.iif) conds.push(ifaceCond(p.iif, 'in'));
   if (p.oif) conds.push(ifaceCond(p.oif, 'out'));
@@ -151,7 +151,7 @@ export function nftConds(table: NftTable, p: NftParsed, fam: Family): Cond[] {
 }
 
 /** One nft table as the simulator runs it. */
-export function compileNftTable(table: NftTable, fam: Family, explain: (chain: string, index: number) => string | null): CTable {
+export function compileNftTable(table: NftTable, fam: IpVersion, explain: (chain: string, index: number) => string | null): CTable {
   const names = new Set(table.chains.map((c) => c.name));
   const chains = new Map<string, CChain>();
   for (const ch of table.chains) {

@@ -3,10 +3,11 @@ import { explainContext, forNamespace } from '../netfilter/explain-context';
 import { explainNftRule } from '../netfilter/explain-nft';
 import { HOOKS, IPT_TABLE_PRIORITY, iptTablePriority, NAT_SLOT, NFT_HOOKS, nftPriority } from '../netfilter/hooks';
 import type { IptRuleset, Namespace, Snapshot } from '../snapshot/schema';
+import { namespaceLabel } from '../snapshot/names';
 import { makeIP, parseIP, parseNet } from './addr';
 import { iptConds } from './match';
 import { compileNftTable, nftTableFamilies } from './nft';
-import type { Family, Hook } from './packet';
+import type { Hook, IpVersion } from './packet';
 import { lazyChain, Rule, type CChain, type CRule, type CTable } from './rules';
 import { iptTarget } from './targets';
 import type { AddrInfo, BridgeOwner, HookPlan, NsView, Prepared, RouteInfo, Slot } from './view';
@@ -27,17 +28,7 @@ export function prepare(s: Snapshot): Prepared {
   return p;
 }
 
-function nsLabel(s: Snapshot, ns: Namespace): string {
-  if (ns.kind === 'host') return 'the host';
-  const names = ns.containers.map((id) => s.docker?.containers.find((c) => c.id === id)).filter((c) => !!c);
-  // The container that owns the namespace (not a container:X sharer) names it.
-  const owner = names.find((c) => c!.networkMode.kind !== 'container') ?? names[0];
-  if (owner) return owner.name;
-  if (ns.name) return `namespace ${ns.name}`;
-  return ns.id;
-}
-
-function compileIptTable(rs: IptRuleset, tableName: string, fam: Family, explainCtx: ReturnType<typeof explainContext>): CTable | null {
+function compileIptTable(rs: IptRuleset, tableName: string, fam: IpVersion, explainCtx: ReturnType<typeof explainContext>): CTable | null {
   const table = rs.tables.find((t) => t.name === tableName);
   if (!table) return null;
   const names = new Set(table.chains.map((c) => c.name));
@@ -66,7 +57,7 @@ function compileIptTable(rs: IptRuleset, tableName: string, fam: Family, explain
   return { kind: 'ipt', name: tableName, chains };
 }
 
-function buildPlan(ns: Namespace, fam: Family, ctx: ReturnType<typeof explainContext>): HookPlan | { unread: string } {
+function buildPlan(ns: Namespace, fam: IpVersion, ctx: ReturnType<typeof explainContext>): HookPlan | { unread: string } {
   const nf = ns.netfilter;
   const rs = fam === 4 ? nf?.ipv4 : nf?.ipv6;
   if (!nf || !rs) return { unread: `the ${fam === 4 ? 'iptables' : 'ip6tables'} rules of this namespace were not read` };
@@ -133,7 +124,7 @@ function buildView(s: Snapshot, ns: Namespace, ctx: ReturnType<typeof explainCon
       const net = parseNet(`${a.address}/${a.prefixlen}`);
       if (!ip || !net) continue;
       const info: AddrInfo = { ip, net, iface: i.name, scope: a.scope };
-      const fam: Family = ip.v6 ? 6 : 4;
+      const fam: IpVersion = ip.v6 ? 6 : 4;
       addrs[fam].push(info);
       if (!local[fam].has(ip.text)) local[fam].set(ip.text, info);
       if (!ip.v6 && a.prefixlen < 31) bcast.add(makeIP(false, net.net | (~net.mask & 0xffffffffn)).text);
@@ -155,7 +146,7 @@ function buildView(s: Snapshot, ns: Namespace, ctx: ReturnType<typeof explainCon
   return {
     ns,
     id: ns.id,
-    label: nsLabel(s, ns),
+    label: namespaceLabel(s, ns.id),
     isHost: ns.kind === 'host',
     ifaces: new Map(ns.interfaces.map((i) => [i.name, i])),
     addrs,

@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import type { ApiContainerInspect, ApiNetwork } from '../../lib/docker/map';
 import type { Problem } from '../../lib/snapshot/schema';
+import { shortId } from '../../lib/snapshot/names';
 import { mapLimit } from './exec';
 
 export interface DockerEndpointConfig {
@@ -82,7 +83,7 @@ export async function readDocker(
         source: 'docker',
         subject: item.Id,
         severity: 'info',
-        message: `container ${item.Names?.[0]?.replace(/^\//, '') ?? item.Id.slice(0, 12)} disappeared while it was being read`,
+        message: `container ${item.Names?.[0]?.replace(/^\//, '') ?? shortId(item.Id)} disappeared while it was being read`,
       });
       return null;
     }

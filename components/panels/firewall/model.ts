@@ -13,7 +13,8 @@ import type { IptRule, IptRuleset, NftChain, NftRule, NftTable } from '@/lib/sna
 import type { Namespace } from '@/lib/snapshot/schema';
 import { nftFamilyKey, ruleKey } from './rates';
 
-export type Family = 'ipv4' | 'ipv6';
+export type { Family } from '@/lib/net/cidr';
+import type { Family } from '@/lib/net/cidr';
 export type TableFilter = 'all' | 'raw' | 'mangle' | 'nat' | 'filter';
 export const TABLE_FILTERS: TableFilter[] = ['all', 'raw', 'mangle', 'nat', 'filter'];
 export const FAMILIES: { id: Family; label: string }[] = [
