@@ -1,7 +1,7 @@
 import { canonicalAddress, formatAddress } from '../net/cidr';
 import type { Listener } from '../snapshot/schema';
 
-/** A listening TCP or bound UDP socket as a reader saw it, before its owners are known. */
+/** A listening TCP or bound, unconnected UDP socket as a reader saw it, before its owners are known. */
 export interface RawListener {
   protocol: 'tcp' | 'udp';
   family: 'inet' | 'inet6';
@@ -16,10 +16,11 @@ export interface SocketOwner {
 }
 
 const TCP_LISTEN = 0x0a;
+const TCP_CLOSE = 0x07;
 
 /**
- * Parse one of /proc/net/{tcp,tcp6,udp,udp6} (the shell path's source): TCP sockets in LISTEN, UDP sockets with a
- * local port. Addresses there are hex words in the host's byte order, hence `littleEndian`.
+ * Parse one of /proc/net/{tcp,tcp6,udp,udp6} (the shell path's source): TCP sockets in LISTEN, unconnected UDP
+ * sockets with a local port. Addresses there are hex words in the host's byte order, hence `littleEndian`.
  */
 export function parseProcNet(text: string, protocol: 'tcp' | 'udp', family: 'inet' | 'inet6', littleEndian: boolean): RawListener[] {
   const out: RawListener[] = [];
@@ -32,7 +33,8 @@ export function parseProcNet(text: string, protocol: 'tcp' | 'udp', family: 'ine
     const inode = Number(f[9]);
     if (!/^[0-9A-Fa-f]+$/.test(addrHex ?? '') || addrHex.length !== (family === 'inet' ? 8 : 32)) continue;
     if (!Number.isInteger(port) || port === 0 || !Number.isInteger(inode)) continue;
-    if (protocol === 'tcp' && state !== TCP_LISTEN) continue;
+    // TCP: listeners; UDP: unconnected sockets (state CLOSE), the ones that take datagrams from anyone.
+    if (state !== (protocol === 'tcp' ? TCP_LISTEN : TCP_CLOSE)) continue;
     let value = 0n;
     for (let w = 0; w < addrHex.length; w += 8) {
       const word = addrHex.slice(w, w + 8);

@@ -28,6 +28,8 @@ export interface CollectorOptions {
    * it cannot be used) or 'shell' (nsenter + ip/nft/iptables-save per namespace). NETATLAS_READER sets the default.
    */
   reader?: 'native' | 'shell';
+  /** The native reader's binary (tests point it elsewhere to exercise the fallback); default NATIVE_READER_PATH. */
+  nativeReaderPath?: string;
 }
 
 interface NsTarget {
@@ -83,6 +85,7 @@ export class Collector extends EventEmitter {
   private readonly readerMode: 'native' | 'shell';
   /** The native reader, or why it cannot be used (then every namespace goes through the shell path). */
   private native: NativeReader | string | null = null;
+  private readonly nativeReaderPath: string | undefined;
   private dockerDirty = true;
   /** nsid (as seen from the host namespace) → namespace inode, learnt from host-side veth peers. */
   private nsidToInode = new Map<number, number>();
@@ -97,6 +100,7 @@ export class Collector extends EventEmitter {
     this.endpoint = cfg.endpoint;
     this.docker = new Docker(cfg.options);
     this.concurrency = opts.concurrency ?? 4;
+    this.nativeReaderPath = opts.nativeReaderPath;
     this.readerMode = opts.reader ?? (process.env.NETATLAS_READER === 'shell' ? 'shell' : 'native');
   }
 
@@ -192,7 +196,7 @@ export class Collector extends EventEmitter {
     ]);
 
     const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, problems);
-    if (this.readerMode === 'native') this.native ??= NativeReader.open();
+    if (this.readerMode === 'native') this.native ??= NativeReader.open(this.nativeReaderPath);
     if (typeof this.native === 'string') {
       problems.push({ source: 'reader', subject: null, severity: 'debug', message: `${this.native}: namespaces are read with nsenter and ip` });
     }

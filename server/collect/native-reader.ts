@@ -39,7 +39,11 @@ export interface NativeAnswer {
 interface Pending {
   resolve: (a: NativeAnswer) => void;
   reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
 }
+
+/** A request (queued behind others) unanswered this long means the reader is stuck: it is killed, its requests fail. */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** One reader process: requests are answered in order, one JSON line each. */
 class ReaderProcess {
@@ -56,7 +60,7 @@ class ReaderProcess {
     const fail = (why: string) => {
       if (this.dead) return;
       this.dead = true;
-      for (const p of this.queue.splice(0)) p.reject(new Error(why));
+      for (const p of this.queue.splice(0)) clearTimeout(p.timer), p.reject(new Error(why));
       onExit();
     };
     this.child.on('error', (e) => fail(`cannot start the native reader: ${e.message}`));
@@ -70,7 +74,8 @@ class ReaderProcess {
   request(parts: string, path: string): Promise<NativeAnswer> {
     return new Promise((resolve, reject) => {
       if (this.dead) return reject(new Error('the native reader is not running'));
-      this.queue.push({ resolve, reject });
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), REQUEST_TIMEOUT_MS);
+      this.queue.push({ resolve, reject, timer });
       this.child.stdin!.write(`${parts} ${path}\n`);
     });
   }
@@ -83,6 +88,7 @@ class ReaderProcess {
       this.buf = this.buf.slice(nl + 1);
       const p = this.queue.shift();
       if (!p) continue;
+      clearTimeout(p.timer);
       try {
         p.resolve(JSON.parse(line) as NativeAnswer);
       } catch (e) {

@@ -6,7 +6,7 @@
  *   f  netfilter: `nft -j list ruleset` through libnftables, iptables-save -c / ip6tables-save -c where that family
  *      has tables (the only processes this reader starts; iptables-nft has no library to save with)
  *   g  the nf_tables generation id (one netlink message: cheap change detection)
- *   l  listening TCP and bound UDP sockets (sock_diag)
+ *   l  listening TCP and bound, unconnected UDP sockets (sock_diag)
  *   P  (path "-") every socket inode held by a process: [inode, pid, comm] (one pass over /proc/PID/fd)
  * and path is an nsfs file (/proc/PID/ns/net, /run/docker/netns/X, /run/netns/X) or "-" for the namespace this
  * reader started in. The answer is one JSON line. Every string read from the kernel is escaped: control bytes as
@@ -682,8 +682,8 @@ static int read_listeners(struct buf *b) {
         struct inet_diag_req_v2 r;
       } req = {.h = {.nlmsg_len = sizeof req, .nlmsg_type = SOCK_DIAG_BY_FAMILY, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1},
                .r = {.sdiag_family = fams[f], .sdiag_protocol = p ? IPPROTO_UDP : IPPROTO_TCP,
-                     /* TCP: listeners only; UDP: every socket with a local port (bound, connected or not) */
-                     .idiag_states = p ? 0xffffffff : 1u << 10}};
+                     /* TCP: listeners; UDP: unconnected sockets (TCP_CLOSE), those that take datagrams from anyone */
+                     .idiag_states = p ? 1u << 7 : 1u << 10}};
       d.proto = p ? "udp" : "tcp";
       err = nl_talk(fd, &req, sizeof req, diag_cb, &d);
       /* No IPv6 (or no UDP diag module) in this kernel: nothing of that kind can exist. */
