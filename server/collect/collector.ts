@@ -11,7 +11,10 @@ import { detectBackend } from './iptables-backend';
 import { endianness } from 'node:os';
 import { listenersFromRaw, type RawListener, type SocketOwner } from '../../lib/netlink/listeners';
 import { LISTENER_SECTIONS, NETFILTER_SECTIONS, NETLINK_SECTIONS, readNamespace, type NamespaceRead, type Section } from './netns-read';
-import { NativeReader, type NativeAnswer, type NativePart } from './native-reader';
+import { NativeReader, type NativeAnswer, type NativePart, type NativeSection } from './native-reader';
+import { parseNftText } from '../../lib/netfilter/nft-text-parse';
+import { parseNftJson } from '../../lib/netfilter/nft-json-parse';
+import { iptablesSaveFromNft } from '../../lib/netfilter/iptables-from-nft';
 import { ShellPool } from './shell-pool';
 import { parseListenerRead, parseNetfilterRead, parseNetlinkData, parseNetlinkRead, type ParsedNetfilter, type ParsedNetlink } from './netns-parse';
 import { listNamedNetns, netnsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
@@ -413,6 +416,13 @@ export class Collector extends EventEmitter {
       if (a.error?.includes('No such file')) return { ...emptyRead(), error: a.error };
       return { fallback: `native reader: ${a.error}` };
     }
+    if (a.nft) {
+      try {
+        a = { ...a, ...(await this.iptablesNative(native, t, a)) };
+      } catch (e) {
+        return { fallback: (e as Error).message };
+      }
+    }
     const problems: Problem[] = [];
     if (a.error) problems.push({ source: 'netlink', subject: id, severity: 'error', message: `native reader: ${a.error}` });
     const netlink = cached.netlink ?? parseNetlinkData(id, { links: a.links ?? [], addrs: a.addrs ?? [], route4: a.route4 ?? [], route6: a.route6 ?? [] });
@@ -426,6 +436,39 @@ export class Collector extends EventEmitter {
     if (useCache && !a.error) this.nsCache.set(t.inode, { netlink, netfilter, genid: a.nft ? a.genid : cached.genid });
     const ipt4 = a.ipt4?.code === 0 ? a.ipt4.stdout : null;
     return { netlink, netfilter, error: null, ipt4, listeners: a.listenersError ? null : (a.listeners ?? null), problems };
+  }
+
+  /**
+   * iptables' view of a namespace: rebuilt from the nft listing where iptables-nft's rules are of shapes
+   * lib/netfilter/iptables-from-nft.ts knows (Docker's embedded-DNS rules in every user-network container), else
+   * from iptables-save, which the reader runs (one process each; always on the host, whose policy counters move).
+   */
+  private async iptablesNative(native: NativeReader, t: NsTarget, a: NativeAnswer): Promise<{ ipt4: NativeSection; ipt6: NativeSection }> {
+    const tables = a.nft!.code === 0 && t.kind !== 'host' ? parseNftText(a.nftText?.stdout ?? '') : null;
+    const jsonTables = tables ? nftJsonTables(a.nft!.stdout) : [];
+    const empty = { code: 0, stdout: '', stderr: '' };
+    const plan = (family: 'ip' | 'ip6', legacy: boolean | undefined): NativeSection | null => {
+      if (!tables || legacy) return null;
+      if (!tables.some((x) => x.family === family)) return empty;
+      const text = iptablesSaveFromNft(tables, jsonTables, family);
+      return text === null ? null : { code: 0, stdout: text, stderr: '' };
+    };
+    const wantTools = t.kind === 'host' || a.nft!.code !== 0;
+    let ipt4 = wantTools ? null : plan('ip', a.legacy4);
+    let ipt6 = wantTools ? null : plan('ip6', a.legacy6);
+    if (wantTools && a.nft!.code === 0) {
+      // Only families that have tables, as the shell path does.
+      if (!/"family": "ip"/.test(a.nft!.stdout) && !a.legacy4) ipt4 = empty;
+      if (!/"family": "ip6"/.test(a.nft!.stdout) && !a.legacy6) ipt6 = empty;
+    }
+    const parts: NativePart[] = [...(ipt4 ? [] : (['4'] as const)), ...(ipt6 ? [] : (['6'] as const))];
+    if (parts.length) {
+      const r = await native.read(t.path, parts);
+      if (!r.ok) throw new Error(`native reader: ${r.error}`);
+      ipt4 ??= r.ipt4!;
+      ipt6 ??= r.ipt6!;
+    }
+    return { ipt4: ipt4!, ipt6: ipt6! };
   }
 
   private async readTargetShell(t: NsTarget, cached: NsCacheEntry, useCache: boolean): Promise<TargetRead> {
@@ -476,6 +519,14 @@ export class Collector extends EventEmitter {
     const value = await detectBackend(hostIpt4);
     this.backendCache = { at: Date.now(), value };
     return value;
+  }
+}
+
+function nftJsonTables(text: string) {
+  try {
+    return parseNftJson(JSON.parse(text)).tables;
+  } catch {
+    return []; // then no rule passes the check, and iptables-save runs
   }
 }
 

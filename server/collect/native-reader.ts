@@ -8,9 +8,9 @@ import type { RawListener } from '../../lib/netlink/listeners';
 export const NATIVE_READER_PATH = join(process.cwd(), 'server/collect/native/build/netns-reader');
 
 /** What a request asks for: see the letters in netns-reader.c. */
-export type NativePart = 'n' | 'f' | 'g' | 'l' | 'P';
+export type NativePart = 'n' | 'f' | '4' | '6' | 'g' | 'l' | 'P';
 
-interface NativeSection {
+export interface NativeSection {
   code: number;
   stdout: string;
   stderr: string;
@@ -26,6 +26,10 @@ export interface NativeAnswer {
   route6?: IpRoute[];
   genid?: number;
   nft?: NativeSection;
+  /** `nft list ruleset` as text, present where an ip/ip6 table exists (iptables-nft's). */
+  nftText?: NativeSection;
+  legacy4?: boolean;
+  legacy6?: boolean;
   ipt4?: NativeSection;
   ipt6?: NativeSection;
   listeners?: RawListener[];

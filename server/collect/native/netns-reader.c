@@ -3,8 +3,9 @@
  *
  * Requests on stdin, one per line: "<parts> <path>", where parts is a set of letters
  *   n  links, addresses, IPv4 and IPv6 routes of table main (rtnetlink), in `ip -j` shape
- *   f  netfilter: `nft -j list ruleset` through libnftables, iptables-save -c / ip6tables-save -c where that family
- *      has tables (the only processes this reader starts; iptables-nft has no library to save with)
+ *   f  netfilter: `nft -j list ruleset` through libnftables (and the text listing where iptables-nft has tables),
+ *      and whether legacy iptables tables are loaded
+ *   4  iptables-save -c, 6  ip6tables-save -c: the only processes this reader starts (no library saves iptables)
  *   g  the nf_tables generation id (one netlink message: cheap change detection)
  *   l  listening TCP and bound, unconnected UDP sockets (sock_diag)
  *   P  (path "-") every socket inode held by a process: [inode, pid, comm] (one pass over /proc/PID/fd)
@@ -617,33 +618,46 @@ static int has_line(const char *path) {
   return c != EOF;
 }
 
-static void read_netfilter(struct buf *b) {
+/* nft's answer to one command, JSON or text, as a section. */
+static int nft_list(struct buf *b, const char *key, int json) {
   struct buf out = {0}, err = {0};
-  int code = 0;
+  int code = 1;
   struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT); /* its netlink socket belongs to the current namespace */
-  if (!nft) code = 1, puts_(&err, "cannot create an nftables context");
+  if (!nft) puts_(&err, "cannot create an nftables context");
   else {
-    nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_JSON);
+    if (json) nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_JSON);
     nft_ctx_buffer_output(nft);
     nft_ctx_buffer_error(nft);
     code = nft_run_cmd_from_buffer(nft, "list ruleset") ? 1 : 0;
     const char *o = nft_ctx_get_output_buffer(nft), *e = nft_ctx_get_error_buffer(nft);
     puts_(&out, o ? o : "");
     puts_(&err, e ? e : "");
+    nft_ctx_free(nft);
   }
-  put_section(b, "nft", code, &out, &err);
-  /* iptables tables of a family exist when nft lists one of that family (iptables-nft) or legacy ones are loaded. */
-  int failed = code != 0;
-  int w4 = failed || (out.p && strstr(out.p, "\"family\": \"ip\"")) || has_line("/proc/self/net/ip_tables_names");
-  int w6 = failed || (out.p && strstr(out.p, "\"family\": \"ip6\"")) || has_line("/proc/self/net/ip6_tables_names");
-  if (nft) nft_ctx_free(nft);
-  const char *tools[2][3] = {{"iptables-save", "-c", NULL}, {"ip6tables-save", "-c", NULL}};
-  int want[2] = {w4, w6};
-  for (int i = 0; i < 2; i++) {
-    out.len = err.len = 0;
-    int rc = want[i] ? run_tool(tools[i], &out, &err) : 0;
-    put_section(b, i ? "ipt6" : "ipt4", rc, &out, &err);
-  }
+  put_section(b, key, code, &out, &err);
+  int has_ip = out.p && strstr(out.p, "\"family\": \"ip\"");
+  int has_ip6 = out.p && strstr(out.p, "\"family\": \"ip6\"");
+  free(out.p);
+  free(err.p);
+  return code ? -1 : (has_ip ? 1 : 0) | (has_ip6 ? 2 : 0);
+}
+
+/*
+ * nft -j list ruleset; where iptables-nft has tables (an ip/ip6 family table), the text listing too, from which
+ * the collector rebuilds iptables-save's output for the shapes it knows; legacy tables are flagged (`legacy4/6`).
+ */
+static void read_netfilter(struct buf *b) {
+  int fams = nft_list(b, "nft", 1);
+  if (fams > 0) nft_list(b, "nftText", 0);
+  putf(b, ",\"legacy4\":%s,\"legacy6\":%s", has_line("/proc/self/net/ip_tables_names") ? "true" : "false",
+       has_line("/proc/self/net/ip6_tables_names") ? "true" : "false");
+}
+
+static void read_iptables(struct buf *b, int v6) {
+  static const char *const tools[2][3] = {{"iptables-save", "-c", NULL}, {"ip6tables-save", "-c", NULL}};
+  struct buf out = {0}, err = {0};
+  int rc = run_tool(tools[v6], &out, &err);
+  put_section(b, v6 ? "ipt6" : "ipt4", rc, &out, &err);
   free(out.p);
   free(err.p);
 }
@@ -779,6 +793,8 @@ int main(void) {
       if (strchr(parts, 'n') && (err = read_netlink(&b))) put_error(&b, "rtnetlink", err);
       if (strchr(parts, 'g')) putf(&b, ",\"genid\":%lld", read_genid());
       if (strchr(parts, 'f')) read_netfilter(&b);
+      if (strchr(parts, '4')) read_iptables(&b, 0);
+      if (strchr(parts, '6')) read_iptables(&b, 1);
       if (strchr(parts, 'l') && (err = read_listeners(&b))) {
         put_error(&b, "sock_diag", err);
         puts_(&b, ",\"listenersError\":true");
