@@ -189,26 +189,26 @@ export class Collector extends EventEmitter {
     // Name the host namespace by PID 1 when we share it (the usual case): a path that still means something later.
     const hostPath = (await netnsInode('/proc/1/ns/net')) === selfInode ? '/proc/1/ns/net' : `/proc/${process.pid}/ns/net`;
     this.hostInode = selfInode ?? -1;
-    const [dockerRead, procs, named] = await Promise.all([
+    if (this.readerMode === 'native') this.native ??= NativeReader.open(this.nativeReaderPath);
+    if (typeof this.native === 'string') {
+      problems.push({ source: 'reader', subject: null, severity: 'debug', message: `${this.native}: namespaces are read with nsenter and ip` });
+    }
+    const [dockerRead, { procs, owners }, named] = await Promise.all([
       this.readDockerSafe(problems, cacheDocker),
-      scanProc().catch((e) => {
+      this.scanProcesses().catch((e) => {
         problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
-        return [] as ProcEntry[];
+        return { procs: [] as ProcEntry[], owners: null };
       }),
       listNamedNetns(),
     ]);
 
     const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, problems);
-    if (this.readerMode === 'native') this.native ??= NativeReader.open(this.nativeReaderPath);
-    if (typeof this.native === 'string') {
-      problems.push({ source: 'reader', subject: null, severity: 'debug', message: `${this.native}: namespaces are read with nsenter and ip` });
-    }
     const useCache = cacheNetlink && cacheDocker;
-    const [reads, owners] = await Promise.all([
-      Promise.all(targets.map((t) => this.readTarget(t, useCache))),
-      this.socketOwners(),
-    ]);
+    const reads = await Promise.all(targets.map((t) => this.readTarget(t, useCache)));
 
+    if (!owners) {
+      problems.push({ source: 'listeners', subject: null, severity: 'warning', message: 'cannot map sockets to processes (/proc/PID/fd): listeners are shown without their processes' });
+    }
     const namespaces: Namespace[] = [];
     const rawPeers = new Map<string, RawVethPeers>();
     let hostIpt4: string | null = null;
@@ -244,7 +244,7 @@ export class Collector extends EventEmitter {
         interfaces: r.netlink.interfaces.map((x) => ({ ...x, peer: null })),
         routes: r.netlink.routes,
         netfilter: r.netfilter.netfilter,
-        listeners: r.listeners && owners ? listenersFromRaw(r.listeners, owners) : null,
+        listeners: r.listeners ? listenersFromRaw(r.listeners, owners ?? new Map()) : null,
       });
     });
     problems.push(...resolveVethPeers(namespaces, rawPeers));
@@ -331,13 +331,19 @@ export class Collector extends EventEmitter {
     add({ inode: selfInode, kind: 'host', path: null, name: null, containers: [] });
 
     this.containerToInode.clear();
-    for (const c of docker?.containers ?? []) {
-      const pid = c.State?.Pid ?? 0;
-      if (c.State?.Status !== 'running' && c.State?.Status !== 'paused') continue;
+    const running = (docker?.containers ?? []).filter((c) => c.State?.Status === 'running' || c.State?.Status === 'paused');
+    // The sandbox file outlives pid changes; container:X and host-mode containers have none of their own.
+    const pathOf = (c: (typeof running)[number]) => {
       const key = c.NetworkSettings?.SandboxKey;
-      // The sandbox file outlives pid changes; container:X and host-mode containers have none of their own.
-      const path = key && !key.endsWith('/default') ? key : pid > 0 ? `/proc/${pid}/ns/net` : null;
-      const inode = path ? await netnsInode(path) : null;
+      const pid = c.State?.Pid ?? 0;
+      return key && !key.endsWith('/default') ? key : pid > 0 ? `/proc/${pid}/ns/net` : null;
+    };
+    // All at once: one after the other, a few hundred stats cost more than the rest of an unchanged repeat.
+    const inodes = await Promise.all(running.map((c) => (pathOf(c) ? netnsInode(pathOf(c)!) : null)));
+    for (const [i, c] of running.entries()) {
+      const key = c.NetworkSettings?.SandboxKey;
+      const path = pathOf(c);
+      const inode = inodes[i];
       if (!path || inode === null) {
         problems.push({ source: 'namespace', subject: c.Id, severity: 'info', message: `${c.Name.replace(/^\//, '')}: its network namespace is gone (container stopping?)` });
         continue;
@@ -345,8 +351,9 @@ export class Collector extends EventEmitter {
       this.containerToInode.set(c.Id, inode);
       add({ inode, kind: 'container', path, name: key && !key.endsWith('/default') ? key.split('/').pop()! : null, containers: [c.Id] });
     }
-    for (const n of named) {
-      const inode = await netnsInode(n.path);
+    const namedInodes = await Promise.all(named.map((n) => netnsInode(n.path)));
+    for (const [i, n] of named.entries()) {
+      const inode = namedInodes[i];
       if (inode !== null) add({ inode, kind: 'named', path: n.path, name: n.name, containers: [] });
     }
     for (const p of procs) {
@@ -361,19 +368,25 @@ export class Collector extends EventEmitter {
     return targets;
   }
 
-  /** Socket inode → holders, in one pass over /proc/PID/fd (the native reader's, else Node's); null if unreadable. */
-  private async socketOwners(): Promise<Map<number, SocketOwner[]> | null> {
-    try {
-      if (this.native instanceof NativeReader) {
+  /**
+   * Every process's namespace and comm, and socket inode → holders (owners null when unreadable): one pass over
+   * /proc in the native reader, else Node's two (scanProc, socketOwners).
+   */
+  private async scanProcesses(): Promise<{ procs: ProcEntry[]; owners: Map<number, SocketOwner[]> | null }> {
+    if (this.native instanceof NativeReader) {
+      try {
         const a = await this.native.read(null, ['P']);
-        const out = new Map<number, SocketOwner[]>();
-        for (const [inode, pid, comm] of a.owners ?? []) out.set(inode, [...(out.get(inode) ?? []), { pid, comm }]);
-        return out;
+        if (a.ok) {
+          const owners = new Map<number, SocketOwner[]>();
+          for (const [inode, pid, comm] of a.owners ?? []) owners.set(inode, [...(owners.get(inode) ?? []), { pid, comm }]);
+          return { procs: (a.procs ?? []).map(([pid, netnsInode, comm]) => ({ pid, netnsInode, comm: comm.trim() })), owners };
+        }
+      } catch {
+        // the reader died: Node's own scan below
       }
-      return await socketOwners();
-    } catch {
-      return null;
     }
+    const [procs, owners] = await Promise.all([scanProc(), socketOwners().catch(() => null)]);
+    return { procs, owners };
   }
 
   private async readTarget(t: NsTarget, useCache: boolean): Promise<TargetRead> {

@@ -36,8 +36,10 @@ export interface NativeAnswer {
   listenersError?: boolean;
   /** [socket inode, pid, comm] */
   owners?: [number, number, string][];
+  /** [pid, netns inode, comm] */
+  procs?: [number, number, string][];
   /** Processes the reader started for this request (iptables-save, ip6tables-save). */
-  procs?: number;
+  started?: number;
 }
 
 interface Pending {
@@ -142,7 +144,7 @@ export class NativeReader {
       this.procs.push(proc);
     }
     const a = await proc.request(parts.join(''), path ?? '-');
-    this.toolProcesses += a.procs ?? 0;
+    this.toolProcesses += a.started ?? 0;
     return a;
   }
 

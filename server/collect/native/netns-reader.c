@@ -8,7 +8,7 @@
  *   4  iptables-save -c, 6  ip6tables-save -c: the only processes this reader starts (no library saves iptables)
  *   g  the nf_tables generation id (one netlink message: cheap change detection)
  *   l  listening TCP and bound, unconnected UDP sockets (sock_diag)
- *   P  (path "-") every socket inode held by a process: [inode, pid, comm] (one pass over /proc/PID/fd)
+ *   P  (path "-") one pass over /proc: each process's netns inode and comm, and the socket inodes it holds
  * and path is an nsfs file (/proc/PID/ns/net, /run/docker/netns/X, /run/netns/X) or "-" for the namespace this
  * reader started in. The answer is one JSON line. Every string read from the kernel is escaped: control bytes as
  * \u00XX, bytes that are not UTF-8 as U+FFFD, so the answer is always valid JSON.
@@ -709,51 +709,64 @@ static int read_listeners(struct buf *b) {
   return err;
 }
 
-/* Every socket inode held open by a process: one pass over /proc/PID/fd, with the holder's pid and comm. */
-static void read_socket_owners(struct buf *b) {
+/*
+ * One pass over /proc: every process's network namespace inode and comm ("procs": [pid, inode, comm]), and every
+ * socket inode it holds open ("owners": [inode, pid, comm]). Processes that exit meanwhile are skipped.
+ */
+static void read_processes(struct buf *b) {
   DIR *proc = opendir("/proc");
-  puts_(b, ",\"owners\":[");
-  int first = 1;
+  struct buf owners = {0};
+  puts_(b, ",\"procs\":[");
+  int first = 1, first_owner = 1;
   struct dirent *e;
   while (proc && (e = readdir(proc))) {
     char *end;
     long pid = strtol(e->d_name, &end, 10);
     if (*end || pid <= 0) continue;
-    char path[64], comm[64] = "";
-    snprintf(path, sizeof path, "/proc/%ld/fd", pid);
-    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) continue;
-    DIR *fds = fdopendir(dfd);
-    if (!fds) {
-      close(dfd);
+    char path[64], comm[64] = "", ns[64];
+    snprintf(path, sizeof path, "/proc/%ld", pid);
+    int pfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pfd < 0) continue;
+    ssize_t nn = readlinkat(pfd, "ns/net", ns, sizeof ns - 1);
+    int cfd = openat(pfd, "comm", O_RDONLY | O_CLOEXEC);
+    ssize_t cn = cfd >= 0 ? read(cfd, comm, sizeof comm - 1) : -1;
+    if (cfd >= 0) close(cfd);
+    if (nn <= 5 || cn < 0 || strncmp(ns, "net:[", 5)) {
+      close(pfd);
       continue;
     }
-    int have_comm = 0;
+    ns[nn] = 0;
+    comm[cn] = 0;
+    if (cn && comm[cn - 1] == '\n') comm[--cn] = 0;
+    putf(b, "%s[%ld,%lu,", first ? "" : ",", pid, strtoul(ns + 5, NULL, 10));
+    put_str(b, comm, cn);
+    puts_(b, "]");
+    first = 0;
+    int dfd = openat(pfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    close(pfd);
+    DIR *fds = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!fds) {
+      if (dfd >= 0) close(dfd);
+      continue;
+    }
     struct dirent *f;
     while ((f = readdir(fds))) {
       char link[64];
       ssize_t n = readlinkat(dfd, f->d_name, link, sizeof link - 1);
       if (n <= 8 || strncmp(link, "socket:[", 8)) continue;
       link[n] = 0;
-      if (!have_comm) {
-        snprintf(path, sizeof path, "/proc/%ld/comm", pid);
-        int cfd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t cn = cfd >= 0 ? read(cfd, comm, sizeof comm - 1) : 0;
-        if (cfd >= 0) close(cfd);
-        if (cn < 0) cn = 0;
-        comm[cn] = 0;
-        if (cn && comm[cn - 1] == '\n') comm[cn - 1] = 0;
-        have_comm = 1;
-      }
-      putf(b, "%s[%lu,%ld,", first ? "" : ",", strtoul(link + 8, NULL, 10), pid);
-      put_str(b, comm, strlen(comm));
-      puts_(b, "]");
-      first = 0;
+      putf(&owners, "%s[%lu,%ld,", first_owner ? "" : ",", strtoul(link + 8, NULL, 10), pid);
+      put_str(&owners, comm, cn);
+      puts_(&owners, "]");
+      first_owner = 0;
     }
     closedir(fds);
   }
   if (proc) closedir(proc);
+  puts_(b, "],\"owners\":[");
+  if (owners.len) put(b, owners.p, owners.len);
   puts_(b, "]");
+  free(owners.p);
 }
 
 static void put_error(struct buf *b, const char *what, int err) {
@@ -799,8 +812,8 @@ int main(void) {
         put_error(&b, "sock_diag", err);
         puts_(&b, ",\"listenersError\":true");
       }
-      if (strchr(parts, 'P')) read_socket_owners(&b);
-      putf(&b, ",\"procs\":%d", procs_started);
+      if (strchr(parts, 'P')) read_processes(&b);
+      putf(&b, ",\"started\":%d", procs_started);
     }
     if (fd >= 0 && fd != home) close(fd);
     puts_(&b, "}\n");
