@@ -22,6 +22,8 @@ beforeAll(async () => {
   sh('ip', ['netns', 'add', HOSTILE_NS]);
   sh('ip', ['-n', HOSTILE_NS, 'link', 'add', ESC_NAME, 'type', 'veth', 'peer', 'name', RED_NAME]);
   sh('ip', ['-n', HOSTILE_NS, 'link', 'set', ESC_NAME, 'up']);
+  // Bytes that are not UTF-8 (a JS string cannot carry them to ip; printf can).
+  sh('sh', ['-c', `ip -n ${HOSTILE_NS} link add "$(printf 'bad\\377\\376')" type veth peer name "$(printf 'bad2\\377')"`]);
   native = await collectSnapshot({ reader: 'native' });
   shell = await collectSnapshot({ reader: 'shell' });
 }, 60_000);
@@ -86,6 +88,13 @@ describe('the native reader', () => {
       expect(red, 'the ESC [ 31m RED end').toBeDefined();
       expect(esc!.peer).toEqual({ namespaceId: ns.id, ifindex: red!.ifindex, name: RED_NAME });
       expect(red!.peer).toEqual({ namespaceId: ns.id, ifindex: esc!.ifindex, name: ESC_NAME });
+      // Invalid UTF-8 becomes U+FFFD per byte on both paths; the pair still pairs.
+      const bad = ns.interfaces.find((i) => i.name === 'bad\ufffd\ufffd');
+      const bad2 = ns.interfaces.find((i) => i.name === 'bad2\ufffd');
+      expect(bad, 'bad\\377\\376').toBeDefined();
+      expect(bad2, 'bad2\\377').toBeDefined();
+      expect(bad!.peer?.ifindex).toBe(bad2!.ifindex);
+      expect(bad2!.peer?.ifindex).toBe(bad!.ifindex);
       expect(s.host.problems.filter((p) => p.subject?.startsWith(ns.id))).toEqual([]);
     }
   });
