@@ -13,6 +13,12 @@ commands:
     --save NAME         save the snapshot (live, or --at REF) under NAME in the data directory
       --note TEXT       a note kept with it
     --list              list saved snapshots;  --delete NAME  delete one
+  diff A B              what changed from snapshot A to B (containers, endpoints, networks and their options,
+                        ports, interfaces, routes, sysctls, listeners, rules with their explanations) and which
+                        connections it broke or opened (the reachability matrix on both, the flows that changed)
+    --json              print the change list and the reachability changes as JSON
+    --fail-on KIND      exit 1 when there is a change of KIND: reachability (a flow broke or opened), structure or
+                        rules; exit 2 when A or B cannot be loaded
   history               the change log: containers, networks, namespaces, interfaces, rules, sysctls
     --since REF-TIME    from when (default -1d)
     --stats             what the store holds and its retention policy
@@ -45,9 +51,15 @@ environment: DOCKER_HOST (default unix:///var/run/docker.sock). Reading namespac
 
 type Flags = Record<string, string | true>;
 
-function parseFlags(cmd: string, args: string[], known: Record<string, 'flag' | 'value'>): Flags | string {
+/** `positional`: the names, in order, under which a command's bare arguments are stored (diff's A and B). */
+function parseFlags(cmd: string, args: string[], known: Record<string, 'flag' | 'value'>, positional: string[] = []): Flags | string {
   const flags: Flags = {};
+  let bare = 0;
   for (let i = 0; i < args.length; i++) {
+    if (!args[i].startsWith('--') && bare < positional.length) {
+      flags[positional[bare++]] = args[i];
+      continue;
+    }
     const name = args[i].replace(/^--/, '');
     const kind = args[i].startsWith('--') ? known[name] : undefined;
     if (!kind) return `netatlas ${cmd}: unknown option '${args[i]}'`;
@@ -64,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return cmd ? 0 : 2;
   }
-  const commands: Record<string, [Record<string, 'flag' | 'value'>, (f: Flags) => Promise<number>]> = {
+  const commands: Record<string, [Record<string, 'flag' | 'value'>, (f: Flags) => Promise<number>, string[]?]> = {
     snapshot: [
       { json: 'flag', out: 'value', at: 'value', save: 'value', note: 'value', list: 'flag', delete: 'value', data: 'value' },
       async (f) => (f.at || f.save || f.list || f.delete ? (await import('./history')).snapshotHistoryCommand(f) : snapshotCommand(f)),
@@ -72,13 +84,14 @@ export async function main(argv: string[]): Promise<number> {
     rules: [{ json: 'flag', all: 'flag', file: 'value', snapshot: 'value', data: 'value' }, rulesCommand],
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value', data: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
     history: [{ since: 'value', json: 'flag', stats: 'flag', data: 'value' }, async (f) => (await import('./history')).historyCommand(f)],
+    diff: [{ json: 'flag', 'fail-on': 'value', data: 'value' }, async (f) => (await import('./diff')).diffCommand(f), ['a', 'b']],
   };
   const entry = commands[cmd];
   if (!entry) {
     process.stderr.write(`netatlas: unknown command '${cmd}'\n\n${USAGE}`);
     return 2;
   }
-  const flags = parseFlags(cmd, rest, entry[0]);
+  const flags = parseFlags(cmd, rest, entry[0], entry[2]);
   if (typeof flags === 'string') {
     process.stderr.write(`${flags}\n\n${USAGE}`);
     return 2;
