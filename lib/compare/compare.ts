@@ -29,3 +29,19 @@ export function hasChangeOf(c: Comparison, kind: FailOn): boolean {
   const area = kind === 'rules' ? 'rules' : 'structure';
   return c.changes.some((x) => x.area === area);
 }
+
+/**
+ * The part of a comparison that concerns some containers or networks (by name): changes that name them, flows
+ * from or to them. For a pipeline that answers for its own services on a host others change too.
+ */
+export function scopeComparison(c: Comparison, names: string[]): Comparison {
+  const want = new Set(names);
+  const hit = (x: { containers: string[]; networks: string[] }) => x.containers.some((n) => want.has(n)) || x.networks.some((n) => want.has(n));
+  const keep = c.changes.map((x) => hit(x.concerns) || (x.object.type === 'container' && want.has(x.object.name)) || (x.object.type === 'network' && want.has(x.object.name)));
+  const index = new Map<number, number>();
+  const changes = c.changes.filter((_, i) => keep[i] && index.set(i, index.size));
+  const flows = c.reachability.changes
+    .filter((f) => hit(f.ends))
+    .map((f) => ({ ...f, related: f.related.filter((i) => index.has(i)).map((i) => index.get(i)!) }));
+  return { changes, reachability: { ...c.reachability, changes: flows } };
+}

@@ -39,6 +39,8 @@ export interface FlowChange {
   because: string;
   /** Indexes into the change list of the entries that concern this flow, most telling first. */
   related: number[];
+  /** The containers at either end and their networks, on either side: what `--only` and the UI select by. */
+  ends: { containers: string[]; networks: string[] };
   /** Each side's trace: its query (to show the whole path) and its paragraph. */
   traces: { before: FlowTrace | null; after: FlowTrace | null };
 }
@@ -115,6 +117,14 @@ function relatedChanges(flow: { before: Flow | undefined; after: Flow | undefine
     .map(([, i]) => i);
 }
 
+function endsOf(...sides: Array<Flow | undefined>): FlowChange['ends'] {
+  const fl = sides.filter((x): x is Flow => !!x);
+  return {
+    containers: [...new Set(fl.flatMap((x) => [...x.sourceContainers, ...(x.targetContainer ? [x.targetContainer] : [])]))],
+    networks: [...new Set(fl.flatMap((x) => x.networks))],
+  };
+}
+
 export function diffReach(a: Snapshot, b: Snapshot, changes: SemanticChange[]): ReachDiff {
   const brA = bridgeAliases(a);
   const brB = bridgeAliases(b);
@@ -144,7 +154,7 @@ export function diffReach(a: Snapshot, b: Snapshot, changes: SemanticChange[]): 
       : ` — ${first.kind} ${first.action}: ${first.subject}${first.detail ? ` (${first.detail})` : ''}`;
     const trace = (s: Snapshot, fl: Flow | undefined): FlowTrace | null => (fl ? { query: fl.cell.query, summary: tracePath(s, fl.cell.query).summary } : null);
     out.push({
-      key, source: f.source, target: f.target, kind, before, after, related, traces: { before: trace(a, x), after: trace(b, y) },
+      key, source: f.source, target: f.target, kind, before, after, related, ends: endsOf(x, y), traces: { before: trace(a, x), after: trace(b, y) },
       because: `before: ${sideText(before)}; after: ${sideText(after)}${fact}`,
     });
   }

@@ -1,4 +1,4 @@
-import { compareSnapshots, FAIL_ON, hasChangeOf, type FailOn } from '../../lib/compare/compare';
+import { compareSnapshots, FAIL_ON, hasChangeOf, scopeComparison, type FailOn } from '../../lib/compare/compare';
 import { formatComparison } from '../../lib/compare/format';
 import { dataDirOf, loadSnapshotRef } from '../history/load-ref';
 
@@ -30,14 +30,18 @@ export async function diffCommand(flags: Flags): Promise<number> {
   if (!a.ok) return fail(`A: ${a.error}`);
   const b = await loadSnapshotRef(flags.b, dir, now);
   if (!b.ok) return fail(`B: ${b.error}`);
-  const comparison = compareSnapshots(a.snapshot, b.snapshot);
+  const whole = compareSnapshots(a.snapshot, b.snapshot);
+  const only = typeof flags.only === 'string' ? flags.only.split(',').map((x) => x.trim()).filter(Boolean) : null;
+  if (flags.only !== undefined && !only?.length) return fail('--only takes container or network names, separated by commas');
+  const comparison = only ? scopeComparison(whole, only) : whole;
   const failed = failOn !== null && hasChangeOf(comparison, failOn);
   const label = (l: typeof a & { ok: true }) => `${l.label} (${l.snapshot.host.collectedAt})`;
   if (flags.json) {
     const side = (l: typeof a & { ok: true }) => ({ label: l.label, collectedAt: l.snapshot.host.collectedAt, hostname: l.snapshot.host.hostname });
-    process.stdout.write(JSON.stringify({ a: side(a), b: side(b), ...comparison, failOn, failed }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ a: side(a), b: side(b), only, ...comparison, failOn, failed }, null, 2) + '\n');
   } else {
     process.stdout.write(formatComparison(comparison, label(a), label(b)));
+    if (only) process.stdout.write(`\n(only what concerns ${only.join(', ')}: ${whole.changes.length - comparison.changes.length} other changes and ${whole.reachability.changes.length - comparison.reachability.changes.length} other flow changes left out)\n`);
     if (failed) process.stdout.write(`\nfailing: there are ${failOn} changes (--fail-on ${failOn})\n`);
   }
   return failed ? 1 : 0;

@@ -19,6 +19,7 @@ commands:
     --json              print the change list and the reachability changes as JSON
     --fail-on KIND      exit 1 when there is a change of KIND: reachability (a flow broke or opened), structure or
                         rules; exit 2 when A or B cannot be loaded
+    --only NAMES        only changes and flows concerning these containers or networks (comma-separated)
   history               the change log: containers, networks, namespaces, interfaces, rules, sysctls
     --since REF-TIME    from when (default -1d)
     --stats             what the store holds and its retention policy
@@ -84,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
     rules: [{ json: 'flag', all: 'flag', file: 'value', snapshot: 'value', data: 'value' }, rulesCommand],
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value', data: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
     history: [{ since: 'value', json: 'flag', stats: 'flag', data: 'value' }, async (f) => (await import('./history')).historyCommand(f)],
-    diff: [{ json: 'flag', 'fail-on': 'value', data: 'value' }, async (f) => (await import('./diff')).diffCommand(f), ['a', 'b']],
+    diff: [{ json: 'flag', 'fail-on': 'value', only: 'value', data: 'value' }, async (f) => (await import('./diff')).diffCommand(f), ['a', 'b']],
   };
   const entry = commands[cmd];
   if (!entry) {
