@@ -4,7 +4,7 @@ import { portKey, routeKey } from '../history/keys';
 import { explainIptablesRule } from '../netfilter/explain';
 import { explainContext, forNamespace } from '../netfilter/explain-context';
 import { explainNftRule } from '../netfilter/explain-nft';
-import type { ExplainContext } from '../netfilter/explain-types';
+import type { ExplainContext, RuleExplanation } from '../netfilter/explain-types';
 import { hostPort, networkOfBridge } from '../snapshot/names';
 import type { Container, DockerNetwork, Endpoint, Interface, IptRule, IptRuleset, Listener, Namespace, NftRule, NftTable, Route, Snapshot } from '../snapshot/schema';
 import { interfaceStableName, namespacesByStableName } from './stable-names';
@@ -201,7 +201,9 @@ function sysctlsChanged(a: Snapshot, b: Snapshot, out: SemanticChange[]) {
 }
 
 /** The networks a namespace's containers sit on, and the containers' names, for relating flows. */
-function namespaceConcerns(s: Snapshot, ns: Namespace) {
+function namespaceConcerns(s: Snapshot, ns: Namespace): SemanticChange['concerns'] {
+  // Host-mode containers share the host's namespace, but the host's routes and rules are not about them.
+  if (ns.kind === 'host') return { containers: [], networks: [] };
   const ctrs = (s.docker?.containers ?? []).filter((c) => ns.containers.includes(c.id) || c.namespaceId === ns.id);
   return { containers: ctrs.map((c) => c.name), networks: [...new Set(ctrs.flatMap((c) => c.endpoints.map((e) => e.networkName)))] };
 }
@@ -255,15 +257,24 @@ function namespacesChanged(a: Snapshot, b: Snapshot, out: SemanticChange[]) {
   }
 }
 
-function interfacesChanged(x: NsSide, y: NsSide, where: string, concerns: SemanticChange['concerns'], out: SemanticChange[]) {
+/** What an interface leads to: its namespace's containers, or for a host-side veth the containers at its far end. */
+function interfaceConcerns(sd: NsSide, i: Interface, own: SemanticChange['concerns']): SemanticChange['concerns'] {
+  const peer = i.peer && i.peer.namespaceId !== i.namespaceId ? sd.s.namespaces.find((n) => n.id === i.peer!.namespaceId) : undefined;
+  const far = peer ? namespaceConcerns(sd.s, peer) : own;
+  const net = i.master ? networkOfBridge(sd.s, i.master)?.name : undefined;
+  return { containers: far.containers, networks: [...new Set([...far.networks, ...(net ? [net] : [])])] };
+}
+
+function interfacesChanged(x: NsSide, y: NsSide, where: string, own: SemanticChange['concerns'], out: SemanticChange[]) {
+  const concernsOf = (sd: NsSide, i: Interface) => interfaceConcerns(sd, i, own);
   const object = (name: string): ChangeObject => ({ type: 'interface', namespace: where, name });
   const what = (i: Interface) => `${i.kind}${i.master ? ` on ${networkOfBridge(y.s, i.master)?.name ?? networkOfBridge(x.s, i.master)?.name ?? i.master}` : ''}`;
   // A restarted container's host-side veth is new (new name, new ifindex) but leads to the same place: one pair.
-  for (const [k, i] of x.ifaces) if (!y.ifaces.has(k)) out.push(entry('interface', 'removed', `${where}: ${k}`, what(i), object(i.name), concerns));
+  for (const [k, i] of x.ifaces) if (!y.ifaces.has(k)) out.push(entry('interface', 'removed', `${where}: ${k}`, what(i), object(i.name), concernsOf(x, i)));
   for (const [k, i] of y.ifaces) {
     const before = x.ifaces.get(k);
     if (!before) {
-      out.push(entry('interface', 'added', `${where}: ${k}`, what(i), object(i.name), concerns));
+      out.push(entry('interface', 'added', `${where}: ${k}`, what(i), object(i.name), concernsOf(y, i)));
       continue;
     }
     const diff: string[] = [];
@@ -274,7 +285,7 @@ function interfacesChanged(x: NsSide, y: NsSide, where: string, concerns: Semant
     if (master(x, before.master) !== master(y, i.master)) diff.push(`master ${arrow(master(x, before.master), master(y, i.master))}`);
     const addrs = (n: Interface) => n.addresses.filter((ad) => !isLinkLocal(ad.address)).map((ad) => `${ad.address}/${ad.prefixlen}`).sort().join(', ') || 'none';
     if (addrs(before) !== addrs(i)) diff.push(`addresses ${arrow(addrs(before), addrs(i))}`);
-    if (diff.length) out.push(entry('interface', 'changed', `${where}: ${k}`, diff.join(', '), object(i.name), concerns));
+    if (diff.length) out.push(entry('interface', 'changed', `${where}: ${k}`, diff.join(', '), object(i.name), concernsOf(y, i)));
   }
 }
 
@@ -317,10 +328,10 @@ interface ChainRules<R> {
 function rulesetChanged(x: NsSide, y: NsSide, where: string, concerns: SemanticChange['concerns'], out: SemanticChange[]) {
   for (const family of ['ipv4', 'ipv6'] as const) {
     chainsChanged<IptRule, IptChainRules>(x, y, iptChains(x.ns.netfilter?.[family] ?? null, family), iptChains(y.ns.netfilter?.[family] ?? null, family), where, concerns,
-      (r) => r.raw, (ctx, c, r) => explainIptablesRule(ctx, family, c.table, c.chain, r).sentence, out);
+      (r) => r.raw, (ctx, c, r) => explainIptablesRule(ctx, family, c.table, c.chain, r), out);
   }
   chainsChanged<NftRule, NftChainRules>(x, y, nftChains(x.ns.netfilter?.nftables ?? null), nftChains(y.ns.netfilter?.nftables ?? null), where, concerns,
-    (r) => r.text, (ctx, c, r) => explainNftRule(ctx, c.nft, c.nft.chains.find((ch) => ch.name === c.chain)!, r).sentence, out);
+    (r) => r.text, (ctx, c, r) => explainNftRule(ctx, c.nft, c.nft.chains.find((ch) => ch.name === c.chain)!, r), out);
 }
 
 type IptChainRules = ChainRules<IptRule>;
@@ -347,19 +358,29 @@ function nftChains(tables: NftTable[] | null): Map<string, NftChainRules> {
  */
 function chainsChanged<R, C extends ChainRules<R>>(
   x: NsSide, y: NsSide, ca: Map<string, C>, cb: Map<string, C>, where: string, concerns: SemanticChange['concerns'],
-  text: (r: R) => string, explain: (ctx: ExplainContext, c: C, r: R) => string, out: SemanticChange[],
+  text: (r: R) => string, explainRule: (ctx: ExplainContext, c: C, r: R) => RuleExplanation, out: SemanticChange[],
 ) {
+  // A rule concerns the containers and networks its explanation names (a host rule is not about host-mode ones).
+  const ruleConcerns = (sd: NsSide, e: RuleExplanation): SemanticChange['concerns'] => {
+    const containers = e.objects.filter((o) => o.kind === 'container').map((o) => sd.s.docker?.containers.find((c) => c.id === o.id)?.name ?? o.label);
+    const networks = e.objects.flatMap((o) =>
+      o.kind === 'network' ? [sd.s.docker?.networks.find((n) => n.id === o.id)?.name ?? o.label] : o.kind === 'bridge' ? [networkOfBridge(sd.s, o.id)?.name ?? o.id] : []);
+    return { containers: [...new Set([...concerns.containers, ...containers])], networks: [...new Set([...concerns.networks, ...networks])] };
+  };
+
   const subject = (c: C) => `${where} ${c.family} ${c.table}/${c.chain}`;
   const ruleObj = (c: C, index: number | null, r: R | null): ChangeObject =>
     ({ type: 'rule', namespace: where, family: c.family, table: c.table, chain: c.chain, index, text: r ? text(r) : '' });
-  const push = (action: CompareAction, c: C, detail: string, index: number | null, r: R | null, explanation: string | null = null) =>
-    out.push(entry('rule', action, subject(c), detail, ruleObj(c, index, r), concerns, explanation));
+  const push = (action: CompareAction, c: C, detail: string, index: number | null, r: R | null, sd: NsSide | null = null) => {
+    const e = r && sd ? explainRule(sd.ctx, c, r) : null;
+    out.push(entry('rule', action, subject(c), detail, ruleObj(c, index, r), e && sd ? ruleConcerns(sd, e) : concerns, e?.sentence ?? null));
+  };
   for (const [k, c] of ca) if (!cb.has(k)) push('removed', c, `chain with ${c.rules.length} rule(s)`, null, null);
   for (const [k, c] of cb) {
     const before = ca.get(k);
     if (!before) {
       push('added', c, `chain with ${c.rules.length} rule(s)`, null, null);
-      for (const [i, r] of c.rules.entries()) push('added', c, text(r), i, r, explain(y.ctx, c, r));
+      for (const [i, r] of c.rules.entries()) push('added', c, text(r), i, r, y);
       continue;
     }
     if (before.policy !== c.policy) push('changed', c, `policy ${arrow(before.policy, c.policy)}`, null, null);
@@ -367,13 +388,13 @@ function chainsChanged<R, C extends ChainRules<R>>(
     const keysB = listKeys(c.rules.map((r) => ruleIdentity(text(r), y.ns, c.chain, y.bridges)), (t: string) => t);
     const inA = new Map(keysA.map((kk, i) => [kk, i]));
     const inB = new Map(keysB.map((kk, i) => [kk, i]));
-    for (const [i, kk] of keysA.entries()) if (!inB.has(kk)) push('removed', before, text(before.rules[i]), i, before.rules[i], explain(x.ctx, before, before.rules[i]));
+    for (const [i, kk] of keysA.entries()) if (!inB.has(kk)) push('removed', before, text(before.rules[i]), i, before.rules[i], x);
     const stay = longestIncreasing(keysB.filter((kk) => inA.has(kk)).map((kk) => inA.get(kk)!));
     for (const [i, kk] of keysB.entries()) {
       const r = c.rules[i];
       const was = inA.get(kk);
-      if (was === undefined) push('added', c, text(r), i, r, explain(y.ctx, c, r));
-      else if (!stay.has(was)) push('moved', c, `${text(r)} (position ${was + 1} → ${i + 1})`, i, r, explain(y.ctx, c, r));
+      if (was === undefined) push('added', c, text(r), i, r, y);
+      else if (!stay.has(was)) push('moved', c, `${text(r)} (position ${was + 1} → ${i + 1})`, i, r, y);
     }
   }
 }

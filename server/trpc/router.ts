@@ -2,8 +2,10 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { hub } from '../live/hub';
 import { t } from './init';
+import { compareRouter } from './routers/compare';
 
 export const appRouter = t.router({
+  compare: compareRouter,
   snapshot: t.router({
     /** The latest revision of the live host. */
     current: t.procedure.query(async () => {
