@@ -37,9 +37,15 @@ export function hasChangeOf(c: Comparison, kind: FailOn): boolean {
 export function scopeComparison(c: Comparison, names: string[]): Comparison {
   const want = new Set(names);
   const hit = (x: { containers: string[]; networks: string[] }) => x.containers.some((n) => want.has(n)) || x.networks.some((n) => want.has(n));
-  const keep = c.changes.map((x) => hit(x.concerns) || (x.object.type === 'container' && want.has(x.object.name)) || (x.object.type === 'network' && want.has(x.object.name)));
+  const named = (x: SemanticChange) => (x.object.type === 'container' || x.object.type === 'network') && want.has(x.object.name);
+  // Old index → new index, so flows still point at their related entries.
   const index = new Map<number, number>();
-  const changes = c.changes.filter((_, i) => keep[i] && index.set(i, index.size));
+  const changes: SemanticChange[] = [];
+  c.changes.forEach((x, i) => {
+    if (!hit(x.concerns) && !named(x)) return;
+    index.set(i, changes.length);
+    changes.push(x);
+  });
   const flows = c.reachability.changes
     .filter((f) => hit(f.ends))
     .map((f) => ({ ...f, related: f.related.filter((i) => index.has(i)).map((i) => index.get(i)!) }));
