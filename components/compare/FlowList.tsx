@@ -4,6 +4,8 @@ import { useState } from 'react';
 import type { Comparison } from '@/lib/compare/compare';
 import { sideText, type FlowChange, type FlowChangeKind } from '@/lib/compare/reach-diff';
 
+const NEW_SHOWN = 200;
+
 const TITLE: Record<FlowChangeKind, string> = { broken: 'broken', opened: 'opened', changed: 'dropped for another reason', new: 'new' };
 const COLOUR: Record<FlowChangeKind, string> = {
   broken: 'text-red-700 dark:text-red-400',
@@ -27,6 +29,8 @@ export function FlowList({ comparison, onSelect }: FlowListProps) {
   const flows = comparison.reachability.changes;
   const main = flows.filter((f) => f.kind !== 'new');
   const fresh = flows.filter((f) => f.kind === 'new');
+  const delivered = fresh.filter((f) => f.after?.verdict === 'delivered');
+  const [showNew, setShowNew] = useState(false);
   const count = (k: FlowChangeKind) => flows.filter((f) => f.kind === k).length;
   return (
     <section data-testid="reach-changes" aria-label="Reachability changes">
@@ -40,15 +44,19 @@ export function FlowList({ comparison, onSelect }: FlowListProps) {
         ))}
       </ul>
       {fresh.length > 0 && (
-        <details className="mt-2">
+        <details className="mt-2" onToggle={(e) => setShowNew(e.currentTarget.open)}>
           <summary className="cursor-pointer text-xs text-slate-600 dark:text-slate-300">
-            {fresh.length} new flows (a source or target only in B), {fresh.filter((f) => f.after?.verdict === 'delivered').length} delivered
+            {fresh.length} new flows (a source or target only in B), {delivered.length} delivered
           </summary>
-          <ul className="space-y-1">
-            {fresh.map((f) => (
-              <Flow key={f.key} flow={f} open={open === f.key} onToggle={() => setOpen(open === f.key ? null : f.key)} comparison={comparison} onSelect={onSelect} />
-            ))}
-          </ul>
+          {/* Rendered only when unfolded, delivered ones first and at most NEW_SHOWN: a new host has thousands. */}
+          {showNew && (
+            <ul className="space-y-1">
+              {[...delivered, ...fresh.filter((f) => f.after?.verdict !== 'delivered')].slice(0, NEW_SHOWN).map((f) => (
+                <Flow key={f.key} flow={f} open={open === f.key} onToggle={() => setOpen(open === f.key ? null : f.key)} comparison={comparison} onSelect={onSelect} />
+              ))}
+              {fresh.length > NEW_SHOWN && <li className="text-xs text-slate-500">… and {fresh.length - NEW_SHOWN} more (netatlas diff --json lists them all)</li>}
+            </ul>
+          )}
         </details>
       )}
     </section>
