@@ -3,6 +3,7 @@ import { collectSnapshot, assertValid } from '../collect/collector';
 import { summarize } from '../../lib/snapshot/summary';
 import { parseRulesetText } from '../../lib/netfilter/detect';
 import { formatReport, reportDump, reportSnapshot } from '../../lib/netfilter/rules-report';
+import { SERVE_FLAGS } from '../serve/options';
 
 const USAGE = `usage: netatlas <command> [options]
 
@@ -27,12 +28,22 @@ commands:
     --batch FILE        answer one query per line, {"from": "...", "to": "..."} in the syntax above, against one
                         snapshot; prints one JSON result per line (- reads stdin)
 
+  serve                 serve the dashboard (what npm start runs); on any address but loopback it needs a token
+    --host ADDR         address to bind (default 127.0.0.1, or HOST); 0.0.0.0 / :: bind every address
+    --port N            port (default 4100, or PORT)
+    --token-file FILE   the token (first line of FILE); NETATLAS_TOKEN does the same. Without either, a
+                        non-loopback bind makes one, prints a login URL once and keeps only its hash
+    --tls-cert FILE --tls-key FILE
+                        serve https
+    --public-name NAME  the name a reverse proxy serves netatlas under (accepted as Host/Origin)
+    --data DIR          where netatlas keeps its state (default ~/.local/share/netatlas)
+
 environment: DOCKER_HOST (default unix:///var/run/docker.sock). Reading namespaces and iptables needs root.
 `;
 
 type Flags = Record<string, string | true>;
 
-function parseFlags(cmd: string, args: string[], known: Record<string, 'flag' | 'value'>): Flags | string {
+function parseFlags(cmd: string, args: string[], known: Readonly<Record<string, 'flag' | 'value'>>): Flags | string {
   const flags: Flags = {};
   for (let i = 0; i < args.length; i++) {
     const name = args[i].replace(/^--/, '');
@@ -51,9 +62,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return cmd ? 0 : 2;
   }
-  const commands: Record<string, [Record<string, 'flag' | 'value'>, (f: Flags) => Promise<number>]> = {
+  const commands: Record<string, [Readonly<Record<string, 'flag' | 'value'>>, (f: Flags) => Promise<number>]> = {
     snapshot: [{ json: 'flag', out: 'value' }, snapshotCommand],
     rules: [{ json: 'flag', all: 'flag', file: 'value' }, rulesCommand],
+    serve: [SERVE_FLAGS, async (f) => (await import('../serve/command')).serveCommand(f, USAGE)],
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
   };
   const entry = commands[cmd];

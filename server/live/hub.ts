@@ -151,3 +151,9 @@ export function hub(): Hub {
   g.__netatlasHub ??= new Hub();
   return g.__netatlasHub;
 }
+
+/** Stops the process-wide hub, if one was started (server shutdown). */
+export function stopHub() {
+  g.__netatlasHub?.close();
+  g.__netatlasHub = undefined;
+}

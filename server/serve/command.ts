@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { resolveServeOptions, type Flags } from './options';
+import { startServer } from './server';
+
+/** `netatlas serve`: runs until SIGTERM/SIGINT, then closes streams, the hub and the listener, and exits. */
+export async function serveCommand(flags: Flags, usage: string): Promise<number> {
+  const dir = fileURLToPath(new URL('../..', import.meta.url));
+  const resolved = resolveServeOptions(flags, process.env, dir);
+  if (!resolved.ok) {
+    process.stderr.write(`netatlas serve: ${resolved.error}\n\n${usage}`);
+    return 2;
+  }
+  const opts = resolved.options;
+  if (process.getuid?.() !== 0) process.stderr.write('netatlas: not running as root: container namespaces and iptables will not be readable\n');
+  const server = await startServer(opts);
+  process.stderr.write(`netatlas: serving on ${server.url}\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  process.stderr.write(`netatlas: ${signal}: closing\n`);
+  await server.close();
+  return 0;
+}
