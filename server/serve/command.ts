@@ -11,6 +11,8 @@ export async function serveCommand(flags: Flags, usage: string): Promise<number>
     return 2;
   }
   const opts = resolved.options;
+  // As `next start` does: a production server whatever the shell says (error bodies then carry no stacks).
+  Object.assign(process.env, { NODE_ENV: 'production' });
   if (process.getuid?.() !== 0) process.stderr.write('netatlas: not running as root: container namespaces and iptables will not be readable\n');
   const server = await startServer(opts);
   process.stderr.write(`netatlas: serving on ${server.url}\n`);
