@@ -14,7 +14,12 @@ export async function serveCommand(flags: Flags, usage: string): Promise<number>
   // As `next start` does: a production server whatever the shell says (error bodies then carry no stacks).
   Object.assign(process.env, { NODE_ENV: 'production' });
   if (process.getuid?.() !== 0) process.stderr.write('netatlas: not running as root: container namespaces and iptables will not be readable\n');
-  const server = await startServer(opts);
+  // Startup failures (address in use, unreadable certificate, a weak token) end the command with their reason.
+  const server = await startServer(opts).catch((e: Error) => e);
+  if (server instanceof Error) {
+    process.stderr.write(`netatlas serve: ${server.message}\n`);
+    return 1;
+  }
   process.stderr.write(`netatlas: serving on ${server.url}\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', resolve);
