@@ -30,7 +30,7 @@ export function sessionCookie(token: string, secure: boolean): string {
 export class FailureLimiter {
   private readonly failures = new Map<string, { count: number; until: number }>();
 
-  constructor(private readonly limit = LIMITS.failedLoginsPerWindow, private readonly windowMs = LIMITS.failedLoginWindowMs) {}
+  constructor(private readonly limit: number = LIMITS.failedLoginsPerWindow, private readonly windowMs: number = LIMITS.failedLoginWindowMs) {}
 
   /** Milliseconds this address must wait, or 0. */
   blockedFor(address: string, now = Date.now()): number {
