@@ -17,6 +17,12 @@ function csrfHeaders(): Record<string, string> {
 }
 
 /**
+ * Under the site's Referrer-Policy: no-referrer a POST says `Origin: null`, and plain-HTTP origins off loopback
+ * get no Sec-Fetch-Site either, so writes could not prove they are same-origin; this request's own policy fixes it.
+ */
+const sameOriginReferrer: typeof fetch = (input, init) => fetch(input, { ...init, referrerPolicy: 'same-origin' });
+
+/**
  * Queries go over batched HTTP (at most LIMITS.batchSize per request, the server's cap), subscriptions over
  * server-sent events (which reconnect on their own).
  */
@@ -28,7 +34,7 @@ export function TrpcProviders({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: '/api/trpc' }),
-          false: httpBatchLink({ url: '/api/trpc', maxItems: LIMITS.batchSize, headers: csrfHeaders }),
+          false: httpBatchLink({ url: '/api/trpc', maxItems: LIMITS.batchSize, headers: csrfHeaders, fetch: sameOriginReferrer }),
         }),
       ],
     }),

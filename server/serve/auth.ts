@@ -66,10 +66,14 @@ export function authenticate(token: string | undefined, address: string, store: 
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The small page browsers get instead of a bare 401: a form posting the token (so it never sits in a URL). */
+/**
+ * The small page browsers get instead of a bare 401: a form posting the token (so it never sits in a URL). Its
+ * referrer policy is same-origin rather than the site's no-referrer, because under no-referrer a form POST says
+ * `Origin: null` and plain-HTTP origins get no Sec-Fetch-Site to vouch for it instead.
+ */
 export function loginPage(message: string, next: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>netatlas — log in</title><style>body{font:15px system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}
+<meta name="referrer" content="same-origin"><title>netatlas — log in</title><style>body{font:15px system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}
 input{font:inherit;width:100%;box-sizing:border-box;margin:.5rem 0;padding:.4rem}button{font:inherit;padding:.4rem 1rem}</style></head>
 <body><h1>netatlas</h1><p>${escapeHtml(message)}</p>
 <form method="post" action="/login"><input type="hidden" name="next" value="${escapeHtml(next)}">

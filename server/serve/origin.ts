@@ -75,8 +75,10 @@ export type Screen = { ok: true } | { ok: false; status: 421 | 403; reason: stri
 export function screenRequest(method: string, headers: IncomingHttpHeaders, allowed: AllowedHosts): Screen {
   if (!hostAllowed(headers.host, allowed)) return { ok: false, status: 421, reason: 'this server does not answer to that Host name' };
   const origin = headers.origin;
-  if (origin !== undefined && !sameOrigin(origin, headers.host!)) return { ok: false, status: 403, reason: 'cross-origin requests are refused' };
   const site = headers['sec-fetch-site'];
+  // Under Referrer-Policy: no-referrer a browser's own form POST says `Origin: null`; Sec-Fetch-Site then decides.
+  const opaque = origin === 'null' && site !== 'same-origin';
+  if (opaque || (origin !== undefined && origin !== 'null' && !sameOrigin(origin, headers.host!))) return { ok: false, status: 403, reason: 'cross-origin requests are refused' };
   const navigation = headers['sec-fetch-mode'] === 'navigate' && headers['sec-fetch-dest'] === 'document' && (method === 'GET' || method === 'HEAD');
   if (site === 'cross-site' && !navigation) return { ok: false, status: 403, reason: 'cross-site requests are refused' };
   return { ok: true };

@@ -51,5 +51,9 @@ describe('Origin and Sec-Fetch-Site', () => {
     expect(screenRequest('POST', { host, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, a)).toMatchObject({ ok: false, status: 403 });
     expect(screenRequest('GET', { host, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, a)).toEqual({ ok: true });
     expect(screenRequest('GET', { host, 'sec-fetch-site': 'same-origin', origin: 'http://127.0.0.1:4100' }, a)).toEqual({ ok: true });
+    // Our own form POST under Referrer-Policy: no-referrer; a sandboxed frame elsewhere also says null.
+    expect(screenRequest('POST', { host, origin: 'null', 'sec-fetch-site': 'same-origin' }, a)).toEqual({ ok: true });
+    expect(screenRequest('POST', { host, origin: 'null', 'sec-fetch-site': 'cross-site' }, a)).toMatchObject({ ok: false, status: 403 });
+    expect(screenRequest('POST', { host, origin: 'null' }, a)).toMatchObject({ ok: false, status: 403 });
   });
 });

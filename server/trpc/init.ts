@@ -30,7 +30,7 @@ export const writeProcedure = t.procedure.use(({ ctx, next }) => {
 });
 
 export function writeRefusal(headers: Headers): string | null {
-  const origin = headers.get('origin');
+  const origin = headers.get('origin') === 'null' ? null : headers.get('origin'); // opaque: Sec-Fetch-Site decides
   const site = headers.get('sec-fetch-site');
   const host = headers.get('host') ?? '';
   if (origin !== null ? !sameOrigin(origin, host) : site !== 'same-origin') return 'writes must come from this dashboard (same origin)';

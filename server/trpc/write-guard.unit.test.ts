@@ -35,6 +35,7 @@ describe('the write guard', () => {
       { 'sec-fetch-site': 'same-site', [CSRF_HEADER]: csrfSecret() }, // another port on the same host
       { origin: `http://${HOST}` }, // no secret
       { origin: `http://${HOST}`, [CSRF_HEADER]: 'guessed' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site', [CSRF_HEADER]: csrfSecret() }, // a sandboxed frame
       { [CSRF_HEADER]: csrfSecret() }, // neither Origin nor Sec-Fetch-Site: not from our page
     ];
     for (const headers of attempts) expect((await call(headers)).status, JSON.stringify(headers)).toBe(403);
