@@ -27,5 +27,11 @@ export async function serveCommand(flags: Flags, usage: string): Promise<number>
   });
   process.stderr.write(`netatlas: ${signal}: closing\n`);
   await server.close();
+  // Everything we own is closed; a leftover handle (e.g. a keep-alive socket to a Docker proxy) must not keep a
+  // stopped server alive, so name it and exit anyway.
+  setTimeout(() => {
+    process.stderr.write(`netatlas: exiting with open handles: ${process.getActiveResourcesInfo().join(', ')}\n`);
+    process.exit(0);
+  }, 2_000).unref();
   return 0;
 }
