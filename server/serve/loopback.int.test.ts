@@ -115,4 +115,14 @@ describe('netatlas serve on 127.0.0.1', () => {
     expect(login.status).toBe(303);
     expect(login.headers['set-cookie']).toBeUndefined();
   });
+
+  // Last: it stops the server.
+  it('on SIGTERM closes open streams and exits 0', async () => {
+    const stream = await firstEvent(`${BASE}/api/trpc/live.revisions`);
+    expect(stream.event).toBe('message');
+    const ended = new Promise<void>((resolve) => stream.response.once('close', () => resolve()));
+    expect(await server.stop()).toBe(0);
+    await ended;
+    expect(server.log()).toContain('SIGTERM: closing');
+  });
 });

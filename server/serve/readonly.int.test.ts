@@ -71,10 +71,10 @@ afterAll(() => {
 });
 
 describe('netatlas is read-only', () => {
-  it('makes only GET/HEAD requests to the Docker API during a full run, live hub and Docker events included', async () => {
+  it('makes only GET/HEAD requests to the Docker API during a full run, live hub and Docker events included', { timeout: 300_000 }, async () => {
     const { server, seen } = await recordingDockerProxy(SOCK);
     try {
-      await session(4265, { DOCKER_HOST: `unix://${SOCK}` }, async () => {
+      await session(4267, { DOCKER_HOST: `unix://${SOCK}` }, async () => {
         // A container coming and going makes the hub inspect it and re-read: the event-driven paths run too.
         await promisify(execFile)('docker', ['run', '-d', '--name', 'lab-readonly-test', '--label', 'netatlas.lab=1', '--network', 'netatlas-lab-a', 'netatlas-lab/busybox:1']);
         await expect.poll(() => seen.some((r) => r.path.includes('/containers/') && r.path.includes('/json') && !r.path.startsWith('/containers/json')), { timeout: 30_000 }).toBe(true);
@@ -88,9 +88,9 @@ describe('netatlas is read-only', () => {
     expect(seen.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')).toEqual([]);
   });
 
-  it("leaves the host's iptables, nftables and links as they were", async () => {
+  it("leaves the host's iptables, nftables and links as they were", { timeout: 300_000 }, async () => {
     const before = hostState();
-    await session(4266, {});
+    await session(4268, {});
     const after = hostState();
     for (const key of Object.keys(before)) expect(after[key], key).toBe(before[key]);
   });

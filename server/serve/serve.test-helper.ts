@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 
@@ -64,7 +64,7 @@ export function get(url: string, headers: Record<string, string> = {}, opts: { m
  * Opens an SSE stream and resolves with the first event that carries data or an error (`event: ...` name and
  * its data), keeping the connection open until `close` is called.
  */
-export function firstEvent(url: string, headers: Record<string, string> = {}): Promise<{ status: number; event: string; data: string; close: () => void }> {
+export function firstEvent(url: string, headers: Record<string, string> = {}): Promise<{ status: number; event: string; data: string; close: () => void; response: IncomingMessage }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { headers: { accept: 'text/event-stream', ...headers }, agent: false }, (res) => {
       let buf = '';
@@ -77,11 +77,11 @@ export function firstEvent(url: string, headers: Record<string, string> = {}): P
           const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
           const data = /^data: (.*)$/m.exec(block)?.[1];
           if (data !== undefined && event !== 'connected' && event !== 'ping') {
-            return resolve({ status: res.statusCode!, event, data, close: () => req.destroy() });
+            return resolve({ status: res.statusCode!, event, data, close: () => req.destroy(), response: res });
           }
         }
       });
-      res.on('end', () => resolve({ status: res.statusCode!, event: 'end', data: buf, close: () => req.destroy() }));
+      res.on('end', () => resolve({ status: res.statusCode!, event: 'end', data: buf, close: () => req.destroy(), response: res }));
     });
     req.on('error', reject);
     req.end();

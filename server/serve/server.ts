@@ -22,7 +22,8 @@ export interface RunningServer {
 /** How requests are admitted: open on loopback, by token anywhere else. */
 interface Gate {
   allowed: AllowedHosts;
-  tls: boolean;
+  /** Browsers reach us over https (our own TLS, or the proxy's for --public-name): Secure cookie, HSTS. */
+  https: boolean;
   tokens: TokenStore | null;
   limiter: FailureLimiter;
 }
@@ -33,10 +34,12 @@ type Say = (line: string) => void;
 export async function startServer(opts: ServeOptions, say: Say = (l) => process.stderr.write(l + '\n')): Promise<RunningServer> {
   const tls = opts.tls ? { cert: await readFile(opts.tls.cert), key: await readFile(opts.tls.key) } : null;
   const loopback = isLoopbackBind(opts.host);
-  const tokens = loopback ? null : await openTokens(opts, say);
+  // Behind a reverse proxy every request comes from loopback, so a public name needs the token too; the proxy
+  // is expected to terminate TLS (cookies are Secure) and pass Host through. No X-Forwarded-* header is trusted.
+  const tokens = loopback && !opts.publicName ? null : await openTokens(opts, say);
   const gate: Gate = {
     allowed: allowedHosts({ bind: opts.host, port: opts.port, tls: tls !== null, publicName: opts.publicName }),
-    tls: tls !== null, tokens, limiter: new FailureLimiter(),
+    https: tls !== null || opts.publicName !== undefined, tokens, limiter: new FailureLimiter(),
   };
 
   const app = next({ dev: false, dir: opts.dir, hostname: opts.host, port: opts.port });
@@ -92,7 +95,7 @@ function reply(res: ServerResponse, status: number, body: string, type = 'text/p
 
 /** Everything before Next sees the request. Answers it and returns false when the request goes no further. */
 function admit(req: IncomingMessage, res: ServerResponse, gate: Gate): boolean {
-  applySecurityHeaders(req, res, gate.tls);
+  applySecurityHeaders(req, res, gate.https);
   const screen = screenRequest(req.method ?? 'GET', req.headers, gate.allowed);
   if (!screen.ok) return reply(res, screen.status, `${screen.reason}\n`), false;
   const declared = req.headers['content-length'];
@@ -142,7 +145,7 @@ async function login(req: IncomingMessage, res: ServerResponse, gate: Gate) {
   if (token === undefined) return reply(res, 200, loginPage('This netatlas needs a token.', next), 'text/html; charset=utf-8');
   const auth = authenticate(token, clientAddress(req), gate.tokens, gate.limiter);
   if (auth.kind !== 'ok') return refuse(res, auth, true, next);
-  res.setHeader('Set-Cookie', sessionCookie(token, gate.tls));
+  res.setHeader('Set-Cookie', sessionCookie(token, gate.https));
   redirect(res, next);
 }
 

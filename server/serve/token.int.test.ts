@@ -90,7 +90,7 @@ describe(`netatlas serve on ${ADDR}`, () => {
     }
   });
 
-  it('accepts a token given in a file instead, and refuses one too weak to be a token', async () => {
+  it('accepts a token given in a file instead, and refuses one too weak to be a token', { timeout: 300_000 }, async () => {
     const file = join(data, 'given-token');
     writeFileSync(file, 'a-token-given-by-the-operator-0123456789\n', { mode: 0o600 });
     const other = await serve(['--host', ADDR, '--port', String(PORT + 1), '--data', data, '--token-file', file]);
@@ -121,7 +121,7 @@ describe('netatlas serve with --tls-cert/--tls-key', () => {
   const dir = mkdtempSync(join(tmpdir(), 'netatlas-tls-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('serves https with a Secure cookie and no plain-HTTP warning', async () => {
+  it('serves https with a Secure cookie and no plain-HTTP warning', { timeout: 300_000 }, async () => {
     const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${ADDR}`, '-keyout', key, '-out', cert], { stdio: 'ignore' });
     const t = 'tls-test-token-0123456789abcdef';
