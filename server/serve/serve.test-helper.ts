@@ -22,7 +22,7 @@ export async function serve(args: string[], env: Record<string, string> = {}): P
   proc.stderr!.on('data', (d) => (text += d));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`netatlas serve did not start in 90 s:\n${text}`)), 90_000);
+    const timer = setTimeout(() => (proc.kill('SIGKILL'), reject(new Error(`netatlas serve did not start in 180 s:\n${text}`))), 180_000);
     const check = () => {
       if (text.includes('serving on')) (clearTimeout(timer), resolve());
     };
