@@ -18,21 +18,22 @@ export interface ServeOptions {
 }
 
 export type Flags = Record<string, string | true>;
+type Env = Readonly<Record<string, string | undefined>>;
 
 export const SERVE_FLAGS = {
   host: 'value', port: 'value', 'token-file': 'value', 'tls-cert': 'value', 'tls-key': 'value', 'public-name': 'value', data: 'value',
 } as const;
 
-export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+export function defaultDataDir(env: Env): string {
   return join(env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local', 'share'), 'netatlas');
 }
 
 const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
 
 /** Flags win over HOST/PORT/NETATLAS_TOKEN. Returns what is wrong as text when the combination is unusable. */
-export function resolveServeOptions(flags: Flags, env: NodeJS.ProcessEnv, dir: string): { ok: true; options: ServeOptions } | { ok: false; error: string } {
-  const host = str(flags.host) ?? env.HOST ?? '127.0.0.1';
-  const portText = str(flags.port) ?? env.PORT ?? '4100';
+export function resolveServeOptions(flags: Flags, env: Env, dir: string): { ok: true; options: ServeOptions } | { ok: false; error: string } {
+  const host = str(flags.host) ?? (env.HOST || '127.0.0.1');
+  const portText = str(flags.port) ?? (env.PORT || '4100');
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) return { ok: false, error: `--port must be a number from 1 to 65535, not '${portText}'` };
   const cert = str(flags['tls-cert']);
