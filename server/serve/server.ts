@@ -86,39 +86,43 @@ async function openTokens(opts: ServeOptions, say: Say): Promise<TokenStore> {
   return store;
 }
 
-function reply(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') {
+/** Answers the request here; returns false (it does not go on to Next), so `admit` can `return reply(…)`. */
+function reply(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): false {
   res.statusCode = status;
   res.setHeader('Content-Type', type);
   res.setHeader('Cache-Control', 'no-store');
   res.end(body);
+  return false;
 }
 
 /** Everything before Next sees the request. Answers it and returns false when the request goes no further. */
 function admit(req: IncomingMessage, res: ServerResponse, gate: Gate): boolean {
   applySecurityHeaders(req, res, gate.https);
   const screen = screenRequest(req.method ?? 'GET', req.headers, gate.allowed);
-  if (!screen.ok) return reply(res, screen.status, `${screen.reason}\n`), false;
+  if (!screen.ok) return reply(res, screen.status, `${screen.reason}\n`);
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > LIMITS.requestBodyBytes) return reply(res, 413, `request bodies are limited to ${LIMITS.requestBodyBytes} bytes\n`), false;
-  if (declared === undefined && req.headers['transfer-encoding'] !== undefined) return reply(res, 411, 'request bodies must state their Content-Length\n'), false;
+  if (declared !== undefined && Number(declared) > LIMITS.requestBodyBytes) return reply(res, 413, `request bodies are limited to ${LIMITS.requestBodyBytes} bytes\n`);
+  if (declared === undefined && req.headers['transfer-encoding'] !== undefined) return reply(res, 411, 'request bodies must state their Content-Length\n');
 
   const path = new URL(req.url ?? '/', 'http://netatlas').pathname;
-  if (path === '/login') return void login(req, res, gate), false;
+  if (path === '/login') {
+    login(req, res, gate).catch(() => res.destroy()); // the client went away mid-body
+    return false;
+  }
   if (!gate.tokens) return true;
   const auth = authenticate(presentedToken(req), clientAddress(req), gate.tokens, gate.limiter);
   if (auth.kind === 'ok') {
     if (scopeAllows(auth.token.scope, resourceOf(path))) return true;
-    return reply(res, 403, 'this link does not give access to that page\n'), false;
+    return reply(res, 403, 'this link does not give access to that page\n');
   }
-  refuse(res, auth, (req.headers.accept ?? '').includes('text/html'), req.url ?? '/');
-  return false;
+  return refuse(res, auth, (req.headers.accept ?? '').includes('text/html'), req.url ?? '/');
 }
 
 function clientAddress(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
-function refuse(res: ServerResponse, auth: Exclude<AuthResult, { kind: 'ok' }>, html: boolean, next: string) {
+function refuse(res: ServerResponse, auth: Exclude<AuthResult, { kind: 'ok' }>, html: boolean, next: string): false {
   if (auth.kind === 'limited') {
     res.setHeader('Retry-After', String(Math.ceil(auth.retryAfterMs / 1000)));
     return reply(res, 429, 'too many failed attempts from this address; try again later\n');
@@ -126,7 +130,7 @@ function refuse(res: ServerResponse, auth: Exclude<AuthResult, { kind: 'ok' }>, 
   res.setHeader('WWW-Authenticate', 'Bearer realm="netatlas"');
   const message = auth.kind === 'wrong' ? 'That token is not valid.' : 'This netatlas needs a token.';
   if (html) return reply(res, 401, loginPage(message, safeNext(next)), 'text/html; charset=utf-8');
-  reply(res, 401, `${message} Send "Authorization: Bearer <token>" or log in at /login.\n`);
+  return reply(res, 401, `${message} Send "Authorization: Bearer <token>" or log in at /login.\n`);
 }
 
 /** `/login?token=…` (the printed URL) or the login form's POST: set the cookie, then go to a URL without the token. */
