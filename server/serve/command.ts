@@ -26,12 +26,14 @@ export async function serveCommand(flags: Flags, usage: string): Promise<number>
     process.once('SIGINT', resolve);
   });
   process.stderr.write(`netatlas: ${signal}: closing\n`);
-  await server.close();
-  // Everything we own is closed; a leftover handle (e.g. a keep-alive socket to a Docker proxy) must not keep a
-  // stopped server alive, so name it and exit anyway.
+  // A stuck close or a leftover handle (e.g. a keep-alive socket to a Docker proxy, a collector child) must not
+  // keep a stopped server alive: name what is left and exit anyway. A second signal exits at once.
   setTimeout(() => {
     process.stderr.write(`netatlas: exiting with open handles: ${process.getActiveResourcesInfo().join(', ')}\n`);
     process.exit(0);
-  }, 2_000).unref();
+  }, 5_000).unref();
+  process.once('SIGTERM', () => process.exit(1));
+  process.once('SIGINT', () => process.exit(1));
+  await server.close();
   return 0;
 }
