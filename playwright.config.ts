@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
@@ -7,7 +5,7 @@ import { defineConfig } from '@playwright/test';
 // Timeouts are sized for a cold, busy 2-core machine, where the server's first page waits for the hub's first
 // collection (5–20 s); they are safety nets, never performance checks. Specs wait for conditions, never sleep.
 const PORT = Number(process.env.E2E_PORT ?? 4199);
-const DATA = process.env.E2E_DATA ?? mkdtempSync(join(tmpdir(), 'netatlas-e2e-'));
+const DATA = process.env.E2E_DATA ?? join(process.cwd(), 'tmp', `e2e-data-${PORT}`); // tmp/ is git-ignored
 
 export default defineConfig({
   testDir: 'e2e',
