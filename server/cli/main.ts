@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 
 // Each command imports its modules when it runs, so `--help` and `rules --file` load only what they need (the
 // collector pulls in dockerode). The compiled CLI (scripts/build-cli.mjs) puts each in its own chunk.
@@ -8,11 +8,15 @@ const USAGE = `usage: netatlas <command> [options]
 commands:
   snapshot              print a summary of this host's network (bridges, containers, namespaces, problems)
     --json              print the whole snapshot as JSON instead
-    --out FILE          write the snapshot as JSON to FILE (and print the summary)
+    --out FILE          export the snapshot to FILE (and print the summary); the ending picks the format:
+                        .json, .json.gz / .netatlas.json.gz, .html (opens offline with the full UI); written 0600
+    --redact LIST       redact the export: addresses,macs,hostname,names,labels,comments or all
+    --redact-preview    print what an export with --redact LIST would carry, and write nothing
   rules                 print this host's netfilter rules in traversal order, each with its role and a plain
                         explanation (rules netatlas does not understand are shown raw and flagged)
     --all               include every namespace's own rules (e.g. containers' embedded DNS rules)
     --file FILE         explain a saved dump instead (iptables-save, iptables -S, nft list or nft -j; detected)
+    --snapshot FILE     explain a saved snapshot (netatlas snapshot --out FILE) instead of the live host
     --json              print the explained rules as JSON
   trace                 follow the first packet of a connection through routing, bridges, netfilter and NAT, and
                         say where it ends up (delivered, dropped by which rule, no route) and with which addresses
@@ -51,8 +55,8 @@ export async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 2;
   }
   const commands: Record<string, [Record<string, 'flag' | 'value'>, (f: Flags) => Promise<number>]> = {
-    snapshot: [{ json: 'flag', out: 'value' }, snapshotCommand],
-    rules: [{ json: 'flag', all: 'flag', file: 'value' }, rulesCommand],
+    snapshot: [{ json: 'flag', out: 'value', redact: 'value', 'redact-preview': 'flag' }, async (f) => (await import('./snapshot')).snapshotCommand(f)],
+    rules: [{ json: 'flag', all: 'flag', file: 'value', snapshot: 'value' }, rulesCommand],
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
   };
   const entry = commands[cmd];
@@ -66,15 +70,6 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   return entry[1](flags);
-}
-
-async function snapshotCommand(flags: Flags): Promise<number> {
-  const [{ collectSnapshot, assertValid }, { summarize }] = await Promise.all([import('../collect/collector'), import('../../lib/snapshot/summary')]);
-  const snapshot = assertValid(await collectSnapshot());
-  const text = JSON.stringify(snapshot, null, 2) + '\n';
-  if (typeof flags.out === 'string') await writeFile(flags.out, text);
-  process.stdout.write(flags.json ? text : summarize(snapshot));
-  return 0;
 }
 
 async function rulesCommand(flags: Flags): Promise<number> {
@@ -94,6 +89,13 @@ async function rulesCommand(flags: Flags): Promise<number> {
       return 1;
     }
     report = reportDump(parsed);
+  } else if (typeof flags.snapshot === 'string') {
+    const r = await (await import('../share/snapshot-file')).loadSnapshotFile(flags.snapshot);
+    if (!r.ok) {
+      process.stderr.write(`netatlas rules: ${r.error}\n`);
+      return 1;
+    }
+    report = reportSnapshot(r.snapshot, flags.all === true);
   } else {
     report = reportSnapshot(await (await import('../collect/collector')).collectSnapshot(), flags.all === true);
   }

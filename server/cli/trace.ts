@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { Container, Snapshot } from '../../lib/snapshot/schema';
-import { parseSnapshot, SnapshotFormatError } from '../../lib/snapshot/schema';
 import type { Endpoint, Outcome, Protocol, Step, Target, TraceQuery, TraceResult } from '../../lib/sim/types';
 import { tracePath } from '../../lib/sim/trace';
 import { collectSnapshot } from '../collect/collector';
+import { loadSnapshotFile } from '../share/snapshot-file';
 
 /**
  * `netatlas trace`: where would the first packet of a connection go, and why. Resolves the names in a query against
@@ -266,19 +266,8 @@ type Flags = Record<string, string | true>;
 
 async function loadSnapshot(file: string | undefined): Promise<Snapshot | string> {
   if (file === undefined) return collectSnapshot();
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    return `cannot read ${file}: ${(e as Error).message}`;
-  }
-  try {
-    return parseSnapshot(JSON.parse(text));
-  } catch (e) {
-    if (e instanceof SyntaxError) return `${file} is not JSON: ${e.message}`;
-    if (e instanceof SnapshotFormatError) return `${file}: ${e.message}`;
-    throw e;
-  }
+  const r = await loadSnapshotFile(file);
+  return r.ok ? r.snapshot : r.error;
 }
 
 async function readLines(file: string): Promise<string[]> {
