@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo, useState } from 'react';
 import { readSnapshotFile } from '@/lib/share/envelope';
-import { APP_ELEMENT_ID } from '@/lib/share/html';
+import { APP_ELEMENT_ID, embeddedSnapshotBytes } from '@/lib/share/html';
 import { Dashboard } from '@/components/Dashboard';
 import type { OfflineAssets } from '@/components/share/export-file';
 import type { OpenedFile } from '@/components/share/open-file';
@@ -32,7 +32,12 @@ function pageName(): string {
 export function OfflineApp({ embedded }: { embedded: string }) {
   const [state, setState] = useState<{ opened: OpenedFile } | { error: string } | null>(null);
   useEffect(() => {
-    void readSnapshotFile(embedded).then((r) =>
+    const bytes = embeddedSnapshotBytes(embedded);
+    if (!bytes) {
+      setState({ error: 'its embedded data is not base64' });
+      return;
+    }
+    void readSnapshotFile(bytes).then((r) =>
       setState(r.ok ? { opened: { name: pageName(), snapshot: r.snapshot, header: r.envelope } } : { error: r.error }),
     );
   }, [embedded]);

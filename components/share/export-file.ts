@@ -23,7 +23,7 @@ export async function snapshotFile(s: Snapshot, format: FileFormat, assets: Offl
   if (format === 'json.gz') return new Blob([(await gzip(json)) as Uint8Array<ArrayBuffer>], { type: 'application/gzip' });
   if (format === 'json') return new Blob([json], { type: 'application/json' });
   if (!assets) throw new Error('the offline page could not be built here');
-  return new Blob([offlineHtml({ ...assets, envelopeJson: json, title: `netatlas · ${s.host.hostname} · ${s.host.collectedAt}` })], { type: 'text/html' });
+  return new Blob([offlineHtml({ ...assets, envelopeGz: await gzip(json), title: `netatlas · ${s.host.hostname} · ${s.host.collectedAt}` })], { type: 'text/html' });
 }
 
 export function download(blob: Blob, name: string): void {

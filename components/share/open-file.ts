@@ -1,5 +1,5 @@
 import { readSnapshotFile, type EnvelopeHeader } from '@/lib/share/envelope';
-import { SNAPSHOT_ELEMENT_ID } from '@/lib/share/html';
+import { embeddedSnapshotBytes, SNAPSHOT_ELEMENT_ID } from '@/lib/share/html';
 import { MAX_SNAPSHOT_FILE_BYTES } from '@/lib/limits';
 import type { Snapshot } from '@/lib/snapshot/schema';
 
@@ -19,11 +19,11 @@ const startsLikeHtml = (bytes: Uint8Array) => /^\s*<(!doctype|html)/i.test(new T
  */
 export async function openSnapshotFile(file: File): Promise<OpenResult> {
   if (file.size > MAX_SNAPSHOT_FILE_BYTES) return { ok: false, error: `${file.name}: file too large (${file.size} bytes, the limit is ${MAX_SNAPSHOT_FILE_BYTES})` };
-  let bytes: Uint8Array | string = new Uint8Array(await file.arrayBuffer());
+  let bytes: Uint8Array = new Uint8Array(await file.arrayBuffer());
   if (startsLikeHtml(bytes)) {
     const doc = new DOMParser().parseFromString(new TextDecoder().decode(bytes), 'text/html');
-    const data = doc.getElementById(SNAPSHOT_ELEMENT_ID)?.textContent;
-    if (!data) return { ok: false, error: `${file.name}: an HTML page without a netatlas snapshot in it` };
+    const data = embeddedSnapshotBytes(doc.getElementById(SNAPSHOT_ELEMENT_ID)?.textContent ?? '');
+    if (!data?.length) return { ok: false, error: `${file.name}: an HTML page without a netatlas snapshot in it` };
     bytes = data;
   }
   const r = await readSnapshotFile(bytes);

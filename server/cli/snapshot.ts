@@ -40,7 +40,7 @@ export async function snapshotCommand(flags: Flags): Promise<number> {
     else if (format === 'json.gz') await writeExport(out, await gzip(json));
     else if (format === 'html') {
       const { offlineAssets } = await import('../share/offline-assets');
-      await writeExport(out, offlineHtml({ ...(await offlineAssets()), envelopeJson: json, title: `netatlas · ${shared.host.hostname} · ${shared.host.collectedAt}` }));
+      await writeExport(out, offlineHtml({ ...(await offlineAssets()), envelopeGz: await gzip(json), title: `netatlas · ${shared.host.hostname} · ${shared.host.collectedAt}` }));
     } else return fail('.svg export from the command line is not built yet: use Export → .svg in the dashboard', 2);
   }
   process.stdout.write(flags.json ? JSON.stringify(snapshot, null, 2) + '\n' : summarize(snapshot));

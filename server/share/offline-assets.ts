@@ -31,7 +31,7 @@ interface Cached extends OfflineAssets {
 const CSS_ENTRY = `@import 'tailwindcss';\n@custom-variant dark (&:where(.dark, .dark *));\n`;
 
 async function newestInput(inputs: string[]): Promise<number> {
-  const times = await Promise.all(inputs.map((f) => stat(join(ROOT, f)).then((s) => s.mtimeMs, () => Infinity)));
+  const times = await Promise.all(inputs.map((f) => stat(/*turbopackIgnore: true*/ join(ROOT, f)).then((s) => s.mtimeMs, () => Infinity)));
   return Math.max(0, ...times);
 }
 
