@@ -9,7 +9,8 @@ commands:
   snapshot              print a summary of this host's network (bridges, containers, namespaces, problems)
     --json              print the whole snapshot as JSON instead
     --out FILE          export the snapshot to FILE (and print the summary); the ending picks the format:
-                        .json, .json.gz / .netatlas.json.gz, .html (opens offline with the full UI); written 0600
+                        .json, .json.gz / .netatlas.json.gz, .html (opens offline with the full UI), .svg
+                        (a picture of the graph); written 0600
     --redact LIST       redact the export: addresses,macs,hostname,names,labels,comments or all
     --redact-preview    print what an export with --redact LIST would carry, and write nothing
   rules                 print this host's netfilter rules in traversal order, each with its role and a plain

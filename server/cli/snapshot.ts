@@ -11,7 +11,7 @@ type Flags = Record<string, string | true>;
 
 /**
  * `netatlas snapshot`: a summary of this host's network, or the snapshot as JSON, or an export to a file whose
- * ending picks the format (.json, .json.gz / .netatlas.json.gz, .html), redacted on request. `--redact-preview`
+ * ending picks the format (.json, .json.gz / .netatlas.json.gz, .html, .svg), redacted on request. `--redact-preview`
  * prints what an export with these options would carry and writes nothing.
  */
 export async function snapshotCommand(flags: Flags): Promise<number> {
@@ -41,7 +41,10 @@ export async function snapshotCommand(flags: Flags): Promise<number> {
     else if (format === 'html') {
       const { offlineAssets } = await import('../share/offline-assets');
       await writeExport(out, offlineHtml({ ...(await offlineAssets()), envelopeGz: await gzip(json), title: `netatlas · ${shared.host.hostname} · ${shared.host.collectedAt}` }));
-    } else return fail('.svg export from the command line is not built yet: use Export → .svg in the dashboard', 2);
+    } else {
+      const [{ offlineAssets }, { staticGraphSvg }] = await Promise.all([import('../share/offline-assets'), import('../../components/graph/static-svg')]);
+      await writeExport(out, staticGraphSvg(shared, (await offlineAssets()).css));
+    }
   }
   process.stdout.write(flags.json ? JSON.stringify(snapshot, null, 2) + '\n' : summarize(snapshot));
   return 0;
