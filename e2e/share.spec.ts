@@ -99,6 +99,26 @@ test('an exported .json.gz, opened with Open file…, shows the same graph read-
   await expect(page.getByTestId('status')).toHaveText('live');
 });
 
+test('redaction is previewed in the Export menu and applied to the file; pictures wait until it is cleared', async ({ page }, info) => {
+  await liveHome(page);
+  await page.getByTestId('export-menu').locator('summary').click();
+  const preview = page.getByTestId('redaction-preview');
+  await expect(preview).toContainText('kept: container, image, network');
+  await page.getByTestId('redact-names').check();
+  await page.getByTestId('redact-addresses').check();
+  await expect(preview).toContainText('redacted: container, image, network');
+  await expect(preview).toContainText('redacted: IP addresses');
+  await expect(page.getByTestId('export-svg')).toBeDisabled();
+  await page.getByTestId('export-menu').locator('summary').click(); // exportFile opens it again
+  const file = await exportFile(page, 'json', info.outputPath('redacted.json'));
+  const envelope = JSON.parse(readFileSync(file, 'utf8')) as { redaction: { applied: string[] }; snapshot: Snapshot };
+  expect(envelope.redaction.applied).toEqual(['names', 'addresses']);
+  const text = JSON.stringify(envelope.snapshot);
+  const webIp = sh('docker', 'inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', 'lab-web');
+  for (const secret of ['"lab-web"', '"lab-api"', '"netatlas-lab-a"', `"${webIp}"`]) expect(text).not.toContain(secret);
+  expect(envelope.snapshot.docker!.containers.some((c) => /^container-\d+$/.test(c.name))).toBe(true);
+});
+
 test('a file that is not a snapshot is refused with a message, and the live view stays', async ({ page }, info) => {
   await liveHome(page);
   const bad = info.outputPath('future.json');

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
+import { describeRedaction, redactSnapshot, REDACTION_OPTIONS, type RedactionOption } from '@/lib/share/redact';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import { download, exportName, snapshotFile, type FileFormat, type OfflineAssets } from './export-file';
 import { graphPng, graphSvg } from './graph-picture';
@@ -17,7 +18,7 @@ export interface ShareProps {
   onClose: (() => void) | null;
 }
 
-type Item = { id: string; label: string; run: (s: Snapshot) => Promise<void> };
+type Item = { id: string; label: string; run: (s: Snapshot) => Promise<void>; picture?: boolean };
 
 function topologySvg(): SVGSVGElement {
   const svg = document.querySelector<SVGSVGElement>('svg[data-testid="topology"]');
@@ -29,6 +30,7 @@ function topologySvg(): SVGSVGElement {
 export function ShareBar({ snapshot, share }: { snapshot: Snapshot; share: ShareProps }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [redact, setRedact] = useState<ReadonlySet<RedactionOption>>(new Set());
   const menu = useRef<HTMLDetailsElement>(null);
   const input = useRef<HTMLInputElement>(null);
 
@@ -60,14 +62,20 @@ export function ShareBar({ snapshot, share }: { snapshot: Snapshot; share: Share
     };
   }, []);
 
-  const file = (format: FileFormat, ending: string) => async (s: Snapshot) =>
-    download(await snapshotFile(s, format, format === 'html' && share.loadAssets ? await share.loadAssets() : null), exportName(s, ending));
+  // Files carry the redacted snapshot and say what was redacted; pictures show what is on screen, so they are
+  // offered only while nothing is to be redacted.
+  const file = (format: FileFormat, ending: string) => async (s: Snapshot) => {
+    const shared = redact.size ? redactSnapshot(s, redact) : s;
+    const redaction = { applied: [...redact], described: redact.size ? describeRedaction(redact) : [] };
+    const assets = format === 'html' && share.loadAssets ? await share.loadAssets() : null;
+    download(await snapshotFile(shared, format, assets, redaction), exportName(shared, ending));
+  };
   const items: Item[] = [
     { id: 'gz', label: 'Snapshot (.netatlas.json.gz)', run: file('json.gz', '.netatlas.json.gz') },
     { id: 'json', label: 'Snapshot (.json)', run: file('json', '.json') },
     ...(share.loadAssets ? [{ id: 'html', label: 'Page that opens offline (.html)', run: file('html', '.html') }] : []),
-    { id: 'svg', label: 'Picture of the graph (.svg)', run: async (s: Snapshot) => download(new Blob([graphSvg(topologySvg()).text], { type: 'image/svg+xml' }), exportName(s, '.svg')) },
-    { id: 'png', label: 'Picture of the graph (.png)', run: async (s: Snapshot) => download(await graphPng(topologySvg()), exportName(s, '.png')) },
+    { id: 'svg', label: 'Picture of the graph (.svg)', picture: true, run: async (s: Snapshot) => download(new Blob([graphSvg(topologySvg()).text], { type: 'image/svg+xml' }), exportName(s, '.svg')) },
+    { id: 'png', label: 'Picture of the graph (.png)', picture: true, run: async (s: Snapshot) => download(await graphPng(topologySvg()), exportName(s, '.png')) },
   ];
 
   const run = async (item: Item) => {
@@ -91,15 +99,51 @@ export function ShareBar({ snapshot, share }: { snapshot: Snapshot; share: Share
         <summary className={`${button} cursor-pointer list-none`} aria-busy={busy}>
           Export{busy ? '…' : ''}
         </summary>
-        <ul className="absolute right-0 z-30 mt-1 w-64 rounded-md border border-slate-300 bg-white py-1 shadow-lg dark:border-slate-600 dark:bg-slate-900">
-          {items.map((item) => (
-            <li key={item.id}>
-              <button type="button" data-testid={`export-${item.id}`} onClick={() => void run(item)} className="w-full px-3 py-1.5 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
-                {item.label}
-              </button>
-            </li>
-          ))}
-        </ul>
+        <div className="absolute right-0 z-30 mt-1 w-[26rem] rounded-md border border-slate-300 bg-white py-1 shadow-lg dark:border-slate-600 dark:bg-slate-900">
+          <ul>
+            {items.map((item) => (
+              <li key={item.id}>
+                <button
+                  type="button"
+                  data-testid={`export-${item.id}`}
+                  disabled={item.picture && redact.size > 0}
+                  title={item.picture && redact.size > 0 ? 'A picture shows what is on screen: clear the redaction to export one' : undefined}
+                  onClick={() => void run(item)}
+                  className="w-full px-3 py-1.5 text-left text-sm hover:bg-slate-100 disabled:text-slate-400 disabled:hover:bg-transparent dark:hover:bg-slate-800"
+                >
+                  {item.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <fieldset className="border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-700">
+            <legend className="pt-1 font-semibold">Redact before export</legend>
+            <div className="flex flex-wrap gap-x-3 gap-y-1">
+              {REDACTION_OPTIONS.map((o) => (
+                <label key={o} className="inline-flex items-center gap-1">
+                  <input
+                    type="checkbox"
+                    data-testid={`redact-${o}`}
+                    checked={redact.has(o)}
+                    onChange={(e) => {
+                      const next = new Set(redact);
+                      if (e.target.checked) next.add(o);
+                      else next.delete(o);
+                      setRedact(next);
+                    }}
+                  />
+                  {o}
+                </label>
+              ))}
+            </div>
+            <p className="mt-2 text-xs font-semibold">What a file will carry:</p>
+            <ul data-testid="redaction-preview" className="mt-1 max-h-48 list-disc overflow-y-auto pl-4 text-xs text-slate-600 dark:text-slate-400">
+              {describeRedaction(redact).map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          </fieldset>
+        </div>
       </details>
       <button type="button" className={button} onClick={() => input.current?.click()} data-testid="open-file">
         Open file…
