@@ -120,6 +120,15 @@ describe('what leaves with every option on', () => {
     expect(kept.matches[0].options[0].args).toEqual([`ticket 42: allow ${ips.address('172.18.5.7')}`]);
   });
 
+  it('a rule whose text cannot be parsed again after rewriting is withheld, not sent as it was', () => {
+    const s = labSnapshot();
+    const forward = hostNs(s).netfilter!.ipv4!.tables.find((t) => t.name === 'filter')!.chains.find((c) => c.name === 'FORWARD')!;
+    forward.rules.unshift({ ...forward.rules[0], raw: 'not a rule line 172.18.5.7', source: { value: '172.18.5.7', negated: false } });
+    const out = hostNs(redactSnapshot(s, new Set(['addresses']), KEY)).netfilter!.ipv4!.tables.find((t) => t.name === 'filter')!.chains.find((c) => c.name === 'FORWARD')!.rules[0];
+    expect(out.raw).toBe('(rule withheld: it could not be redacted)');
+    expect(JSON.stringify(out)).not.toContain('172.18.5.7');
+  });
+
   it('describeRedaction says what each option removes and what is kept', () => {
     const some = describeRedaction(new Set(['addresses']));
     expect(some.filter((l) => l.startsWith('redacted:'))).toHaveLength(1);

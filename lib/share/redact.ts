@@ -58,6 +58,11 @@ export function parseRedactionList(text: string): { options: Set<RedactionOption
   return { options, unknown };
 }
 
+const WITHHELD_RULE: IptRule = {
+  raw: '(rule withheld: it could not be redacted)', counters: null, source: null, destination: null, inInterface: null,
+  outInterface: null, protocol: null, fragment: null, matches: [], target: null, unparsed: ['(withheld)'],
+};
+
 /** Docker's own bridge options: settings, not labels a user wrote. */
 const DOCKER_NETWORK_OPTIONS = new Set([
   'com.docker.network.bridge.default_bridge', 'com.docker.network.bridge.enable_icc', 'com.docker.network.bridge.enable_ip_masquerade',
@@ -225,8 +230,9 @@ class Redactor {
         out.push(quoteArg(value, comment));
       }
     });
-    const reparsed = changed ? parseRule(out.join(' ')) : null;
-    const base = reparsed ?? r;
+    const base = changed ? parseRule(out.join(' ')) : r;
+    // Substituting values never makes a rule unparsable; if it ever did, the rule is withheld, never sent as it was.
+    if (!base) return { ...WITHHELD_RULE, counters: r.counters && { ...r.counters } };
     return {
       raw: base.raw,
       counters: r.counters && { ...r.counters },
