@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
 import type { OfflineAssets } from '@/components/share/export-file';
 
 /**
@@ -27,6 +28,21 @@ interface Cached extends OfflineAssets {
   builtAt: number;
   inputs: string[];
 }
+
+/**
+ * zod's `z.locales` namespace holds every language's error messages (~300 kB minified, a third of the page) and
+ * cannot be tree-shaken through `z`. The page speaks English, which zod installs by itself (classic/schemas.js).
+ */
+const englishOnlyZod: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 const CSS_ENTRY = `@import 'tailwindcss';\n@custom-variant dark (&:where(.dark, .dark *));\n`;
 
@@ -54,6 +70,7 @@ async function build(): Promise<Cached> {
       alias: { 'next/navigation': './components/offline/navigation-shim.ts' },
       define: { 'process.env.NODE_ENV': '"production"' },
       metafile: true,
+      plugins: [englishOnlyZod],
       logLevel: 'warning',
     }),
     postcss([tailwind({ base: ROOT, optimize: { minify: true } })]).process(CSS_ENTRY, { from: join(ROOT, 'app/offline.css') }),
