@@ -13,6 +13,7 @@ commands:
                         (a picture of the graph); written 0600
     --redact LIST       redact the export: addresses,macs,hostname,names,labels,comments or all
     --redact-preview    print what an export with --redact LIST would carry, and write nothing
+    --snapshot FILE     use a saved snapshot instead of this host (e.g. to redact it or turn it into a page)
   rules                 print this host's netfilter rules in traversal order, each with its role and a plain
                         explanation (rules netatlas does not understand are shown raw and flagged)
     --all               include every namespace's own rules (e.g. containers' embedded DNS rules)
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 2;
   }
   const commands: Record<string, [Record<string, 'flag' | 'value'>, (f: Flags) => Promise<number>]> = {
-    snapshot: [{ json: 'flag', out: 'value', redact: 'value', 'redact-preview': 'flag' }, async (f) => (await import('./snapshot')).snapshotCommand(f)],
+    snapshot: [{ json: 'flag', out: 'value', redact: 'value', 'redact-preview': 'flag', snapshot: 'value' }, async (f) => (await import('./snapshot')).snapshotCommand(f)],
     rules: [{ json: 'flag', all: 'flag', file: 'value', snapshot: 'value' }, rulesCommand],
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
   };

@@ -4,8 +4,8 @@ import { gzip } from '../../lib/share/gzip';
 import { offlineHtml } from '../../lib/share/html';
 import { describeRedaction, parseRedactionList, redactSnapshot } from '../../lib/share/redact';
 import { summarize } from '../../lib/snapshot/summary';
-import { assertValid, collectSnapshot } from '../collect/collector';
-import { writeExport } from '../share/snapshot-file';
+
+import { loadSnapshotFile, writeExport } from '../share/snapshot-file';
 
 type Flags = Record<string, string | true>;
 
@@ -31,7 +31,16 @@ export async function snapshotCommand(flags: Flags): Promise<number> {
   if (out !== null && format === null) return fail(`cannot tell the format of ${out} from its ending (use ${FORMAT_ENDINGS.join(', ')})`, 2);
   if (redactList && out === null) return fail('--redact applies to an export: add --out FILE', 2);
 
-  const snapshot = assertValid(await collectSnapshot());
+  let snapshot;
+  if (typeof flags.snapshot === 'string') {
+    // A saved file in: summarise it, or convert and redact it (e.g. to an .html page) without touching this host.
+    const r = await loadSnapshotFile(flags.snapshot);
+    if (!r.ok) return fail(r.error, 1);
+    snapshot = r.snapshot;
+  } else {
+    const { assertValid, collectSnapshot } = await import('../collect/collector');
+    snapshot = assertValid(await collectSnapshot());
+  }
   if (out !== null && format !== null) {
     const redaction: Redaction = options.size ? { applied: [...options], described: describeRedaction(options) } : NO_REDACTION;
     const shared = options.size ? redactSnapshot(snapshot, options) : snapshot;
