@@ -20,12 +20,15 @@ import type { FocusRule } from './panels/firewall/focus';
 import { PathsPanel } from './panels/PathsPanel';
 import { pathNodeIds } from './panels/paths/path-nodes';
 import { runTrace } from './panels/paths/run';
+import { FileBanner, ShareBar, type ShareProps } from './share/ShareBar';
 
 export interface DashboardProps {
   snapshot: Snapshot | null;
   status: LiveStatus;
   /** ISO time of the last change seen on the host. */
   lastChange: string | null;
+  /** Export, Open file… and the file being viewed; absent where the page offers none of them. */
+  share?: ShareProps;
 }
 
 const NO_IDS = new Set<string>();
@@ -37,9 +40,11 @@ const TABS: { id: SidebarTab; label: string }[] = [
 const WIDE_TABS: SidebarTab[] = ['firewall', 'paths'];
 
 /** The page body: header, toolbar (search, filters), the graph, and the details sidebar. */
-export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
+export function Dashboard({ snapshot, status, lastChange, share }: DashboardProps) {
   const { shown, stale } = useShownSnapshot(snapshot, status);
-  const previous = usePreviousRevision(shown);
+  // Rates need two revisions of one host; a file and the live view before it are not that.
+  const lastRevision = usePreviousRevision(shown);
+  const previous = status === 'file' ? null : lastRevision;
   const { graph, layout } = useTopology(shown);
   const [view, setView] = useViewState();
   const [hoveredId, setHoveredId] = useState<string | null>(null);
@@ -90,6 +95,7 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
   return (
     <div className="flex h-dvh flex-col">
       <Header snapshot={shown} status={status} lastChange={lastChange} />
+      {share?.opened && <FileBanner opened={share.opened} onClose={share.onClose} />}
       <div className="flex flex-wrap items-center gap-3 border-b border-slate-300 px-4 py-2 dark:border-slate-700">
         {graph && <SearchBox graph={graph} onSelect={select} onMatches={setMatches} />}
         {shown && <Filters networks={shown.docker?.networks ?? []} value={view.filters} onChange={setFilters} />}
@@ -102,6 +108,11 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
           <p role="alert" className="text-sm text-red-700 dark:text-red-300">
             Docker is unreachable: showing the last graph, collected {shown?.host.collectedAt}.
           </p>
+        )}
+        {shown && share && (
+          <div className="ml-auto">
+            <ShareBar snapshot={shown} share={share} />
+          </div>
         )}
       </div>
       <div className="flex min-h-0 flex-1">
@@ -173,7 +184,9 @@ function Placeholder({ status }: { status: LiveStatus }) {
   const message =
     status === 'docker-unreachable'
       ? 'Docker is unreachable and no snapshot has been received yet.'
-      : status === 'reconnecting'
+      : status === 'file'
+        ? 'Reading the snapshot…'
+        : status === 'reconnecting'
         ? 'Connection lost; reconnecting to the netatlas server…'
         : 'Waiting for the first snapshot of this host…';
   return (

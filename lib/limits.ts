@@ -5,10 +5,12 @@
 export const LIMITS = {
   /** Largest request body the server reads (tRPC POSTs, the login form). */
   requestBodyBytes: 1 * 1024 * 1024,
-  /** Largest snapshot or dump file accepted by an import. */
-  importFileBytes: 64 * 1024 * 1024,
-  /** Largest ruleset dump (iptables-save, nft list) explained from a file or an upload. */
-  ruleDumpBytes: 32 * 1024 * 1024,
+  /** Largest snapshot file accepted by an import (gzip as stored, and the JSON text after decompression). */
+  importFileBytes: 32 * 1024 * 1024,
+  /** JSON nesting depth accepted in a snapshot file; the schema itself needs under 15 (nft `expr` adds a few). */
+  importJsonDepth: 64,
+  /** Largest ruleset dump (iptables-save, nft list) explained from a file or an upload: a 50 MB dump must fit. */
+  ruleDumpBytes: 64 * 1024 * 1024,
   /** Live streams open at once (all viewers together); one more gets a clear TOO_MANY_REQUESTS error. */
   streamSubscribers: 64,
   /** Procedures in one batched tRPC request; the client batches at most this many too. */
@@ -17,3 +19,7 @@ export const LIMITS = {
   failedLoginsPerWindow: 10,
   failedLoginWindowMs: 60_000,
 } as const;
+
+/** Short names the share/import code uses. */
+export const MAX_SNAPSHOT_FILE_BYTES = LIMITS.importFileBytes;
+export const MAX_SNAPSHOT_JSON_DEPTH = LIMITS.importJsonDepth;

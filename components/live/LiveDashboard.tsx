@@ -1,9 +1,12 @@
 'use client';
 
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import { Dashboard } from '@/components/Dashboard';
+import type { OfflineAssets } from '@/components/share/export-file';
+import type { OpenedFile } from '@/components/share/open-file';
+import type { ShareProps } from '@/components/share/ShareBar';
 import { useTRPC } from './trpc';
 
 export interface LiveState {
@@ -40,5 +43,15 @@ export function LiveDashboard({ initial }: { initial: LiveState }) {
       : connectedOnce.current
         ? 'reconnecting'
         : 'connecting';
-  return <Dashboard snapshot={state.snapshot} status={status} lastChange={lastChange} />;
+  // A file opened from disk replaces the view (read-only) until "Back to live"; the stream keeps running meanwhile.
+  const [opened, setOpened] = useState<OpenedFile | null>(null);
+  const share = useMemo<ShareProps>(() => ({ loadAssets: fetchOfflineAssets, onOpen: setOpened, opened, onClose: () => setOpened(null) }), [opened]);
+  if (opened) return <Dashboard snapshot={opened.snapshot} status="file" lastChange={opened.snapshot.host.collectedAt} share={share} />;
+  return <Dashboard snapshot={state.snapshot} status={status} lastChange={lastChange} share={share} />;
+}
+
+async function fetchOfflineAssets(): Promise<OfflineAssets> {
+  const res = await fetch('/api/offline-assets');
+  if (!res.ok) throw new Error(`the server could not build the offline page (HTTP ${res.status})`);
+  return (await res.json()) as OfflineAssets;
 }

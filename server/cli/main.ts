@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { SERVE_FLAGS } from '../serve/options';
 
 // Each command imports its modules when it runs, so `--help` and `rules --file` load only what they need (the
@@ -9,7 +9,13 @@ const USAGE = `usage: netatlas <command> [options]
 commands:
   snapshot              print a summary of this host's network (bridges, containers, namespaces, problems)
     --json              print the whole snapshot as JSON instead
-    --out FILE          write the snapshot as JSON to FILE (and print the summary)
+    --out FILE          export the snapshot to FILE (and print the summary); the ending picks the format:
+                        .json, .json.gz / .netatlas.json.gz, .html (opens offline with the full UI), .svg
+                        (a picture of the graph); written 0600
+    --redact LIST       redact the export: addresses,macs,hostname,names,labels,comments or all
+    --redact-preview    print what an export with --redact LIST would carry, and write nothing
+    --snapshot REF      use another snapshot (REF below) instead of this host (e.g. to redact it or turn it into
+                        a page)
     --at REF            the host as it was (history or a saved snapshot) instead of now; REF below
     --save NAME         save the snapshot (live, or --at REF) under NAME in the data directory
       --note TEXT       a note kept with it
@@ -22,7 +28,8 @@ commands:
                         explanation (rules netatlas does not understand are shown raw and flagged)
     --all               include every namespace's own rules (e.g. containers' embedded DNS rules)
     --file FILE         explain a saved dump instead (iptables-save, iptables -S, nft list or nft -j; detected)
-    --snapshot REF      explain the rules of another snapshot (REF below) instead of the live host
+    --snapshot REF      explain the rules of another snapshot (REF below: a file, a saved name, a time) instead
+                        of the live host
     --json              print the explained rules as JSON
   trace                 follow the first packet of a connection through routing, bridges, netfilter and NAT, and
                         say where it ends up (delivered, dropped by which rule, no route) and with which addresses
@@ -76,8 +83,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const commands: Record<string, [Readonly<Record<string, 'flag' | 'value'>>, (f: Flags) => Promise<number>]> = {
     snapshot: [
-      { json: 'flag', out: 'value', at: 'value', save: 'value', note: 'value', list: 'flag', delete: 'value', data: 'value' },
-      async (f) => (f.at || f.save || f.list || f.delete ? (await import('./history')).snapshotHistoryCommand(f) : snapshotCommand(f)),
+      { json: 'flag', out: 'value', redact: 'value', 'redact-preview': 'flag', snapshot: 'value', at: 'value', save: 'value', note: 'value', list: 'flag', delete: 'value', data: 'value' },
+      async (f) => (f.at || f.save || f.list || f.delete ? (await import('./history')).snapshotHistoryCommand(f) : (await import('./snapshot')).snapshotCommand(f)),
     ],
     rules: [{ json: 'flag', all: 'flag', file: 'value', snapshot: 'value', data: 'value' }, rulesCommand],
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value', data: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
@@ -95,15 +102,6 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   return entry[1](flags);
-}
-
-async function snapshotCommand(flags: Flags): Promise<number> {
-  const [{ collectSnapshot, assertValid }, { summarize }] = await Promise.all([import('../collect/collector'), import('../../lib/snapshot/summary')]);
-  const snapshot = assertValid(await collectSnapshot());
-  const text = JSON.stringify(snapshot, null, 2) + '\n';
-  if (typeof flags.out === 'string') await writeFile(flags.out, text);
-  process.stdout.write(flags.json ? text : summarize(snapshot));
-  return 0;
 }
 
 async function rulesCommand(flags: Flags): Promise<number> {
