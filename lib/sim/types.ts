@@ -75,7 +75,14 @@ export type Outcome =
       leaves?: { iface: string; via: string | null };
     }
   | ({ result: 'dropped' | 'rejected'; namespaceId: string; table: string; chain: string; index: number | null; rule: string } & ReplyFailure)
-  | ({ result: 'no-route'; namespaceId: string; destination: string; why?: string } & ReplyFailure)
+  | ({
+      result: 'no-route';
+      namespaceId: string;
+      destination: string;
+      why?: string;
+      /** Set when it is macvlan/ipvlan isolation: the host and a child of `parent` cannot talk through the parent. */
+      isolation?: { driver: 'macvlan' | 'ipvlan'; parent: string; containerId: string };
+    } & ReplyFailure)
   /**
    * A match the simulator does not understand decided (or could decide) the outcome: never guessed. Not caused by a
    * rule (forwarding in a namespace whose sysctls are unknown, an asymmetric reply): table 'routing', index -1.
