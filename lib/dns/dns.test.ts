@@ -43,7 +43,10 @@ describe('resolveName: as the container would', () => {
     // lab-worker shares lab-b with lab-api: the answer is lab-api's address there.
     expect(resolveName(s, containerId(s, 'lab-worker'), 'lab-api')).toMatchObject({ ok: true, addresses: ['198.18.2.2'], network: 'netatlas-lab-b' });
     // The alias 'api' exists on lab-a only.
-    expect(resolveName(s, containerId(s, 'lab-worker'), 'api')).toMatchObject({ ok: false });
+    expect(resolveName(s, containerId(s, 'lab-worker'), 'api')).toMatchObject({
+      ok: false,
+      reason: 'api (an alias of lab-api) is known to the embedded DNS on netatlas-lab-a only, and lab-worker is on netatlas-lab-b: the embedded DNS answers only for containers on a shared user-defined network',
+    });
   });
 
   it('a sidecar resolves through the namespace owner’s networks', () => {
@@ -69,7 +72,7 @@ describe('resolveName: as the container would', () => {
   it('no shared network, host network, unknown names', () => {
     const s = labSnapshot();
     withDns(s, 'lab-db', ['127.0.0.11', '10.255.255.53']);
-    expect(resolveName(s, containerId(s, 'lab-db'), 'lab-worker')).toMatchObject({ ok: false, reason: expect.stringMatching(/^lab-worker shares no network with lab-db/) });
+    expect(resolveName(s, containerId(s, 'lab-db'), 'lab-worker')).toMatchObject({ ok: false, reason: expect.stringMatching(/^lab-worker is known to the embedded DNS on netatlas-lab-b only, and lab-db is on netatlas-lab-a/) });
     expect(resolveName(s, containerId(s, 'lab-db'), 'example.org')).toMatchObject({ ok: false, upstream: ['10.255.255.53'], reason: expect.stringMatching(/goes to 10\.255\.255\.53/) });
     expect(resolveName(s, containerId(s, 'lab-hostnet'), 'lab-db')).toMatchObject({ ok: false, reason: expect.stringMatching(/host's network/) });
     expect(resolveName(s, containerId(s, 'lab-none'), 'lab-db')).toMatchObject({ ok: false, reason: expect.stringMatching(/no network/) });

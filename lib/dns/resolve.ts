@@ -92,8 +92,11 @@ export function resolveName(s: Snapshot, fromId: string, rawName: string): NameR
   if (owner.networkMode.kind === 'none' || owner.endpoints.length === 0) return fail(`${from.name} has no network: it cannot resolve or reach ${name}`);
   if (!target) return fail(`no container or alias named ${name} on ${from.name}'s networks; ${upstreamWords}, which the snapshot cannot answer for`);
   if (userNets.length === 0) return fail(`${from.name} is on the default bridge: no embedded DNS; use a user-defined network or --add-host`);
-  const theirs = target.endpoints.map((e) => e.networkName);
+  // The networks on whose embedded DNS the name exists: all of the target's for its name, the alias's own for an alias.
+  const known = target.endpoints.filter((e) => same(target.name, name) || e.aliases.some((a) => same(a, name))).map((e) => e.networkName);
+  const mine = owner.endpoints.map((e) => e.networkName).join(', ');
+  const what = same(target.name, name) ? target.name : `${name} (an alias of ${target.name})`;
   return fail(
-    `${target.name} shares no network with ${from.name} (${from.name} is on ${owner.endpoints.map((e) => e.networkName).join(', ')}; ${target.name} on ${theirs.join(', ') || 'none'}): the embedded DNS answers only for containers on a shared user-defined network`,
+    `${what} is known to the embedded DNS on ${known.join(', ')} only, and ${from.name} is on ${mine}: the embedded DNS answers only for containers on a shared user-defined network`,
   );
 }

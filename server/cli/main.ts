@@ -27,6 +27,12 @@ commands:
     --batch FILE        answer one query per line, {"from": "...", "to": "..."} in the syntax above, against one
                         snapshot; prints one JSON result per line (- reads stdin)
 
+  check                 list the misconfigurations the snapshot proves (ip_forward, br_netfilter, MTU, published
+                        ports, DOCKER-USER, names on the default bridge, macvlan), each with evidence and the fix;
+                        exits 1 when any is an error
+    --json              print the findings as JSON
+    --snapshot FILE     check a saved snapshot instead of the live host
+
 environment: DOCKER_HOST (default unix:///var/run/docker.sock). Reading namespaces and iptables needs root.
 `;
 
@@ -55,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     snapshot: [{ json: 'flag', out: 'value' }, snapshotCommand],
     rules: [{ json: 'flag', all: 'flag', file: 'value' }, rulesCommand],
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
+    check: [{ json: 'flag', snapshot: 'value' }, async (f) => (await import('./check')).checkCommand(f)],
   };
   const entry = commands[cmd];
   if (!entry) {

@@ -4,6 +4,7 @@ import type { Container, Snapshot } from '../../lib/snapshot/schema';
 import { parseSnapshot, SnapshotFormatError } from '../../lib/snapshot/schema';
 import type { Endpoint, Outcome, Protocol, Step, Target, TraceQuery, TraceResult } from '../../lib/sim/types';
 import { tracePath } from '../../lib/sim/trace';
+import { resolveName, type NameResolution } from '../../lib/dns/resolve';
 import { collectSnapshot } from '../collect/collector';
 
 /**
@@ -145,6 +146,33 @@ export function parseTo(s: Snapshot, text: string): { to: Target; protocol: Prot
   throw unknownName(s, host, 'destination');
 }
 
+/**
+ * `--to NAME` from a container: NAME resolved as that container would (lib/dns). A name that is not a container's
+ * (an alias, an /etc/hosts entry), or one its hosts file maps elsewhere, becomes the address it resolves to; a
+ * container's name it cannot resolve is still traced to the container, with the reason alongside.
+ */
+export function resolveToAsSource(s: Snapshot, from: string, to: string): { to: string; resolution: NameResolution } | null {
+  const m = /^([A-Za-z0-9][A-Za-z0-9_.-]*)((?::\d+)?(?:\/\w+)?)$/.exec(to.trim());
+  if (!m || isIP(m[1]) || m[1] === 'host') return null;
+  let source: Endpoint;
+  try {
+    source = parseFrom(s, from);
+  } catch {
+    return null;
+  }
+  if (source.kind !== 'container') return null;
+  const r = resolveName(s, source.containerId, m[1]);
+  const target = findContainer(s, m[1]);
+  if (r.ok && (!target || r.containerId !== target.id)) return { to: `${r.addresses.find((a) => isIP(a) === 4) ?? r.addresses[0]}${m[2]}`, resolution: r };
+  if (!r.ok && !target) throw new QueryError(`--to '${to}': ${r.reason}`);
+  return { to, resolution: r };
+}
+
+export const resolutionText = (r: NameResolution) =>
+  r.ok
+    ? `name: ${r.name} resolves to ${r.addresses.join(', ')} (${r.via === 'hosts' ? '/etc/hosts' : `embedded DNS on ${r.network}`})`
+    : `name: cannot resolve ${r.name}: ${r.reason}`;
+
 export function parseQuery(s: Snapshot, from: string, to: string): TraceQuery {
   const source = parseFrom(s, from);
   const { to: target, protocol } = parseTo(s, to);
@@ -264,7 +292,7 @@ export function formatTrace(s: Snapshot, r: TraceResult, verbose = false): strin
 
 type Flags = Record<string, string | true>;
 
-async function loadSnapshot(file: string | undefined): Promise<Snapshot | string> {
+export async function loadSnapshot(file: string | undefined): Promise<Snapshot | string> {
   if (file === undefined) return collectSnapshot();
   let text: string;
   try {
@@ -326,15 +354,22 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
 
   if (lines === null) {
     let query: TraceQuery;
+    let named: ReturnType<typeof resolveToAsSource> = null;
     try {
-      query = parseQuery(snapshot, flags.from as string, flags.to as string);
+      named = resolveToAsSource(snapshot, flags.from as string, flags.to as string);
+      query = parseQuery(snapshot, flags.from as string, named?.to ?? (flags.to as string));
     } catch (e) {
       if (e instanceof QueryError) return fail(e.message, 2);
       throw e;
     }
     if (flags.verbose) query.verbose = true;
     const result = tracePath(snapshot, query);
-    process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatTrace(snapshot, result, flags.verbose === true));
+    const resolution = named?.resolution;
+    process.stdout.write(
+      flags.json
+        ? JSON.stringify(resolution ? { ...result, resolution } : result, null, 2) + '\n'
+        : `${resolution ? `${resolutionText(resolution)}\n` : ''}${formatTrace(snapshot, result, flags.verbose === true)}`,
+    );
     return 0;
   }
 
