@@ -5,6 +5,7 @@ import type { Box, Graph, GraphNode, Layout, NodeKind } from '@/lib/topology/typ
 import { EdgeView } from './EdgeView';
 import { Legend } from './Legend';
 import { adjacency, neighbourhood } from './neighbourhood';
+import type { FindingLevel } from '@/lib/findings/types';
 import { NodeView } from './NodeView';
 import { iconCentre, isIconKind } from './shapes';
 import { boundsOf, usePanZoom } from './usePanZoom';
@@ -26,6 +27,8 @@ export interface TopologyGraphProps {
    * (numbered, with arrows), and the nodes on it are marked. Ids not drawn (unknown, filtered out) are skipped.
    */
   path?: string[];
+  /** The most serious finding per node id, drawn as a badge. */
+  badges?: Map<string, FindingLevel>;
 }
 
 const PAN_STEP = 80;
@@ -46,7 +49,7 @@ function anchor(kind: NodeKind, b: Box): [number, number] {
 }
 
 export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphProps) {
-  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path } = props;
+  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path, badges } = props;
   const svgRef = useRef<SVGSVGElement>(null);
   const gRef = useRef<SVGGElement>(null);
   const { zoomBy, fit, reveal, panBy, interacting } = usePanZoom(svgRef, gRef);
@@ -152,6 +155,7 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
         highlighted={highlightIds?.has(n.id) ?? false}
         onPath={pathIds.has(n.id)}
         lit={hover?.lit.has(n.id) ?? false}
+        badge={badges?.get(n.id) ?? null}
       />
     );
   };

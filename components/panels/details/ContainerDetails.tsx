@@ -1,5 +1,6 @@
 'use client';
 
+import { EMBEDDED_DNS } from '@/lib/dns/resolve';
 import type { Container, Endpoint } from '@/lib/snapshot/schema';
 import { containerName, hostPort, namespaceLabel, shortId } from '../snapshot-index';
 import { Empty, Fields, Mono, NodeLink, Section, type DetailsContext } from './parts';
@@ -50,6 +51,7 @@ export function ContainerDetails({ ctx, container: c }: { ctx: DetailsContext; c
           c.endpoints.map((e) => <EndpointFields key={e.endpointId || e.networkId} ctx={ctx} e={e} />)
         )}
       </Section>
+      <DnsSection c={c} />
       <Section title={`Published ports (${c.ports.length})`}>
         {c.ports.length === 0 ? (
           <Empty>none</Empty>
@@ -117,5 +119,47 @@ function BridgeLink({ ctx, name, nsId }: { ctx: DetailsContext; name: string; ns
     <NodeLink ctx={ctx} target={{ type: 'interface', namespaceId: br.namespaceId, ifindex: br.ifindex }}>
       <Mono>{name}</Mono>
     </NodeLink>
+  );
+}
+
+/** What the container resolves with: its resolv.conf, the extra /etc/hosts lines, and whether Docker's DNS answers. */
+function DnsSection({ c }: { c: Container }) {
+  const d = c.dns;
+  if (!d) return null;
+  const embedded = d.nameservers.includes(EMBEDDED_DNS);
+  return (
+    <Section title="DNS">
+      <div data-testid="container-dns" className="space-y-1.5">
+        <Fields
+          rows={[
+            ['nameservers', d.nameservers.length ? <Mono key="ns">{d.nameservers.join(', ')}</Mono> : 'none'],
+            ['search', d.search.length ? <Mono key="s">{d.search.join(' ')}</Mono> : null],
+            ['options', d.options.length ? <Mono key="o">{d.options.join(' ')}</Mono> : null],
+            [
+              'container names',
+              embedded
+                ? `resolved by Docker's embedded DNS (${EMBEDDED_DNS}) on ${c.endpoints.map((e) => e.networkName).filter((n) => n !== 'bridge').join(', ') || 'its networks'}`
+                : 'not resolved: no embedded DNS (default bridge or host network); only /etc/hosts entries',
+            ],
+          ]}
+        />
+        {d.extraHosts.length > 0 && (
+          <ul className="space-y-0.5 text-sm" aria-label="extra /etc/hosts entries">
+            {d.extraHosts.map((h) => (
+              <li key={`${h.address} ${h.names.join(' ')}`}>
+                <Mono>
+                  {h.address} {h.names.join(' ')}
+                </Mono>
+              </li>
+            ))}
+          </ul>
+        )}
+        {d.problems.map((p) => (
+          <p key={p} className="text-sm text-amber-700 dark:text-amber-300">
+            {p}
+          </p>
+        ))}
+      </div>
+    </Section>
   );
 }
