@@ -174,6 +174,8 @@ up() {
   run lab-int1 --network "$NET_INT" "$IMAGE"
   run lab-noicc1 --network "$NET_NOICC" "$IMAGE"
   run lab-noicc2 --network "$NET_NOICC" "$IMAGE"
+  # Default bridge, naming lab-web through a legacy --link (an /etc/hosts line): the default bridge has no embedded DNS.
+  run lab-linked --link lab-web:web "$IMAGE"
   if ! ip netns list | grep -qw "$NETNS"; then
     ip netns add "$NETNS"
   fi

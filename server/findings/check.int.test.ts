@@ -53,6 +53,13 @@ describe('netatlas check on the lab', () => {
     expect(loop.filter((id) => id.includes(':18080/'))).toEqual([]);
   });
 
+  it('names on the default bridge: lab-linked names lab-web through its --link hosts line; nobody else does', () => {
+    const hosts = readFileSync(sh('docker', ['inspect', '-f', '{{.HostsPath}}', 'lab-linked']), 'utf8');
+    const webIp = sh('docker', ['inspect', '-f', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'lab-web']);
+    expect(hosts).toMatch(new RegExp(`^${webIp.replace(/\./g, '\\.')}\\s.*\\blab-web\\b`, 'm'));
+    expect(lab.report.findings.filter((f) => f.check === 'default-bridge-names').map((f) => `${f.level} ${f.id}`)).toEqual(['info default-bridge-names:lab-linked:lab-web']);
+  });
+
   it('the shared host has none of the host-breaking findings, and no DOCKER-USER rule shadows a lab port', () => {
     expect(Number(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8'))).toBe(1);
     for (const c of ['ip-forward-off', 'iptables-both-backends', 'docker-user-shadows-port']) {
@@ -121,7 +128,14 @@ describe('netatlas trace --to NAME resolves like the source container', () => {
     expect(out.query.to).toEqual({ kind: 'ip', ip, port: 80 });
   });
 
-  it('a name the source cannot resolve and that is no container is an error with the reason', () => {
+  it('a --link name resolves through /etc/hosts on the default bridge', () => {
+    const r = trace('--from', 'lab-linked', '--to', 'web:80', '--json');
+    expect(r.status).toBe(0);
+    const webIp = sh('docker', ['inspect', '-f', '{{.NetworkSettings.Networks.bridge.IPAddress}}', 'lab-web']);
+    expect((JSON.parse(r.stdout) as { resolution: unknown }).resolution).toMatchObject({ ok: true, via: 'hosts', addresses: [webIp] });
+  });
+
+    it('a name the source cannot resolve and that is no container is an error with the reason', () => {
     const r = trace('--from', 'lab-worker', '--to', 'api:80');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/api \(an alias of lab-api\) is known to the embedded DNS on netatlas-lab-a only/);
