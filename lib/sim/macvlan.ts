@@ -1,3 +1,4 @@
+import { lowerMode } from '../docker/map';
 import type { Prepared } from './view';
 
 /**
@@ -14,6 +15,8 @@ export interface MacvlanChild {
   iface: string;
   /** The parent interface's name in the host namespace. */
   parent: string;
+  /** macvlan: bridge, private, vepa, passthru; ipvlan: l2, l3, l3s (lib/docker/map `lowerMode`). */
+  mode: string;
   addresses: string[];
 }
 
@@ -32,14 +35,16 @@ export function macvlanIndex(p: Prepared): MacvlanIndex {
   for (const c of p.s.docker?.containers ?? []) {
     for (const e of c.endpoints) {
       if ((e.driver !== 'macvlan' && e.driver !== 'ipvlan') || !e.containerInterface) continue;
-      const parent = p.s.docker?.networks.find((n) => n.id === e.networkId)?.options.parent;
-      if (!parent) continue;
+      const net = p.s.docker?.networks.find((n) => n.id === e.networkId);
+      const parent = net?.options.parent;
+      if (!net || !parent) continue;
       const child: MacvlanChild = {
         driver: e.driver,
         containerId: c.id,
         namespaceId: e.containerInterface.namespaceId,
         iface: e.containerInterface.name,
         parent,
+        mode: lowerMode(net) ?? 'bridge',
         addresses: [e.ipv4, e.ipv6].filter((a): a is string => !!a),
       };
       idx.byParent.set(parent, [...(idx.byParent.get(parent) ?? []), child]);

@@ -283,12 +283,16 @@ function childOut(w: Walk, view: NsView, pkt: Pkt, ifc: Interface, nexthop: IP):
   const mv = macvlanIndex(w.p);
   const me = mv.byChild.get(`${view.id}/${ifc.name}`);
   if (!me) uncertain(view, 'route', `${ifc.kind} interface ${ifc.name}: its parent is not known (not a Docker endpoint)`);
+  // Docker's default modes (macvlan bridge, ipvlan l2/l3) let siblings talk; private and vepa send it to the wire.
+  if (me.mode !== 'bridge' && me.mode !== 'l2' && me.mode !== 'l3' && me.mode !== 'l3s')
+    uncertain(view, 'route', `${me.driver} mode ${me.mode} is not simulated`);
   const sibling = childAt(mv, me.parent, nexthop.text);
   if (sibling && sibling !== me) return intoChild(w, view, ifc.name, sibling, pkt);
   const host = w.p.host;
   if (host && isLocal(host, nexthop)) {
     noRoute(view, pkt, `${nexthop.text} is the host's, and a ${me.driver} child (${ifc.name} on ${me.parent}) cannot reach its own host through the parent`, me);
   }
+  if (me.mode === 'l3' || me.mode === 'l3s') uncertain(view, 'route', `ipvlan ${me.mode}: routing through the parent ${me.parent} is not simulated`);
   const parent = host?.ifaces.get(me.parent);
   if (!host || !parent) return leave(w, view, pkt, ifc.name, nexthop, `out of the parent ${me.parent}, which is not in the snapshot`);
   w.steps.push({ type: 'note', text: `leaves ${view.label} through ${ifc.name}, out of its ${me.driver} parent ${me.parent} (bypassing the host's stack)` });

@@ -1,6 +1,7 @@
 'use client';
 
 import { EMBEDDED_DNS } from '@/lib/dns/resolve';
+import { lowerMode } from '@/lib/docker/map';
 import type { Container, Endpoint } from '@/lib/snapshot/schema';
 import { containerName, hostPort, namespaceLabel, shortId } from '../snapshot-index';
 import { Empty, Fields, Mono, NodeLink, Section, type DetailsContext } from './parts';
@@ -74,6 +75,9 @@ export function ContainerDetails({ ctx, container: c }: { ctx: DetailsContext; c
 }
 
 function EndpointFields({ ctx, e }: { ctx: DetailsContext; e: Endpoint }) {
+  const net = ctx.snapshot.docker?.networks.find((n) => n.id === e.networkId);
+  const mode = net ? lowerMode(net) : null;
+  const lower = net && mode && net.options.parent ? { parent: net.options.parent, mode } : null;
   const ci = e.containerInterface;
   const hi = e.hostInterface;
   return (
@@ -82,6 +86,7 @@ function EndpointFields({ ctx, e }: { ctx: DetailsContext; e: Endpoint }) {
         rows={[
           ['network', <Mono key="n">{e.networkName}</Mono>],
           ['driver', e.driver],
+          ['parent', lower && <ParentLink key="p" ctx={ctx} name={lower.parent} mode={lower.mode} />],
           ['IPv4', e.ipv4 && <Mono key="4">{e.ipv4PrefixLen === null ? e.ipv4 : `${e.ipv4}/${e.ipv4PrefixLen}`}</Mono>],
           ['IPv6', e.ipv6 && <Mono key="6">{e.ipv6PrefixLen === null ? e.ipv6 : `${e.ipv6}/${e.ipv6PrefixLen}`}</Mono>],
           ['MAC', e.mac && <Mono key="m">{e.mac}</Mono>],
@@ -108,6 +113,20 @@ function EndpointFields({ ctx, e }: { ctx: DetailsContext; e: Endpoint }) {
         ]}
       />
     </div>
+  );
+}
+
+/** A macvlan/ipvlan endpoint's parent in the host, and the mode (the host cannot reach the child through it). */
+function ParentLink({ ctx, name, mode }: { ctx: DetailsContext; name: string; mode: string }) {
+  const host = [...ctx.idx.namespaces.values()].find((n) => n.kind === 'host');
+  const ifc = host?.interfaces.find((i) => i.name === name);
+  const text = <Mono>{`${name} (mode ${mode})`}</Mono>;
+  return ifc ? (
+    <NodeLink ctx={ctx} target={{ type: 'interface', namespaceId: ifc.namespaceId, ifindex: ifc.ifindex }}>
+      {text}
+    </NodeLink>
+  ) : (
+    text
   );
 }
 
