@@ -58,7 +58,7 @@ describe('resolveName: as the container would', () => {
     const s = labSnapshot();
     withDns(s, 'lab-web', ['10.255.255.53']);
     expect(resolveName(s, containerId(s, 'lab-web'), 'lab-api')).toEqual({
-      ok: false, name: 'lab-api', upstream: ['10.255.255.53'],
+      ok: false, name: 'lab-api', upstream: ['10.255.255.53'], known: true,
       reason: 'lab-web is on the default bridge: no embedded DNS; use a user-defined network or --add-host',
     });
   });
@@ -73,7 +73,7 @@ describe('resolveName: as the container would', () => {
     const s = labSnapshot();
     withDns(s, 'lab-db', ['127.0.0.11', '10.255.255.53']);
     expect(resolveName(s, containerId(s, 'lab-db'), 'lab-worker')).toMatchObject({ ok: false, reason: expect.stringMatching(/^lab-worker is known to the embedded DNS on netatlas-lab-b only, and lab-db is on netatlas-lab-a/) });
-    expect(resolveName(s, containerId(s, 'lab-db'), 'example.org')).toMatchObject({ ok: false, upstream: ['10.255.255.53'], reason: expect.stringMatching(/goes to 10\.255\.255\.53/) });
+    expect(resolveName(s, containerId(s, 'lab-db'), 'example.org')).toMatchObject({ ok: false, known: false, upstream: ['10.255.255.53'], reason: expect.stringMatching(/goes to 10\.255\.255\.53/) });
     expect(resolveName(s, containerId(s, 'lab-hostnet'), 'lab-db')).toMatchObject({ ok: false, reason: expect.stringMatching(/host's network/) });
     expect(resolveName(s, containerId(s, 'lab-none'), 'lab-db')).toMatchObject({ ok: false, reason: expect.stringMatching(/no network/) });
   });

@@ -27,6 +27,8 @@ export type NameResolution =
       reason: string;
       /** The resolvers the query would go to instead (the container's nameservers other than the embedded DNS). */
       upstream: string[];
+      /** Whether the name is some running container's name or alias (one the source just cannot resolve). */
+      known: boolean;
     };
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -57,7 +59,10 @@ export function resolveName(s: Snapshot, fromId: string, rawName: string): NameR
   const from = all.find((c) => c.id === fromId);
   if (!from) throw new Error(`no container ${fromId} in the snapshot`);
   const upstream = (from.dns?.nameservers ?? []).filter((n) => n !== EMBEDDED_DNS);
-  const fail = (reason: string): NameResolution => ({ ok: false, name, reason, upstream });
+  // A container:X sharer has no endpoint of its own: the embedded DNS knows only X.
+  const running = all.filter((c) => c.state === 'running' && c.networkMode.kind !== 'container');
+  const target = running.find((c) => same(c.name, name) || c.endpoints.some((e) => e.aliases.some((a) => same(a, name))));
+  const fail = (reason: string): NameResolution => ({ ok: false, name, reason, upstream, known: target !== undefined });
 
   const hosts = (from.dns?.extraHosts ?? []).filter((h) => h.names.some((n) => same(n, name)));
   if (hosts.length) {
@@ -71,8 +76,6 @@ export function resolveName(s: Snapshot, fromId: string, rawName: string): NameR
     const n = networks.find((x) => x.id === e.networkId);
     return n ? hasEmbeddedDns(n) : e.networkName !== 'bridge';
   });
-  // A `container:X` sharer has no endpoint of its own: the embedded DNS knows only X.
-  const running = all.filter((c) => c.state === 'running' && c.networkMode.kind !== 'container');
   for (const e of userNets) {
     const hits = running.flatMap((c) => {
       const ep = answersFor(c, e.networkId, name);
@@ -84,7 +87,6 @@ export function resolveName(s: Snapshot, fromId: string, rawName: string): NameR
     }
   }
 
-  const target = running.find((c) => same(c.name, name) || c.endpoints.some((e) => e.aliases.some((a) => same(a, name))));
   const upstreamWords = upstream.length ? `the name goes to ${upstream.join(', ')}` : 'there is no other resolver';
   if (owner.networkMode.kind === 'host') {
     return fail(`${from.name} uses the host's network: it resolves through the host's resolvers, which know no container names${target ? `; reach ${target.name} at a published port or its address` : ''}`);

@@ -164,7 +164,10 @@ export function resolveToAsSource(s: Snapshot, from: string, to: string): { to: 
   const r = resolveName(s, source.containerId, m[1]);
   const target = findContainer(s, m[1]);
   if (r.ok && (!target || r.containerId !== target.id)) return { to: `${r.addresses.find((a) => isIP(a) === 4) ?? r.addresses[0]}${m[2]}`, resolution: r };
-  if (!r.ok && !target) throw new QueryError(`--to '${to}': ${r.reason}`);
+  if (!r.ok && !target) {
+    if (r.known) throw new QueryError(`--to '${to}': ${r.reason}`);
+    return null; // no such name anywhere: parseTo says so
+  }
   return { to, resolution: r };
 }
 
@@ -365,9 +368,12 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
     if (flags.verbose) query.verbose = true;
     const result = tracePath(snapshot, query);
     const resolution = named?.resolution;
+    // In JSON only when it changed the answer (another address) or could not resolve: a plain container name stays
+    // a container target, as in --batch.
+    const telling = resolution && (!resolution.ok || named!.to !== flags.to);
     process.stdout.write(
       flags.json
-        ? JSON.stringify(resolution ? { ...result, resolution } : result, null, 2) + '\n'
+        ? JSON.stringify(telling ? { ...result, resolution } : result, null, 2) + '\n'
         : `${resolution ? `${resolutionText(resolution)}\n` : ''}${formatTrace(snapshot, result, flags.verbose === true)}`,
     );
     return 0;
