@@ -69,6 +69,33 @@ describe('netatlas check on the lab', () => {
   });
 });
 
+describe('a DOCKER-USER rule that shadows a published port', () => {
+  // The check asks the simulator whether a client outside (203.0.113.7, TEST-NET-3: nobody's real address) reaches each
+  // published port. A real rule dropping port 80 for TEST-NET-3 clients shadows lab-web's 18080 for that client and
+  // disturbs nobody; it goes just before DOCKER-USER's final RETURN, so the lab rule above keeps its position.
+  const COMMENT = `netatlas-find-${randomBytes(3).toString('hex')}`;
+  const spec = ['-s', '203.0.113.0/24', '-p', 'tcp', '-m', 'tcp', '--dport', '80', '-m', 'comment', '--comment', COMMENT, '-j', 'DROP'];
+
+  afterAll(() => {
+    spawnSync('iptables', ['-D', 'DOCKER-USER', ...spec]);
+  });
+
+  it('is found, naming the rule, while it is there', () => {
+    const rules = sh('iptables', ['-S', 'DOCKER-USER']).split('\n').filter((l) => l.startsWith('-A '));
+    const returnAt = rules.findIndex((l) => l === '-A DOCKER-USER -j RETURN');
+    sh('iptables', ['-I', 'DOCKER-USER', String(returnAt >= 0 ? returnAt + 1 : rules.length + 1), ...spec]);
+    let report: FindingsReport;
+    try {
+      report = check().report;
+    } finally {
+      sh('iptables', ['-D', 'DOCKER-USER', ...spec]);
+    }
+    const found = report.findings.filter((f) => f.check === 'docker-user-shadows-port');
+    expect(found.map((f) => f.id)).toContain('docker-user-shadows-port:lab-web:0.0.0.0:18080/tcp');
+    expect(found[0].evidence[1]).toContain(COMMENT);
+  }, 180_000);
+});
+
 describe('netatlas check with a namespace as the host', () => {
   const tag = randomBytes(3).toString('hex');
   const broken = `na-find-${tag}-b`;
