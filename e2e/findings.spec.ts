@@ -40,3 +40,10 @@ test('a lab container’s details show its DNS: the embedded DNS on a user-defin
   await expect(web).toContainText('not resolved: no embedded DNS');
   await expect(web).not.toContainText('127.0.0.11');
 });
+
+test('a macvlan container’s details name its parent and mode, and the graph links its interface to the parent', async ({ page }) => {
+  await page.goto(`/?sel=${encodeURIComponent(ctr('lab-mv1'))}`);
+  await expect(page.getByTestId('status')).toHaveText('live');
+  await expect(page.getByTestId('details-panel')).toContainText('na-mv-parent (mode bridge)');
+  await expect(page.locator('[data-edge-id][data-kind="parent"]')).toHaveCount(1);
+});
