@@ -2,7 +2,8 @@
 # The netatlas lab: the seed articles' scenarios, built on this host's Docker engine.
 #   lab.sh up     idempotent: makes whatever is missing
 #   lab.sh down   removes what `up` made (everything labelled netatlas.lab, the demo namespace, the outside client's
-#                 httpd, the host DOCKER-USER rule commented netatlas-lab) and nothing else
+#                 httpd, the host DOCKER-USER rule commented netatlas-lab, the macvlan parent veth and the
+#                 netatlas-mvlan namespace) and nothing else
 # Every address is inside 198.18.0.0/15 (see scripts/ensure-docker.sh for the daemon's pools).
 #
 # The packet-path matrix (server/paths/matrix.int.test.ts) connects every source to every target here, so every
