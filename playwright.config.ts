@@ -1,17 +1,22 @@
 import { defineConfig } from '@playwright/test';
 
 // Debian's chromium, never a downloaded browser. The flags keep it quiet on a machine without outside network.
+// Timeouts are sized for a cold, busy 2-core machine, where the server's first page waits for the hub's first
+// collection (5–20 s); they are safety nets, never performance checks. Specs wait for conditions, never sleep.
 const PORT = Number(process.env.E2E_PORT ?? 4199);
 
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
-  timeout: 60_000,
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
   workers: 1,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
+    navigationTimeout: 60_000,
+    actionTimeout: 20_000,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
@@ -24,6 +29,6 @@ export default defineConfig({
     command: `npx next start -H 127.0.0.1 -p ${PORT}`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
-    timeout: 60_000,
+    timeout: 180_000, // next start, then the first page, which waits for the hub's first collection
   },
 });

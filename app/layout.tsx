@@ -6,6 +6,7 @@ import './globals.css';
 export const metadata: Metadata = {
   title: 'netatlas',
   description: "A live, explained picture of this Docker host's network",
+  icons: { icon: { url: '/favicon.svg', type: 'image/svg+xml' } },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

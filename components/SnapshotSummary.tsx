@@ -1,11 +1,11 @@
-import type { Container, Interface, Namespace, Snapshot } from '@/lib/snapshot/schema';
+import type { Container, Interface, Snapshot } from '@/lib/snapshot/schema';
 import { interfaceId } from '@/lib/snapshot/schema';
+import { hostPort, joinNames, namespaceContainers, namespaceLabel } from '@/lib/snapshot/names';
 
 /** A plain, server-rendered summary of a snapshot: the first page, until the live graph replaces it. */
 export function SnapshotSummary({ snapshot: s }: { snapshot: Snapshot }) {
   const host = s.namespaces.find((n) => n.kind === 'host');
   const ifaces = new Map(s.namespaces.flatMap((n) => n.interfaces.map((i) => [i.id, i] as const)));
-  const nsById = new Map(s.namespaces.map((n) => [n.id, n]));
   const names = new Map((s.docker?.containers ?? []).map((c) => [c.id, c.name]));
   const bridges = host?.interfaces.filter((i) => i.kind === 'bridge') ?? [];
   const uplinks = host?.interfaces.filter((i) => i.kind === 'physical') ?? [];
@@ -49,8 +49,7 @@ export function SnapshotSummary({ snapshot: s }: { snapshot: Snapshot }) {
               .filter((p) => p.master === b.name)
               .map((p) => {
                 const peer = p.peer ? ifaces.get(interfaceId(p.peer.namespaceId, p.peer.ifindex)) : undefined;
-                const owners = p.peer ? nsOwners(nsById.get(p.peer.namespaceId), names) : '';
-                return `${p.name} → ${owners || p.peer?.namespaceId || '?'}${peer ? ` (${peer.name})` : ''}`;
+                return `${p.name} → ${p.peer ? namespaceLabel(s, p.peer.namespaceId) : '?'}${peer ? ` (${peer.name})` : ''}`;
               })
               .join(', ') || '(no ports)',
           ])}
@@ -73,7 +72,7 @@ export function SnapshotSummary({ snapshot: s }: { snapshot: Snapshot }) {
           rows={s.namespaces.map((n) => [
             n.name ?? n.id,
             n.kind,
-            nsOwners(n, names) || '-',
+            joinNames(namespaceContainers(s, n.id).map((c) => c.name)) || '-',
             n.interfaces.map((i) => `${i.name}${i.addresses.length ? ` ${addrs(i)}` : ''}`).join(', '),
           ])}
         />
@@ -83,11 +82,10 @@ export function SnapshotSummary({ snapshot: s }: { snapshot: Snapshot }) {
 }
 
 const addrs = (i: Interface) => i.addresses.filter((a) => a.scope !== 'link').map((a) => `${a.address}/${a.prefixlen}`).join(' ') || '-';
-const nsOwners = (n: Namespace | undefined, names: Map<string, string>) => (n?.containers ?? []).map((id) => names.get(id) ?? id.slice(0, 12)).join(' + ');
 const mode = (c: Container, names: Map<string, string>) =>
   c.networkMode.kind === 'container' ? `container:${names.get(c.networkMode.sharedWith ?? '') ?? '?'}` : c.networkMode.kind;
 const nets = (c: Container) => c.endpoints.filter((e) => e.ipv4 || e.ipv6).map((e) => `${e.networkName} ${e.ipv4 ?? e.ipv6}`).join(', ') || '-';
-const ports = (c: Container) => c.ports.map((p) => `${p.hostIp}:${p.hostPort}→${p.containerPort}/${p.protocol}`).join(', ') || '-';
+const ports = (c: Container) => c.ports.map((p) => `${hostPort(p.hostIp, p.hostPort)}→${p.containerPort}/${p.protocol}`).join(', ') || '-';
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (

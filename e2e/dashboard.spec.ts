@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { LIVE } from './waits';
 
 // The live graph against `next start` and the lab. Ground truth comes from docker and ip, not from netatlas.
 
@@ -37,11 +38,11 @@ test('a container appears when started and disappears when removed, without a re
   const name = 'lab-e2e-live';
   sh('docker', 'run', '-d', '--name', name, '--label', 'netatlas.lab=1', '--network', 'netatlas-lab-a', 'netatlas-lab/busybox:1');
   try {
-    await expect(node(page, 'container', name)).toHaveCount(1, { timeout: 5_000 });
+    await expect(node(page, 'container', name)).toHaveCount(1, LIVE);
   } finally {
     sh('docker', 'rm', '-f', name);
   }
-  await expect(node(page, 'container', name)).toHaveCount(0, { timeout: 5_000 });
+  await expect(node(page, 'container', name)).toHaveCount(0, LIVE);
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 });
 

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { LIVE } from './waits';
 
 // The firewall panel against the lab's real rules (Docker 20.10 on iptables-nft here).
 
@@ -37,7 +38,7 @@ test("lab-web's published ports: DNAT and ACCEPT rules, explained, naming the co
   expect(chains.indexOf('nat/PREROUTING')).toBeLessThan(chains.indexOf('filter/FORWARD'));
 });
 
-test('traffic to the published port moves its counters and rate within 2 s', async ({ page }) => {
+test('traffic to the published port moves its counters and rate, live', async ({ page }) => {
   const panel = await openFirewall(page, containerId('lab-web'));
   const row = panel.locator('[data-testid="rule"][data-role="published-port-dnat"]', { hasText: '--dport 18080' });
   const packets = async () => Number((await row.getByTestId('rule-packets').getAttribute('data-value')) ?? 'NaN');
@@ -46,9 +47,10 @@ test('traffic to the published port moves its counters and rate within 2 s', asy
   // From the lab's "outside" namespace, through the host's veth address: the packet meets PREROUTING → DOCKER.
   for (let i = 0; i < 3; i++) sh('ip', 'netns', 'exec', 'netatlas-demo', 'timeout', '3', 'busybox', 'wget', '-qO-', 'http://198.19.255.1:18080/');
   const t0 = Date.now();
-  await expect.poll(packets, { timeout: 2_500, intervals: [100] }).toBeGreaterThanOrEqual(before + 3);
+  // How soon is printed (about a 1 s tick on an idle machine), not asserted: a busy machine only waits longer.
+  await expect.poll(packets, { ...LIVE, intervals: [100] }).toBeGreaterThanOrEqual(before + 3);
   console.log(`DNAT counter moved on screen ${Date.now() - t0} ms after the last request`);
-  await expect(row.getByTestId('rule-rate')).not.toHaveText('—');
+  await expect(row.getByTestId('rule-rate')).not.toHaveText('—', LIVE);
 });
 
 test("a container on a user network: its namespace's embedded DNS rules appear", async ({ page }) => {

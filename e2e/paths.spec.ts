@@ -19,14 +19,18 @@ for (const name of ['lab-web', 'lab-api', 'lab-noicc1', 'lab-int1']) {
   test(`every preset of ${name} gives an outcome, a summary and steps`, async ({ page }) => {
     const panel = await openPaths(page, name);
     const presets = panel.getByTestId('path-preset');
-    const n = await presets.count();
-    expect(n).toBeGreaterThan(2);
-    for (let i = 0; i < n; i++) {
-      await presets.nth(i).click();
+    const labels = await presets.allTextContents();
+    expect(labels.length).toBeGreaterThan(2);
+    for (const [i, label] of labels.entries()) {
+      // By label (and which of its namesakes), not by position: a container started meanwhile (on a busy shared
+      // host, by anyone) adds a preset and shifts the list under a positional locator.
+      const namesakes = labels.slice(0, i).filter((l) => l === label).length;
+      const preset = presets.and(panel.getByRole('button', { name: label, exact: true })).nth(namesakes);
+      await preset.click();
       await expect(panel.getByTestId('path-error')).toHaveCount(0);
-      await expect(presets.nth(i)).toHaveAttribute('aria-pressed', 'true');
-      const outcome = (await panel.getByTestId('path-outcome').textContent({ timeout: 5_000 }))?.trim() ?? '';
-      expect(OUTCOMES, `preset ${i}: ${await presets.nth(i).textContent()}`).toContain(outcome);
+      await expect(preset).toHaveAttribute('aria-pressed', 'true');
+      const outcome = (await panel.getByTestId('path-outcome').textContent({ timeout: 20_000 }))?.trim() ?? '';
+      expect(OUTCOMES, `preset ${i}: ${label}`).toContain(outcome);
       await expect(panel.getByTestId('path-summary')).not.toBeEmpty();
       expect(await panel.getByTestId('path-step').count()).toBeGreaterThan(0);
     }

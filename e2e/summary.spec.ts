@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { LIVE } from './waits';
 
 // The first page: a summary of the live snapshot. Runs against `next start` and the lab (e2e/lab/lab.sh up).
 
@@ -25,7 +26,7 @@ test('a container started after the page was served appears on reload', async ({
       .poll(async () => {
         await page.goto('/summary');
         return page.getByTestId('containers').locator('tr', { hasText: name }).textContent({ timeout: 1000 }).catch(() => null);
-      }, { timeout: 10_000 })
+      }, LIVE)
       .toContain('netatlas-lab-b 198.18.2.');
   } finally {
     execFileSync('docker', ['rm', '-f', name]);
@@ -34,6 +35,6 @@ test('a container started after the page was served appears on reload', async ({
     .poll(async () => {
       await page.goto('/summary');
       return page.getByTestId('containers').textContent();
-    }, { timeout: 10_000 })
+    }, LIVE)
     .not.toContain(name);
 });

@@ -13,6 +13,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 bash scripts/ensure-deps.sh run
+node scripts/build-cli.mjs
 if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib server public next.config.js package-lock.json -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
   npx next build
 fi

@@ -1,4 +1,5 @@
 import type { Graph, GraphNode } from '@/lib/topology/types';
+import { shortId } from '@/lib/snapshot/names';
 
 export interface FilterState {
   /**
@@ -92,7 +93,7 @@ export function filtersFromParams(p: URLSearchParams): FilterState {
 }
 
 export function filtersToParams(f: FilterState, p: URLSearchParams): void {
-  const hide = [...new Set(f.hiddenNetworks.map((id) => id.slice(0, 12)))].join(',');
+  const hide = [...new Set(f.hiddenNetworks.map(shortId))].join(',');
   if (hide) p.set('hide', hide);
   else p.delete('hide');
   for (const [key, hidden, dflt] of [

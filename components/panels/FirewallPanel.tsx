@@ -12,7 +12,8 @@ import { objectIndex, type ObjectIndex } from './firewall/objects';
 import { counterIndex, rateBase, type RateBase } from './firewall/rates';
 import { describeSubject, namespacesToShow, subjectForNode } from './firewall/subject';
 import { FullRuleset } from './FullRuleset';
-import { indexSnapshot, namespaceLabel, type SnapshotIndex } from './snapshot-index';
+import { indexSnapshot, type SnapshotIndex } from './snapshot-index';
+import { namespaceLabel } from '@/lib/snapshot/names';
 
 export interface FirewallPanelProps {
   snapshot: Snapshot;
@@ -131,7 +132,7 @@ export const FirewallPanel = memo(function FirewallPanel({ snapshot, previous, n
           snapshot={snapshot}
           idx={idx}
           namespaceId={id}
-          query={{ family, tableFilter, facts, all: facts.namespaces.includes(id) || (facts.wholeHost && idx.namespaces.get(id)?.kind === 'host'), allReason: `in ${namespaceLabel(idx, id)}'s namespace` }}
+          query={{ family, tableFilter, facts, all: facts.namespaces.includes(id) || (facts.wholeHost && idx.namespaces.get(id)?.kind === 'host'), allReason: `in ${namespaceLabel(snapshot, id)}'s namespace` }}
           who={who}
           explanations={explanations}
           rates={rates}
@@ -146,7 +147,7 @@ export const FirewallPanel = memo(function FirewallPanel({ snapshot, previous, n
       {fullNs && (
         <FullRuleset
           netfilter={fullNs.netfilter}
-          namespaceLabel={namespaceLabel(idx, fullNs.id)}
+          namespaceLabel={namespaceLabel(snapshot, fullNs.id)}
           initialFamily={family}
           explanations={explanations.forNamespace(fullNs)}
           onClose={() => setFullFor(null)}
@@ -184,7 +185,7 @@ function NamespaceSection({ snapshot, idx, namespaceId, query, who, explanations
   );
   // A focused chain with no rules at all (a bare built-in chain) is not listed: its policy is shown apart.
   const bareChain = focus && locateFocus(rules.iptables ?? [], focus) === null && locateFocus(rules.nft ?? [], focus) === null ? focus : null;
-  const label = ns.kind === 'host' ? 'Host namespace' : `${namespaceLabel(idx, ns.id)}'s namespace`;
+  const label = ns.kind === 'host' ? 'Host namespace' : `${namespaceLabel(snapshot, ns.id)}'s namespace`;
   const problems = snapshot.host.problems.filter(
     (p) => p.subject === ns.id && (p.source === FAMILY_TOOL[family] || p.source === 'nftables' || p.source === 'iptables'),
   );

@@ -42,31 +42,5 @@ export function indexNodesByRef(g: Graph): Map<string, string> {
   return new Map(g.nodes.map((n) => [refKey(n.ref), n.id]));
 }
 
-export const shortId = (id: string) => id.slice(0, 12);
-
-export function containerName(idx: SnapshotIndex, id: string): string {
-  return idx.containers.get(id)?.name ?? shortId(id);
-}
-
-/** Containers living in a namespace: the namespace's own list plus any container that points at it. */
-export function containersIn(idx: SnapshotIndex, ns: Namespace): string[] {
-  const ids = new Set(ns.containers);
-  for (const c of idx.containers.values()) if (c.namespaceId === ns.id) ids.add(c.id);
-  return [...ids];
-}
-
 export const formatAddress = (a: { address: string; prefixlen: number }) => `${a.address}/${a.prefixlen}`;
 
-/** Brackets IPv6 hosts so "host:port" stays readable. */
-export const hostPort = (ip: string, port: number) => `${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
-
-/** How people know a namespace: the containers in it, else its `ip netns` name, else its kind. */
-export function namespaceLabel(idx: SnapshotIndex, nsId: string): string {
-  const ns = idx.namespaces.get(nsId);
-  if (!ns) return nsId;
-  // Host-mode containers live in the host namespace too, but nobody calls it by their names.
-  if (ns.kind === 'host') return 'host';
-  const names = containersIn(idx, ns).map((id) => containerName(idx, id));
-  if (names.length) return names.join(' + ');
-  return ns.name ?? `${ns.kind} ${ns.inode}`;
-}

@@ -1,4 +1,5 @@
 import type { Container, DockerNetwork, Endpoint, NetworkModeKind, PublishedPort } from '../snapshot/schema';
+import { shortId } from '../snapshot/names';
 
 /**
  * The fields of Docker's API answers that netatlas reads. Everything else (notably Config.Env) is dropped at this
@@ -51,7 +52,7 @@ export function bridgeNameOf(n: ApiNetwork): string | null {
   const opt = n.Options?.[BRIDGE_NAME_OPT];
   if (opt) return opt;
   // Docker names user bridges after the first 12 hex digits of the network id.
-  return n.Name === 'bridge' ? 'docker0' : `br-${n.Id.slice(0, 12)}`;
+  return n.Name === 'bridge' ? 'docker0' : `br-${shortId(n.Id)}`;
 }
 
 // Docker reads these options with Go's strconv.ParseBool, so "0", "f", "F", "FALSE" and "False" are false too.

@@ -1,5 +1,7 @@
 import { isLoopback } from '../net/cidr';
 import { tracePath } from '../sim/trace';
+import { isRuleOutcome } from '../sim/types';
+import { hostPort } from '../snapshot/names';
 import type { Container, Namespace, PublishedPort, Snapshot } from '../snapshot/schema';
 import { ids } from '../topology/build';
 import { containerObject, hostNamespace, runningContainers, uplinks } from './context';
@@ -7,7 +9,7 @@ import type { Check, Finding, FindingObject } from './types';
 
 /** Published ports that cannot answer the way they look like they would. */
 
-const bindingText = (p: PublishedPort) => `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}`;
+const bindingText = (p: PublishedPort) => hostPort(p.hostIp, p.hostPort);
 const portObject = (c: Container, p: PublishedPort): FindingObject => ({
   nodeId: ids.port(c.id, p.hostIp, p.hostPort, p.protocol),
   label: `${bindingText(p)}/${p.protocol}`,
@@ -51,7 +53,7 @@ export const dockerUserShadowsPort: Check = {
       if (p.protocol === 'sctp' || (p.hostIp !== '0.0.0.0' && p.hostIp !== addr)) continue;
       const r = tracePath(s, { from: { kind: 'outside', ip: PROBE_CLIENT, iface: uplink.name }, to: { kind: 'ip', ip: addr, port: p.hostPort }, protocol: p.protocol });
       const o = r.outcome;
-      if ((o.result !== 'dropped' && o.result !== 'rejected') || o.chain !== 'DOCKER-USER') continue;
+      if (!isRuleOutcome(o) || o.result === 'uncertain' || o.chain !== 'DOCKER-USER') continue;
       out.push({
         id: `docker-user-shadows-port:${c.name}:${p.hostIp}:${p.hostPort}/${p.protocol}`,
         check: 'docker-user-shadows-port',

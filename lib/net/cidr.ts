@@ -133,3 +133,7 @@ export function isIPv6(s: string): boolean {
 }
 
 export const isIP = (s: string) => isIPv4(s) || isIPv6(s);
+
+/** The one address-family type of netatlas (rule dumps, panels, trace steps). The simulator indexes by `IpVersion`. */
+export type Family = 'ipv4' | 'ipv6';
+export const familyOfAddress = (ip: string): Family => (ip.includes(':') ? 'ipv6' : 'ipv4');

@@ -1,5 +1,9 @@
 import type { IptRule, IptRuleset, NftRule, NftTable } from '../snapshot/netfilter-schema';
 import type { Snapshot } from '../snapshot/schema';
+import { splitEndpoint } from '../net/cidr';
+import { portOption, portSpecHas } from './match-vocabulary';
+import { parseNftStatements } from './nft-statements';
+import { networkOfBridge } from '../snapshot/names';
 import { iptablesTraversal, jumpTarget, nftTraversal } from './traversal';
 
 /** The things a rule can concern, as the graph's selection names them. */
@@ -54,7 +58,7 @@ export function factsOf(s: Snapshot, subject: Subject): Facts {
     }
     case 'bridge': {
       f.interfaces.push({ name: subject.name, label: subject.name });
-      const n = s.docker?.networks.find((x) => x.bridge === subject.name);
+      const n = networkOfBridge(s, subject.name);
       if (n) networkFacts(s, n.id, f);
       break;
     }
@@ -101,9 +105,9 @@ export function iptRuleConcerns(rule: IptRule, f: Facts): string[] {
   }
   if (f.hostPorts.length) {
     const proto = rule.protocol?.value;
-    const dports = rule.matches.flatMap((m) => m.options.filter((o) => !o.negated && (o.name === 'dport' || o.name === 'dports' || o.name === 'destination-port')).flatMap((o) => o.args.flatMap((a) => a.split(','))));
+    const dports = rule.matches.flatMap((m) => m.options.map((o) => portOption(m.module, o)).filter((o) => o && !o.negated && o.side === 'dport'));
     for (const { port, protocol, label } of f.hostPorts) {
-      if ((!proto || proto === protocol) && dports.some((d) => portIn(d, port)) && rule.target?.name === 'DNAT') why.add(label);
+      if ((!proto || proto === protocol) && dports.some((d) => portSpecHas(d!.spec, port)) && rule.target?.name === 'DNAT') why.add(label);
     }
   }
   return [...why];
@@ -121,19 +125,17 @@ export function iptRuleCouldCarry(rule: IptRule, f: Facts): boolean {
   return [rule.inInterface, rule.outInterface].every((m) => !m || m.negated || matches(m.value));
 }
 
-const portIn = (spec: string, port: number) => {
-  const [a, b] = spec.split(':').map(Number);
-  return b === undefined ? a === port : port >= a && port <= b;
-};
-
-/** The same questions asked of an nft rule's text (Docker 29's native tables). */
+/** The same questions asked of an nft rule (Docker 29's native tables), read by the shared statement reader. */
 export function nftRuleConcerns(rule: NftRule, f: Facts): string[] {
   const why = new Set<string>();
-  const words = new Set(rule.text.split(/[\s,{}]+/).map((w) => w.replace(/^"|"$/g, '')));
-  for (const { ip, label } of f.ips) if (words.has(ip) || [...words].some((w) => w.startsWith(`${ip}:`))) why.add(label);
-  for (const { cidr, label } of f.subnets) if (words.has(cidr)) why.add(label);
-  for (const { name, label } of f.interfaces) if (words.has(name)) why.add(label);
-  for (const { port, label } of f.hostPorts) if (/\bdnat\b/.test(rule.text) && new RegExp(`\\bdport ${port}\\b`).test(rule.text)) why.add(label);
+  const p = parseNftStatements(rule.text);
+  const addrs = [p.saddr?.value, p.daddr?.value].filter((v): v is string => !!v);
+  const nat = p.verdict?.kind === 'dnat' || p.verdict?.kind === 'snat' ? splitEndpoint(p.verdict.arg ?? '').address : null;
+  for (const { ip, label } of f.ips) if (addrs.some((a) => bare(a) === ip) || nat === ip) why.add(label);
+  for (const { cidr, label } of f.subnets) if (addrs.includes(cidr)) why.add(label);
+  const ifaces = [p.iif?.value, p.oif?.value].filter((v): v is string => !!v);
+  for (const { name, label } of f.interfaces) if (ifaces.includes(name)) why.add(label);
+  for (const { port, label } of f.hostPorts) if (p.verdict?.kind === 'dnat' && p.dport && !p.dport.negated && portSpecHas(p.dport.spec, port)) why.add(label);
   return [...why];
 }
 

@@ -1,6 +1,22 @@
 import type { IptMatch, IptOption, IptRule, IptTarget, NegatableValue } from '../snapshot/netfilter-schema';
 import { cidrContains, parseAddress, sameAddress, splitEndpoint } from '../net/cidr';
 import type { ExplainContext, NamedObject } from './explain-types';
+import {
+  ADDR_TYPES,
+  CT_STATUSES,
+  ctStateList,
+  ICMP_MODULES,
+  icmpType,
+  markSpec,
+  parsePortSpec,
+  PKT_TYPES,
+  PORT_MODULES,
+  portOption,
+  portsText,
+  protocolName,
+  protocolNumber,
+  tcpFlagBits,
+} from './match-vocabulary';
 
 /**
  * Plain-English wording of netfilter matches and targets, shared by every explanation (Docker's, kube-proxy's,
@@ -8,7 +24,8 @@ import type { ExplainContext, NamedObject } from './explain-types';
  * also collects the objects named, so the sentence and its `objects` cannot disagree.
  */
 
-export type Family = 'ipv4' | 'ipv6';
+export type { Family } from '../net/cidr';
+import type { Family } from '../net/cidr';
 
 /** Docker's user-network bridges are `br-` + 12 hex digits of the network id: opaque, so the network is named too. */
 const OPAQUE_BRIDGE = /^br-[0-9a-f]{12}$/;
@@ -156,22 +173,7 @@ export function specialAddress(text: string): string | null {
   return null;
 }
 
-export function protocolName(p: string): string {
-  const lower = p.toLowerCase();
-  const names: Record<string, string> = {
-    tcp: 'TCP', udp: 'UDP', udplite: 'UDP-Lite', sctp: 'SCTP', dccp: 'DCCP', icmp: 'ICMP', icmpv6: 'ICMPv6',
-    'ipv6-icmp': 'ICMPv6', gre: 'GRE', esp: 'ESP', ah: 'AH', igmp: 'IGMP', '1': 'ICMP', '6': 'TCP', '17': 'UDP',
-  };
-  return names[lower] ?? (/^\d+$/.test(lower) ? `protocol ${lower}` : lower.toUpperCase());
-}
-
-/** `80` / `8000:8010` / `80,443,1000:2000` → "port 80" / "ports 8000-8010" / "ports 80, 443 and 1000-2000". */
-export function portsText(spec: string): string {
-  const items = spec.split(',').map((x) => x.trim().replace(':', '-'));
-  if (items.length === 1 && !items[0].includes('-')) return `port ${items[0]}`;
-  const list = items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-  return `ports ${list}`;
-}
+export { portsText, protocolName };
 
 /** "TCP port 80", "UDP ports 53 and 5353". */
 export function protoPortsText(protocol: string, spec: string): string {
@@ -208,8 +210,8 @@ const STATE_WORDS: Record<string, string> = {
 
 /** `RELATED,ESTABLISHED` → "that belong to an established connection or are related to one". Null if unknown. */
 export function ctstatePhrase(spec: string, negated: boolean): string | null {
-  const states = spec.toUpperCase().split(',');
-  if (!states.every((s) => s in STATE_WORDS)) return null;
+  const states = ctStateList(spec, 'conntrack');
+  if (!states) return null;
   const set = new Set(states);
   const words: string[] = [];
   if (set.has('ESTABLISHED') && set.has('RELATED')) {
@@ -232,12 +234,16 @@ const ADDRTYPE_WORDS: Record<string, string> = {
   UNREACHABLE: 'an unreachable address',
   PROHIBIT: 'a prohibited address',
   UNSPEC: 'an unspecified address',
+  THROW: 'an address routed by a throw route',
+  NAT: 'an address of a NAT route',
+  XRESOLVE: 'an address resolved outside the kernel',
 };
 
 /** `--dst-type LOCAL` → "addressed to one of this host's own addresses". */
 export function addrtypePhrase(types: string, dir: 'src' | 'dst', negated: boolean): string | null {
-  const words = types.toUpperCase().split(',').map((t) => ADDRTYPE_WORDS[t]);
-  if (words.some((w) => !w)) return null;
+  const list = types.toUpperCase().split(',');
+  if (!list.every((t) => ADDR_TYPES.has(t))) return null;
+  const words = list.map((t) => ADDRTYPE_WORDS[t]);
   const what = words.join(' or ');
   return dir === 'dst'
     ? `${negated ? 'not ' : ''}addressed to ${what}`
@@ -255,8 +261,6 @@ export interface RuleWords {
   /** What could not be read ("match module geoip", "option --foo of conntrack", "unparsed: x"). Empty = all read. */
   unknown: string[];
 }
-
-const PORT_MODULES = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp']);
 
 interface Collected {
   dport: { spec: string; negated: boolean } | null;
@@ -278,53 +282,53 @@ function describeModule(n: Namer, m: IptMatch, acc: Collected, unknown: string[]
 
   for (const o of m.options) {
     const a = arg(o);
+    const port = portOption(m.module, o);
+    if (port) {
+      if (!parsePortSpec(port.spec)) fail(o);
+      else acc[port.side === 'ports' ? 'anyPort' : port.side] = { spec: port.spec, negated: port.negated };
+      continue;
+    }
     switch (m.module) {
       case 'tcp':
       case 'udp':
       case 'udplite':
       case 'sctp':
       case 'dccp':
-        if (['dport', 'destination-port'].includes(o.name) && o.args.length === 1) acc.dport = { spec: a, negated: o.negated };
-        else if (['sport', 'source-port'].includes(o.name) && o.args.length === 1) acc.sport = { spec: a, negated: o.negated };
-        else if (m.module === 'tcp' && o.name === 'syn' && o.args.length === 0)
+        if (m.module === 'tcp' && o.name === 'syn' && o.args.length === 0)
           out.push(o.negated ? 'that are not connection-opening SYN packets' : 'that open a TCP connection (SYN packets)');
-        else if (m.module === 'tcp' && o.name === 'tcp-flags' && o.args.length === 2)
+        else if (m.module === 'tcp' && o.name === 'tcp-flags' && o.args.length === 2 && tcpFlagBits(o.args[0]) !== null && tcpFlagBits(o.args[1]) !== null)
           out.push(`${o.negated ? 'unless' : 'whose'} TCP flags ${o.args[0]} are exactly ${o.args[1] === 'NONE' ? 'all clear' : `${o.args[1]} set`}`);
         else if (m.module === 'tcp' && o.name === 'tcp-option' && o.args.length === 1) out.push(`${o.negated ? 'without' : 'with'} TCP option ${a}`);
         else fail(o);
         break;
-      case 'multiport':
-        // getopt accepts unambiguous abbreviations, and hand-written rules do write `-m multiport --dport 80,443`.
-        if (['dports', 'destination-ports', 'dport'].includes(o.name)) acc.dport = { spec: a, negated: o.negated };
-        else if (['sports', 'source-ports', 'sport'].includes(o.name)) acc.sport = { spec: a, negated: o.negated };
-        else if (o.name === 'ports') acc.anyPort = { spec: a, negated: o.negated };
-        else fail(o);
-        break;
       case 'icmp':
-        if (o.name === 'icmp-type') out.push(`${o.negated ? 'other than' : 'of'} ICMP type ${a}`);
-        else fail(o);
-        break;
       case 'icmp6':
-      case 'icmpv6':
-        if (o.name === 'icmpv6-type') out.push(`${o.negated ? 'other than' : 'of'} ICMPv6 type ${a}`);
+      case 'icmpv6': {
+        const { option, family } = ICMP_MODULES[m.module];
+        if (o.name === option && icmpType(a, family) !== null) out.push(`${o.negated ? 'other than' : 'of'} ${family === 4 ? 'ICMP' : 'ICMPv6'} type ${a}`);
         else fail(o);
         break;
+      }
       case 'conntrack':
       case 'state': {
         if ((m.module === 'state' && o.name === 'state') || (m.module === 'conntrack' && o.name === 'ctstate')) {
           // "new connections" reads better than "traffic that opens a new connection".
-          if (a.toUpperCase() === 'NEW' && !o.negated) acc.isNew = true;
+          if (!ctStateList(a, m.module)) fail(o);
+          else if (a.toUpperCase() === 'NEW' && !o.negated) acc.isNew = true;
           else {
             const p = ctstatePhrase(a, o.negated);
             if (p) out.push(p);
             else fail(o);
           }
-        } else if (o.name === 'ctstatus' && o.args.length === 1) out.push(`whose connection status is ${o.negated ? 'not ' : ''}${a}`);
+        } else if (m.module === 'state') fail(o);
+        else if (o.name === 'ctstatus' && o.args.length === 1 && a.toUpperCase().split(',').every((x) => CT_STATUSES.has(x))) out.push(`whose connection status is ${o.negated ? 'not ' : ''}${a}`);
         else if (o.name === 'ctorigdst') out.push(`whose connection was ${not(o)}originally addressed to ${n.address(a)}`);
         else if (o.name === 'ctorigsrc') out.push(`whose connection ${o.negated ? 'did not originally come' : 'originally came'} from ${n.address(a)}`);
-        else if (o.name === 'ctorigdstport') out.push(`whose connection was ${not(o)}originally to port ${a}`);
+        else if (o.name === 'ctreplsrc') out.push(`whose replies ${o.negated ? 'do not come' : 'come'} from ${n.address(a)}`);
+        else if (o.name === 'ctrepldst') out.push(`whose replies ${o.negated ? 'do not go' : 'go'} to ${n.address(a)}`);
+        else if (o.name === 'ctorigdstport' && parsePortSpec(a)) out.push(`whose connection was ${not(o)}originally to port ${a}`);
         else if (o.name === 'ctdir' && /^(ORIGINAL|REPLY)$/i.test(a)) out.push(`travelling in the ${a.toLowerCase()} direction`);
-        else if (o.name === 'ctproto') out.push(`of ${o.negated ? 'connections other than ' : ''}${protocolName(a)} connections`);
+        else if (o.name === 'ctproto' && protocolNumber(a) !== null) out.push(`of ${o.negated ? 'connections other than ' : ''}${protocolName(a)} connections`);
         else fail(o);
         break;
       }
@@ -341,11 +345,11 @@ function describeModule(n: Namer, m: IptMatch, acc: Collected, unknown: string[]
         else fail(o);
         break;
       case 'mark':
-        if (o.name === 'mark') out.push(`${o.negated ? 'not ' : ''}carrying firewall mark ${a}`);
+        if (o.name === 'mark' && markSpec(a)) out.push(`${o.negated ? 'not ' : ''}carrying firewall mark ${a}`);
         else fail(o);
         break;
       case 'connmark':
-        if (o.name === 'mark') out.push(`whose connection ${o.negated ? 'does not carry' : 'carries'} mark ${a}`);
+        if (o.name === 'mark' && markSpec(a)) out.push(`whose connection ${o.negated ? 'does not carry' : 'carries'} mark ${a}`);
         else fail(o);
         break;
       case 'set':
@@ -389,12 +393,17 @@ function describeModule(n: Namer, m: IptMatch, acc: Collected, unknown: string[]
         else fail(o);
         break;
       case 'pkttype':
-        if (o.name === 'pkt-type') out.push(`${o.negated ? 'not ' : ''}sent as ${a}`);
+        if (o.name === 'pkt-type' && PKT_TYPES.has(a.toLowerCase())) out.push(`${o.negated ? 'not ' : ''}sent as ${a}`);
         else fail(o);
         break;
       case 'iprange':
         if (o.name === 'src-range') out.push(`${o.negated ? 'not ' : ''}from addresses ${a}`);
         else if (o.name === 'dst-range') out.push(`${o.negated ? 'not ' : ''}to addresses ${a}`);
+        else fail(o);
+        break;
+      case 'policy':
+        if (o.name === 'dir' && (a === 'in' || a === 'out')) out.push(`(by the IPsec policy for ${a === 'in' ? 'decapsulation' : 'encapsulation'})`);
+        else if (o.name === 'pol' && (a === 'none' || a === 'ipsec')) out.push(`that are ${(a === 'ipsec') !== o.negated ? '' : 'not '}IPsec-protected`);
         else fail(o);
         break;
       case 'mac':
@@ -491,6 +500,7 @@ export function describeMatches(n: Namer, rule: IptRule): RuleWords {
   );
 
   const phrases: string[] = [];
+  if (rule.protocol && protocolNumber(rule.protocol.value) === null) unknown.push(`protocol ${rule.protocol.value}`);
   if (rule.protocol?.negated) phrases.push(`that are not ${protocolName(rule.protocol.value)}`);
   // "from 10.0.0.1 on port 53", "to 172.30.0.42 on port 80": an address and its port read as one place.
   const place = (v: NegatableValue | null, port: Collected['dport'], dir: 'from' | 'to') => {

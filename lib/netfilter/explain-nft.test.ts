@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NftTable } from '@/lib/snapshot/netfilter-schema';
 import { emptyContext } from './explain-context';
-import { explainNftRule, parseNftStatements } from './explain-nft';
+import { explainNftRule } from './explain-nft';
 import type { ExplainContext } from './explain-types';
 import { listFixtures, readFixture } from './fixtures.test-helper';
 import { parseNftText } from './nft-text-parse';
@@ -167,23 +167,5 @@ describe("other tables' rules", () => {
     expect(explainNftRule(emptyContext(), k, k.chains[0], k.chains[0].rules[0])).toMatchObject({ role: 'kube-proxy', origin: 'kube-proxy', understood: true });
     const f = parseNftText('table inet firewalld {\n chain filter_INPUT {\n ct state invalid drop\n }\n}')[0];
     expect(explainNftRule(emptyContext(), f, f.chains[0], f.chains[0].rules[0])).toMatchObject({ role: 'system', origin: 'system' });
-  });
-});
-
-describe('parseNftStatements', () => {
-  it('reads conditions, counters, comments and verdicts', () => {
-    const p = parseNftStatements('iifname != "bridge1" ip6 saddr != fe80::/10 ip6 daddr ::1 tcp dport 8080 counter packets 0 bytes 0 dnat to [fd49::1]:80 comment "DNAT"');
-    expect(p.unknown).toEqual([]);
-    expect([...p.keys].sort()).toEqual(['!iif', '!saddr', 'daddr', 'dport']);
-    expect(p.iif).toEqual({ value: 'bridge1', negated: true });
-    expect(p.dport).toEqual({ spec: '8080', negated: false });
-    expect(p.verdict).toEqual({ kind: 'dnat', arg: '[fd49::1]:80' });
-    expect(p.comment).toBe('DNAT');
-  });
-
-  it('collects what it does not know', () => {
-    expect(parseNftStatements('tcp dport 22 ct count over 3 drop').unknown).toEqual(['"ct count over 3"']);
-    expect(parseNftStatements('meta skuid 1000 accept').unknown).toEqual(['"meta skuid 1000"']);
-    expect(parseNftStatements('tcp dport 22 ct count over 3 drop').verdict).toEqual({ kind: 'drop', arg: null });
   });
 });

@@ -5,6 +5,7 @@ import { emptyContext, forNamespace } from './explain-context';
 import type { ExplainContext, NamedObject } from './explain-types';
 import { listFixtures, readFixture } from './fixtures.test-helper';
 import { parseRuleLine } from './iptables-rule';
+import type { IptRule } from '../snapshot/netfilter-schema';
 
 /** A context naming containers (ip → name), networks (subnet → name, bridge) and published ports. */
 function ctxWith(opts: {
@@ -359,10 +360,15 @@ describe('ruleShape', () => {
 });
 
 describe('robustness', () => {
-  it('never throws and always says something, whatever table and chain a rule is explained in', () => {
-    const rules = listFixtures()
-      .filter((f) => !f.endsWith('.md') && !f.endsWith('.nft.txt'))
-      .flatMap((f) => parseRulesetText(readFixture(f)).ipv4!.tables.flatMap((t) => t.chains.flatMap((c) => c.rules)));
+  it('never throws and always says something, whatever table and chain a rule is explained in', { timeout: 60_000 }, () => {
+    // Every distinct rule of every fixture: most fixtures repeat Docker's rules, so deduplicating (counters aside,
+    // which the sentence does not use) keeps every input the explainer can see at a quarter of the work.
+    const distinct = new Map<string, IptRule>();
+    for (const f of listFixtures().filter((f) => !f.endsWith('.md') && !f.endsWith('.nft.txt')))
+      for (const r of parseRulesetText(readFixture(f)).ipv4!.tables.flatMap((t) => t.chains.flatMap((c) => c.rules)))
+        distinct.set(JSON.stringify({ ...r, counters: null }), r);
+    const rules = [...distinct.values()];
+    expect(rules.length).toBeGreaterThan(200);
     const chains = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING', 'DOCKER', 'DOCKER-USER', 'DOCKER-INGRESS', 'DOCKER_OUTPUT', 'DOCKER-ISOLATION-STAGE-1', 'KUBE-X', 'mine'];
     const sandbox = forNamespace(emptyContext(), { kind: 'container', name: 'x' });
     let n = 0;

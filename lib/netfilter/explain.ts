@@ -14,6 +14,7 @@ import {
 } from './describe-match';
 import type { ExplainContext, RuleExplanation, RuleOrigin, RuleRole } from './explain-types';
 import { isBuiltinChain } from './iptables-modules';
+import { isIcmp } from './match-vocabulary';
 
 /**
  * Explanations of iptables rules. Docker's rules are recognised by their exact shape (chain, which built-in
@@ -67,7 +68,8 @@ class R {
     const holder = module === '' ? this.r.target : this.r.matches.find((m) => m.module === module);
     return holder?.options.find((o) => o.name === name)?.args.join(' ') ?? '';
   }
-  port(name: 'dport' | 'sport'): string { return this.opt(this.p, name).replace(':', '-'); }
+  /** The port spec of the protocol match, as iptables writes it (`80`, `8000:8010`). */
+  port(name: 'dport' | 'sport'): string { return this.opt(this.p, name); }
   get target() { return this.r.target?.name ?? ''; }
   /** Interfaces Docker writes are plain names, never `+` wildcards. */
   plain(...names: string[]) { return names.every((x) => x !== '' && !x.endsWith('+')); }
@@ -348,7 +350,7 @@ function dockerFilter(n: Namer, chain: string, x: R, shape: string): DockerMatch
           role: 'unprotected-accept',
           sentence: `All traffic from outside ${n.bridge(x.o)} into it is accepted, published port or not (gateway mode nat-unprotected).`,
         };
-      if (shape === 'o p jump:ACCEPT()' && x.plain(x.o) && ['icmp', 'ipv6-icmp', 'icmpv6'].includes(x.p))
+      if (shape === 'o p jump:ACCEPT()' && x.plain(x.o) && isIcmp(x.p))
         return {
           role: 'routed-accept',
           sentence: `${protocolName(x.p)} packets into ${n.bridge(x.o)} are accepted from anywhere, so its containers answer ping and path-MTU messages (gateway mode routed).`,

@@ -1,17 +1,12 @@
 import type { IptRule, IptRuleset, NftChain, NftTable } from '../snapshot/netfilter-schema';
+import { HOOK_TABLES, nftHookOrder, nftPriority } from './hooks';
+import { nftJumpTargets } from './nft-statements';
 
 /**
- * The order in which a packet meets iptables chains: hooks in packet order, tables in priority order within a
- * hook, and user chains depth-first where the first rule jumps to them. This is the order the rule panel lists
- * chains in, and the skeleton the packet-path simulator walks.
+ * The order in which a packet meets chains (hooks and priorities from `hooks.ts`): for iptables, tables in priority
+ * order within a hook and user chains depth-first where the first rule jumps to them; for nftables, base chains by
+ * hook and priority, then the chains their rules jump to. This is the order the rule panel lists chains in.
  */
-export const HOOK_TABLES: { hook: string; tables: string[] }[] = [
-  { hook: 'PREROUTING', tables: ['raw', 'mangle', 'nat'] },
-  { hook: 'INPUT', tables: ['mangle', 'filter', 'security', 'nat'] },
-  { hook: 'FORWARD', tables: ['mangle', 'filter', 'security'] },
-  { hook: 'OUTPUT', tables: ['raw', 'mangle', 'nat', 'filter', 'security'] },
-  { hook: 'POSTROUTING', tables: ['mangle', 'nat'] },
-];
 
 export interface ChainVisit {
   table: string;
@@ -65,39 +60,13 @@ export function unreachedChains(rs: IptRuleset, visits: ChainVisit[]): { table: 
   return rs.tables.flatMap((t) => t.chains.filter((c) => !reached.has(`${t.name}/${c.name}`)).map((c) => ({ table: t.name, chain: c.name })));
 }
 
-const NFT_HOOK_ORDER = ['prerouting', 'input', 'forward', 'output', 'postrouting'];
-const NFT_PRIORITY: Record<string, number> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 };
-
-/** A base chain's priority as a number (`filter - 1` → -1, `dstnat` → -100). */
-export function nftPriority(p: number | string | null): number {
-  if (typeof p === 'number') return p;
-  if (!p) return 0;
-  const m = /^([a-z]+)\s*([+-])?\s*(\d+)?$/.exec(p.trim());
-  if (!m) return Number(p) || 0;
-  const base = NFT_PRIORITY[m[1]] ?? 0;
-  return m[2] && m[3] ? base + (m[2] === '-' ? -1 : 1) * Number(m[3]) : base;
-}
-
 /** nftables chains of one table: base chains by hook then priority, then regular chains by the order jumps meet them. */
 export function nftTraversal(table: NftTable): { chain: NftChain; depth: number }[] {
   const bases = table.chains
     .filter((c) => c.hook)
-    .sort((a, b) => NFT_HOOK_ORDER.indexOf(a.hook!) - NFT_HOOK_ORDER.indexOf(b.hook!) || nftPriority(a.priority) - nftPriority(b.priority));
+    .sort((a, b) => nftHookOrder(a.hook!) - nftHookOrder(b.hook!) || nftPriority(a.priority) - nftPriority(b.priority));
   const byName = new Map(table.chains.map((c) => [c.name, c]));
-  // vmap dispatch names its chains in a set's elements; plain jumps name them in the rule text.
-  const targets = (c: NftChain) => {
-    const names: string[] = [];
-    for (const r of c.rules) {
-      for (const m of r.text.matchAll(/\b(?:jump|goto)\s+([\w.-]+)/g)) names.push(m[1]);
-      for (const m of r.text.matchAll(/vmap\s+@([\w.-]+)/g)) {
-        for (const el of table.sets.find((s) => s.name === m[1])?.elements ?? []) {
-          const t = /(?:jump|goto)\s+([\w.-]+)/.exec(el);
-          if (t) names.push(t[1]);
-        }
-      }
-    }
-    return names;
-  };
+  const targets = (c: NftChain) => c.rules.flatMap((r) => nftJumpTargets(table, r));
   const out: { chain: NftChain; depth: number }[] = [];
   const seen = new Set<string>();
   const visit = (c: NftChain, depth: number) => {

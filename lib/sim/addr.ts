@@ -1,4 +1,5 @@
 import { parseAddress, subnetOf } from '../net/cidr';
+import { hostPort as hostPortText } from '../snapshot/names';
 
 /**
  * Addresses for the simulator: parsed once, compared as numbers. IPv4 keeps a uint32 `v4` beside the bigint so the
@@ -121,7 +122,7 @@ export const LOOPBACK6 = parseNet('::1/128')!;
 export const isLoopbackIP = (a: IP) => inNet(a, a.v6 ? LOOPBACK6 : LOOPBACK4);
 
 /** `1.2.3.4:80`, `[fd00::1]:80`, `1.2.3.4` for messages. */
-export const hostPort = (a: IP, port: number | null) => (port === null ? a.text : a.v6 ? `[${a.text}]:${port}` : `${a.text}:${port}`);
+export const hostPort = (a: IP, port: number | null) => hostPortText(a.text, port);
 
 /** Number of leading bits two addresses share (IPv6 source selection prefers the longest). */
 export function commonPrefix(a: IP, b: IP): number {

@@ -1,15 +1,16 @@
 import { applyNat, reverseNat } from './nat';
-import { End, type Hook, type HookIO, type Pkt } from './packet';
+import { stopWith, type Hook, type HookIO, type Pkt, type Stop } from './packet';
 import { evalConds, inert, type CChain, type CRule, type CTable, type CTarget, type MatchCtx } from './rules';
 import type { NsView } from './view';
 import type { Walk } from './walk-state';
 
 /**
  * Netfilter hooks: each hook's base chains in priority order, each chain's rules in order with jumps, gotos and
- * returns; NAT chains only for a connection's first packet and only until one binds. A drop ends the walk.
+ * returns; NAT chains only for a connection's first packet and only until one binds. A drop ends the walk: the
+ * hook returns how it stopped.
  */
 
-/** How a base chain ends when the walk goes on (drops end the walk by throwing). */
+/** How a base chain ends when the walk goes on; a drop, a reject or an unknown returns a Stop instead. */
 type ChainVerdict = 'accept' | 'nat';
 
 /** Guards against a jump loop in a hand-made ruleset: the kernel refuses those, so this never fires on real dumps. */
@@ -34,11 +35,12 @@ function ruleStep(w: Walk, view: NsView, pkt: Pkt, hook: Hook, table: CTable, ch
   });
 }
 
-function endDropped(w: Walk, view: NsView, table: CTable, chain: CChain, rule: CRule | null, reject: boolean): never {
+function endDropped(w: Walk, view: NsView, table: CTable, chain: CChain, rule: CRule | null, reject: boolean): Stop {
   const text = rule ? rule.text : chain.policyText ?? `policy ${chain.policy}`;
   w.decisive = { view, table, chain: chain.name, rule, verdict: reject ? 'rejected' : 'dropped' };
-  throw new End({
+  return stopWith({
     result: reject ? 'rejected' : 'dropped',
+    cause: 'rule',
     namespaceId: view.id,
     table: table.name,
     chain: chain.name,
@@ -47,24 +49,24 @@ function endDropped(w: Walk, view: NsView, table: CTable, chain: CChain, rule: C
   });
 }
 
-function endUncertain(view: NsView, table: CTable, chain: string, rule: CRule, why: string): never {
-  throw new End({ result: 'uncertain', namespaceId: view.id, table: table.name, chain, index: rule.index, rule: rule.text, why });
+function endUncertain(view: NsView, table: CTable, chain: string, rule: CRule, why: string): Stop {
+  return stopWith({ result: 'uncertain', cause: 'rule', namespaceId: view.id, table: table.name, chain, index: rule.index, rule: rule.text, why });
 }
 
 /** Runs one base chain (and what it jumps to) to a verdict. `nat` says a NAT target bound the connection. */
-function runChain(w: Walk, ctx: MatchCtx, table: CTable, base: CChain, natManip: 'dst' | 'src' | null): ChainVerdict {
+function runChain(w: Walk, ctx: MatchCtx, table: CTable, base: CChain, natManip: 'dst' | 'src' | null): ChainVerdict | Stop {
   const { view, pkt, hook } = ctx;
   const stack: Array<{ chain: CChain; i: number }> = [];
   let cur = { chain: base, i: 0 };
   let steps = 0;
-  const policy = (): ChainVerdict => {
+  const policy = (): ChainVerdict | Stop => {
     ruleStep(w, view, pkt, hook, table, base.name, null, 'policy', (base.policy ?? 'accept').toUpperCase());
-    if (base.policy === 'drop') endDropped(w, view, table, base, null, false);
+    if (base.policy === 'drop') return endDropped(w, view, table, base, null, false);
     w.lastAccept = { view, table, chain: base.name, rule: null, hook };
     return 'accept';
   };
   for (;;) {
-    if (++steps > MAX_STEPS) throw new End({ result: 'uncertain', namespaceId: view.id, table: table.name, chain: cur.chain.name, index: -1, rule: '', why: 'the rules loop' });
+    if (++steps > MAX_STEPS) return stopWith({ result: 'uncertain', cause: 'ruleset', namespaceId: view.id, why: `the rules loop (${table.name} ${cur.chain.name})` });
     if (cur.i >= cur.chain.rules.length) {
       const up = stack.pop();
       if (!up) return policy();
@@ -100,12 +102,11 @@ function runChain(w: Walk, ctx: MatchCtx, table: CTable, base: CChain, natManip:
       case 'accept':
         w.lastAccept = { view, table, chain: cur.chain.name, rule, hook };
         if (pkt.dir === 'orig' && (hook === 'FORWARD' || hook === 'INPUT'))
-          w.story.push(`is accepted in ${view.label === 'the host' ? '' : `${view.label}'s `}${hook} by ${table.name} ${cur.chain.name} rule ${rule.index + 1} (${rule.text})`);
+          w.story.push(`is accepted in ${view.isHost ? '' : `${view.label}'s `}${hook} by ${table.name} ${cur.chain.name} rule ${rule.index + 1} (${rule.text})`);
         return 'accept';
       case 'drop':
       case 'reject':
-        endDropped(w, view, table, cur.chain, rule, t.kind === 'reject');
-      // falls through (never reached: endDropped throws)
+        return endDropped(w, view, table, cur.chain, rule, t.kind === 'reject');
       case 'return': {
         const up = stack.pop();
         if (!up) return policy();
@@ -133,23 +134,23 @@ function runChain(w: Walk, ctx: MatchCtx, table: CTable, base: CChain, natManip:
       case 'masquerade':
       case 'redirect':
         if (!natManip || (natManip === 'dst') !== (t.kind === 'dnat' || t.kind === 'redirect'))
-          endUncertain(view, table, cur.chain.name, rule, `${t.label} outside the NAT hook where it works is not simulated`);
-        applyNat(w, ctx, t, table, cur.chain.name, rule);
-        return 'nat';
+          return endUncertain(view, table, cur.chain.name, rule, `${t.label} outside the NAT hook where it works is not simulated`);
+        return applyNat(w, ctx, t, table, cur.chain.name, rule) ?? 'nat';
       case 'unknown':
-        endUncertain(view, table, cur.chain.name, rule, t.why);
+        return endUncertain(view, table, cur.chain.name, rule, t.why);
     }
   }
 }
 
-/** The packet passes hook `hook` of namespace `view`, or the walk ends (dropped, rejected, uncertain). */
-export function runHook(w: Walk, view: NsView, pkt: Pkt, hook: Hook, io: HookIO, nexthop: MatchCtx['nexthop'] = null): void {
+/** The packet passes hook `hook` of namespace `view` (null), or the walk stops there (dropped, rejected, uncertain). */
+export function runHook(w: Walk, view: NsView, pkt: Pkt, hook: Hook, io: HookIO, nexthop: MatchCtx['nexthop'] = null): Stop | null {
   const plan = view.plan[pkt.family];
-  if ('unread' in plan) throw new End({ result: 'uncertain', namespaceId: view.id, table: '', chain: hook, index: -1, rule: '', why: plan.unread });
+  if ('unread' in plan) return stopWith({ result: 'uncertain', cause: 'ruleset', namespaceId: view.id, why: plan.unread });
   const ctx: MatchCtx = { pkt, hook, io, view, nexthop };
   for (const slot of plan[hook]) {
     if (slot.kind === 'chain') {
-      runChain(w, ctx, slot.table, slot.chain, null);
+      const v = runChain(w, ctx, slot.table, slot.chain, null);
+      if (v !== 'accept' && v !== 'nat') return v;
       continue;
     }
     const ct = pkt.ct;
@@ -159,8 +160,13 @@ export function runHook(w: Walk, view: NsView, pkt: Pkt, hook: Hook, io: HookIO,
       continue;
     }
     if (slot.manip === 'dst' ? ct.dnatDone : ct.snatDone) continue;
-    for (const { table, chain } of slot.chains) if (runChain(w, ctx, table, chain, slot.manip) === 'nat') break;
+    for (const { table, chain } of slot.chains) {
+      const v = runChain(w, ctx, table, chain, slot.manip);
+      if (v === 'nat') break;
+      if (v !== 'accept') return v;
+    }
     if (slot.manip === 'dst') ct.dnatDone = true;
     else ct.snatDone = true;
   }
+  return null;
 }

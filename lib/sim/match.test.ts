@@ -4,7 +4,8 @@ import { parseRule } from '../netfilter/iptables-rule';
 import type { IptRule } from '../snapshot/schema';
 import { inNet, parseIP, parseNet } from './addr';
 import { containerId, hostNs, insertRules, labSnapshot, mobyHost } from './fixtures.test-helper';
-import { iptConds, parsePorts, portIn } from './match';
+import { parsePortSpec as parsePorts } from '../netfilter/match-vocabulary';
+import { iptConds, portIn } from './match';
 import { EPHEMERAL, type Pkt } from './packet';
 import { prepare } from './prepare';
 import { addrType, lookup, selectSource } from './routing';
@@ -45,6 +46,10 @@ describe('matches', () => {
     expect(portIn(EPHEMERAL, [[53, 53]])).toBe(false);
     expect(portIn(EPHEMERAL, [[40000, 40010]])).toMatch(/in part/);
     expect(matches('-A X -p tcp -m multiport --dports 22,80:90 -j ACCEPT', ctx())).toBe(true);
+    // getopt's abbreviation `--dport` of multiport's `--dports`, as people write it by hand.
+    expect(matches('-A X -p tcp -m multiport --dport 80,443 -j ACCEPT', ctx({ dport: 443 }))).toBe(true);
+    expect(matches('-A X -p tcp -m multiport --dport 80,443 -j ACCEPT', ctx({ dport: 22 }))).toBe(false);
+    expect(matches('-A X -p tcp -m tcp --dport 1024: -j ACCEPT', ctx({ dport: 8080 }))).toBe(true);
     expect(matches('-A X -p tcp -m tcp ! --dport 80 -j ACCEPT', ctx())).toBe(false);
     expect(matches('-A X -p udp -m udp --dport 80 -j ACCEPT', ctx())).toBe(false);
   });

@@ -1,19 +1,19 @@
-import { parseNftStatements, type NftParsed } from '../netfilter/explain-nft';
+import { parseNftStatements, parseVmapElement, type NftParsed } from '../netfilter/nft-statements';
 import type { NftSet, NftTable } from '../snapshot/netfilter-schema';
 import { inNet, parseIP, parseNet, type IP, type Net } from './addr';
-import type { Family } from './packet';
-import { addrCond, ifaceCond, portCond, protoCond, stateCond } from './match';
+import type { IpVersion } from './packet';
+import { addrCond, ctStatusCond, ifaceCond, portCond, protoCond, stateCond, unread } from './match';
 import { addrType } from './routing';
 import { lazyChain, Rule, type CChain, type Cond, type CRule, type CTarget, type CTable } from './rules';
 import { natSpec } from './targets';
 
 /**
  * Native nftables rules (Docker 29's `ip docker-bridges`, firewalld, hand-written tables), read from their `nft
- * list` text with the rule explainer's statement reader. What it cannot read makes the rule's match unknown.
+ * list` text with the shared statement reader (lib/netfilter/nft-statements.ts). What it cannot read makes the rule's match unknown.
  */
 
 /** Whether a table applies to a family's packets. */
-export function nftTableFamilies(t: NftTable): Family[] {
+export function nftTableFamilies(t: NftTable): IpVersion[] {
   if (t.family === 'ip') return [4];
   if (t.family === 'ip6') return [6];
   if (t.family === 'inet') return [4, 6];
@@ -70,9 +70,9 @@ function vmapTarget(table: NftTable, p: NftParsed, chains: Set<string>): CTarget
   if (!set) return { kind: 'unknown', why: `verdict map ${map} is not in the table`, label };
   const entries = new Map<string, CTarget>();
   for (const e of set.elements) {
-    const m = /^"?([^"\s]+)"?\s*:\s*(jump|goto|accept|drop|return|continue)(?:\s+(\S+))?$/.exec(e.trim());
-    if (!m || m[1].includes('*')) return { kind: 'unknown', why: `element ${e} of verdict map ${map} is not understood`, label };
-    entries.set(m[1], simpleVerdict(m[2], m[3] ?? null, chains));
+    const el = parseVmapElement(e);
+    if (!el) return { kind: 'unknown', why: `element ${e} of verdict map ${map} is not understood`, label };
+    entries.set(el.key, simpleVerdict(el.verdict, el.arg, chains));
   }
   return { kind: 'vmap', key: key === 'iifname' ? 'iif' : 'oif', map: entries, label };
 }
@@ -109,7 +109,8 @@ function nftTarget(table: NftTable, p: NftParsed, chains: Set<string>): CTarget 
   }
 }
 
-function nftConds(table: NftTable, p: NftParsed, fam: Family): Cond[] {
+/** The conditions of one parsed nft rule. */
+export function nftConds(table: NftTable, p: NftParsed, fam: IpVersion): Cond[] {
   const conds: Cond[] = [];
   if (p.iif) conds.push(ifaceCond(p.iif, 'in'));
   if (p.oif) conds.push(ifaceCond(p.oif, 'out'));
@@ -123,18 +124,18 @@ function nftConds(table: NftTable, p: NftParsed, fam: Family): Cond[] {
   for (const s of p.sets) {
     const set = table.sets.find((x) => x.name === s.name);
     const els = set ? setNets(set) : null;
-    if (!els) conds.push(() => `set @${s.name} ${set ? 'has elements the simulator does not read' : 'is not in the table'}`);
+    if (!els) conds.push(unread(`set @${s.name} ${set ? 'has elements the simulator does not read' : 'is not in the table'}`));
     else conds.push((c) => inSet(s.dir === 'src' ? c.pkt.src : c.pkt.dst, els) !== s.negated);
   }
   if (p.sport) conds.push(portCond('sport', p.sport.spec, p.sport.negated));
   if (p.dport) conds.push(portCond('dport', p.dport.spec, p.dport.negated));
-  if (p.ct) conds.push(stateCond(p.ct.spec, p.ct.negated, false));
+  if (p.ct) conds.push(stateCond(p.ct.spec, p.ct.negated, 'nft'));
   if (p.ctStatus) {
     const st = p.ctStatus.spec.split(',');
     const neg = p.ctStatus.negated;
     if (st.every((x) => x === 'DNAT' || x === 'SNAT'))
       conds.push((c) => st.some((x) => (x === 'DNAT' ? !!c.pkt.ct?.dnat : !!c.pkt.ct?.snat)) !== neg);
-    else conds.push(() => `ct status ${p.ctStatus!.spec.toLowerCase()} is not evaluated by the simulator`);
+    else conds.push(ctStatusCond(st.join(',').replace(/-/g, '_'), neg));
   }
   for (const f of p.fib) {
     const types = f.type.split(',');
@@ -143,14 +144,14 @@ function nftConds(table: NftTable, p: NftParsed, fam: Family): Cond[] {
   if (p.mark) {
     const value = Number(p.mark.value);
     const neg = p.mark.negated;
-    conds.push(Number.isFinite(value) ? (c) => (c.pkt.mark === value >>> 0) !== neg : () => `mark ${p.mark!.value} is not understood`);
+    conds.push(Number.isFinite(value) ? (c) => (c.pkt.mark === value >>> 0) !== neg : unread(`mark ${p.mark!.value} is not understood`));
   }
-  if (p.unknown.length) conds.push(() => `nft statement ${p.unknown.join(', ')} is not understood`);
+  if (p.unknown.length) conds.push(unread(`nft statement ${p.unknown.join(', ')} is not understood`));
   return conds;
 }
 
 /** One nft table as the simulator runs it. */
-export function compileNftTable(table: NftTable, fam: Family, explain: (chain: string, index: number) => string | null): CTable {
+export function compileNftTable(table: NftTable, fam: IpVersion, explain: (chain: string, index: number) => string | null): CTable {
   const names = new Set(table.chains.map((c) => c.name));
   const chains = new Map<string, CChain>();
   for (const ch of table.chains) {

@@ -1,7 +1,8 @@
 import type { IP } from './addr';
 import type { Outcome, Protocol } from './types';
 
-export type Family = 4 | 6;
+/** IP version 4 or 6: how the simulator indexes per-family tables (the address-family type is lib/net/cidr `Family`). */
+export type IpVersion = 4 | 6;
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
 /** Linux's default ephemeral port range (net.ipv4.ip_local_port_range): where a client's source port lies. */
@@ -28,7 +29,7 @@ export interface Conn {
 }
 
 export interface Pkt {
-  family: Family;
+  family: IpVersion;
   proto: Protocol;
   src: IP;
   dst: IP;
@@ -56,10 +57,11 @@ export interface HookIO {
   bridged: boolean;
 }
 
-/** Thrown to end the walk with an outcome. */
-export class End {
-  constructor(readonly outcome: Outcome) {}
+/** How a walk ends before a delivery (dropped, rejected, no route, uncertain): returned up the call chain. */
+export interface Stop {
+  stop: Outcome;
 }
+export const stopWith = (outcome: Outcome): Stop => ({ stop: outcome });
 
 /** A rule whose match could not be evaluated: the walk is re-run with each answer when it matters. */
 export interface ChoicePoint {

@@ -1,12 +1,13 @@
 import { explainChainPolicy, explainIptablesRule } from '../netfilter/explain';
 import { explainContext, forNamespace } from '../netfilter/explain-context';
 import { explainNftRule } from '../netfilter/explain-nft';
-import { nftPriority } from '../netfilter/traversal';
+import { HOOKS, IPT_TABLE_PRIORITY, iptTablePriority, NAT_SLOT, NFT_HOOKS, nftPriority } from '../netfilter/hooks';
 import type { IptRuleset, Namespace, Snapshot } from '../snapshot/schema';
+import { namespaceLabel } from '../snapshot/names';
 import { makeIP, parseIP, parseNet } from './addr';
 import { iptConds } from './match';
 import { compileNftTable, nftTableFamilies } from './nft';
-import type { Family, Hook } from './packet';
+import type { Hook, IpVersion } from './packet';
 import { lazyChain, Rule, type CChain, type CRule, type CTable } from './rules';
 import { iptTarget } from './targets';
 import type { AddrInfo, BridgeOwner, HookPlan, NsView, Prepared, RouteInfo, Slot } from './view';
@@ -27,29 +28,7 @@ export function prepare(s: Snapshot): Prepared {
   return p;
 }
 
-const HOOKS: Hook[] = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
-/** iptables tables' priorities (nat is placed by the NAT slot). */
-const IPT_PRIORITY: Record<string, number> = { raw: -300, mangle: -150, filter: 0, security: 50 };
-/** Where conntrack's NAT runs: destination NAT before routing, source NAT after. */
-const NAT_SLOT: Partial<Record<Hook, { manip: 'dst' | 'src'; priority: number }>> = {
-  PREROUTING: { manip: 'dst', priority: -100 },
-  OUTPUT: { manip: 'dst', priority: -100 },
-  INPUT: { manip: 'src', priority: 100 },
-  POSTROUTING: { manip: 'src', priority: 100 },
-};
-const NFT_HOOK: Record<string, Hook> = { prerouting: 'PREROUTING', input: 'INPUT', forward: 'FORWARD', output: 'OUTPUT', postrouting: 'POSTROUTING' };
-
-function nsLabel(s: Snapshot, ns: Namespace): string {
-  if (ns.kind === 'host') return 'the host';
-  const names = ns.containers.map((id) => s.docker?.containers.find((c) => c.id === id)).filter((c) => !!c);
-  // The container that owns the namespace (not a container:X sharer) names it.
-  const owner = names.find((c) => c!.networkMode.kind !== 'container') ?? names[0];
-  if (owner) return owner.name;
-  if (ns.name) return `namespace ${ns.name}`;
-  return ns.id;
-}
-
-function compileIptTable(rs: IptRuleset, tableName: string, fam: Family, explainCtx: ReturnType<typeof explainContext>): CTable | null {
+function compileIptTable(rs: IptRuleset, tableName: string, fam: IpVersion, explainCtx: ReturnType<typeof explainContext>): CTable | null {
   const table = rs.tables.find((t) => t.name === tableName);
   if (!table) return null;
   const names = new Set(table.chains.map((c) => c.name));
@@ -78,7 +57,7 @@ function compileIptTable(rs: IptRuleset, tableName: string, fam: Family, explain
   return { kind: 'ipt', name: tableName, chains };
 }
 
-function buildPlan(ns: Namespace, fam: Family, ctx: ReturnType<typeof explainContext>): HookPlan | { unread: string } {
+function buildPlan(ns: Namespace, fam: IpVersion, ctx: ReturnType<typeof explainContext>): HookPlan | { unread: string } {
   const nf = ns.netfilter;
   const rs = fam === 4 ? nf?.ipv4 : nf?.ipv6;
   if (!nf || !rs) return { unread: `the ${fam === 4 ? 'iptables' : 'ip6tables'} rules of this namespace were not read` };
@@ -90,12 +69,12 @@ function buildPlan(ns: Namespace, fam: Family, ctx: ReturnType<typeof explainCon
   };
   const nats: Partial<Record<Hook, Array<{ table: CTable; chain: CChain; priority: number }>>> = {};
   for (const hook of HOOKS) {
-    for (const name of ['raw', 'mangle', 'nat', 'filter', 'security']) {
+    for (const name of Object.keys(IPT_TABLE_PRIORITY)) {
       const t = ipt(name);
       const chain = t?.chains.get(hook);
       if (!t || !chain) continue;
-      if (name === 'nat') (nats[hook] ??= []).push({ table: t, chain, priority: NAT_SLOT[hook]?.priority ?? 0 });
-      else plan[hook].push({ kind: 'chain', table: t, chain, priority: IPT_PRIORITY[name] });
+      if (name === 'nat') (nats[hook] ??= []).push({ table: t, chain, priority: iptTablePriority(name, hook) });
+      else plan[hook].push({ kind: 'chain', table: t, chain, priority: iptTablePriority(name, hook) });
     }
   }
   for (const t of nf.nftables ?? []) {
@@ -105,7 +84,7 @@ function buildPlan(ns: Namespace, fam: Family, ctx: ReturnType<typeof explainCon
       return explainNftRule(ctx, t, ch, ch.rules[index]).sentence;
     });
     for (const ch of t.chains) {
-      const hook = ch.hook ? NFT_HOOK[ch.hook] : undefined;
+      const hook = ch.hook ? NFT_HOOKS[ch.hook] : undefined;
       if (!hook) continue;
       const chain = compiled.chains.get(ch.name)!;
       const priority = nftPriority(ch.priority);
@@ -145,7 +124,7 @@ function buildView(s: Snapshot, ns: Namespace, ctx: ReturnType<typeof explainCon
       const net = parseNet(`${a.address}/${a.prefixlen}`);
       if (!ip || !net) continue;
       const info: AddrInfo = { ip, net, iface: i.name, scope: a.scope };
-      const fam: Family = ip.v6 ? 6 : 4;
+      const fam: IpVersion = ip.v6 ? 6 : 4;
       addrs[fam].push(info);
       if (!local[fam].has(ip.text)) local[fam].set(ip.text, info);
       if (!ip.v6 && a.prefixlen < 31) bcast.add(makeIP(false, net.net | (~net.mask & 0xffffffffn)).text);
@@ -167,7 +146,7 @@ function buildView(s: Snapshot, ns: Namespace, ctx: ReturnType<typeof explainCon
   return {
     ns,
     id: ns.id,
-    label: nsLabel(s, ns),
+    label: namespaceLabel(s, ns.id),
     isHost: ns.kind === 'host',
     ifaces: new Map(ns.interfaces.map((i) => [i.name, i])),
     addrs,

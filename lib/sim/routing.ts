@@ -1,5 +1,5 @@
 import { commonPrefix, inNet, isLoopbackIP, makeIP, type IP } from './addr';
-import type { Family } from './packet';
+import type { IpVersion } from './packet';
 import type { AddrInfo, NsView, RouteInfo } from './view';
 
 /**
@@ -15,7 +15,7 @@ export type RouteResult =
   | { kind: 'refused'; text: string }
   | { kind: 'unknown'; text: string };
 
-export const familyOf = (a: IP): Family => (a.v6 ? 6 : 4);
+export const familyOf = (a: IP): IpVersion => (a.v6 ? 6 : 4);
 
 export function isLocal(view: NsView, a: IP): boolean {
   return view.local[familyOf(a)].has(a.text) || isLoopbackIP(a);
@@ -59,7 +59,7 @@ export function selectSource(view: NsView, dst: IP, r: RouteResult): IP | null {
 }
 
 /** An address of `dev` facing `towards` (MASQUERADE's and source selection's choice); null when it has none. */
-export function devAddress(view: NsView, dev: string, fam: Family, towards: IP | null): IP | null {
+export function devAddress(view: NsView, dev: string, fam: IpVersion, towards: IP | null): IP | null {
   const own = view.addrs[fam].filter((a) => a.iface === dev && usable(a));
   if (own.length === 0) return null;
   if (!towards) return own[0].ip;

@@ -16,7 +16,7 @@ function verdict(p: Prepared, o: Outcome, w: Walk): string {
     }
     case 'dropped':
     case 'rejected': {
-      if (o.table === 'routing') return `is dropped by the kernel of ${nsName(p, o.namespaceId)} (${o.rule})`;
+      if (o.cause !== 'rule') return `is dropped by the kernel of ${nsName(p, o.namespaceId)} (${o.why})`;
       const d = w.decisive;
       const explanation = d ? (d.rule ? d.rule.explain() : d.table.chains.get(d.chain)?.policyExplain() ?? null) : null;
       // Steps keep 0-based indexes; people read rule numbers as `iptables -L --line-numbers` and the panel do, from 1.
@@ -25,9 +25,9 @@ function verdict(p: Prepared, o: Outcome, w: Walk): string {
     }
     case 'no-route':
       if (o.isolation) return `finds no way on: ${o.why}`;
-      return `finds no way on: ${nsName(p, o.namespaceId)} has ${o.why ?? `no route to ${o.destination}`}`;
+      return o.namespaceId === null ? `finds no way on: the source has ${o.why ?? 'no network'}` : `finds no way on: ${nsName(p, o.namespaceId)} has ${o.why ?? `no route to ${o.destination}`}`;
     case 'uncertain':
-      return o.index >= 0
+      return o.cause === 'rule'
         ? `cannot be followed with certainty: it depends on ${o.table} ${o.chain} rule ${o.index + 1} (${o.rule}), and ${o.why}`
         : `cannot be followed with certainty: ${o.why}`;
   }

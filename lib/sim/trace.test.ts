@@ -32,6 +32,7 @@ describe('containers on the lab', () => {
     const r = trace(ctr('lab-web'), { kind: 'container', containerId: containerId(lab, 'lab-api'), port: 80 });
     expect(r.outcome).toEqual({
       result: 'dropped',
+      cause: 'rule',
       namespaceId: HOST,
       table: 'filter',
       chain: 'DOCKER-ISOLATION-STAGE-2',
@@ -86,12 +87,26 @@ describe('containers on the lab', () => {
   it('a container leaving for another namespace is masqueraded to the host’s address there', () => {
     const r = trace(ctr('lab-db'), ip('198.19.255.2'));
     expect(delivered(r.outcome)).toMatchObject({ namespaceId: DEMO_NS, seenSource: '198.19.255.1', listener: 'unknown' });
-    expect(r.steps.find((s) => s.type === 'nat')).toMatchObject({ kind: 'masquerade', before: '198.18.1.3', after: '198.19.255.1', by: 'nat POSTROUTING rule 2' });
+    expect(r.steps.find((s) => s.type === 'nat')).toMatchObject({
+      kind: 'masquerade',
+      rewrites: 'source',
+      before: { ip: '198.18.1.3', port: null },
+      after: { ip: '198.19.255.1', port: null },
+      undo: false,
+      by: 'nat POSTROUTING rule 2',
+    });
     expect(r.reply).toMatch(/undoes the source NAT \(198\.19\.255\.1 → 198\.18\.1\.3\)/);
   });
 
   it('a container without a network has no route anywhere', () => {
     expect(trace(ctr('lab-none'), ip('198.18.1.3')).outcome).toMatchObject({ result: 'no-route', destination: '198.18.1.3' });
+  });
+
+  it('nor can anything reach it: a result, not an exception', () => {
+    const r = trace(ctr('lab-web'), { kind: 'container', containerId: containerId(lab, 'lab-none'), port: 80 });
+    expect(r.outcome).toEqual({ result: 'no-route', namespaceId: WEB_NS, destination: 'lab-none', why: 'no address to reach lab-none at (it has no network address)' });
+    expect(r.steps).toEqual([]);
+    expect(r.summary).toBe('lab-web → lab-none/tcp: it finds no way on: lab-web has no address to reach lab-none at (it has no network address).');
   });
 
   it('a container target is reached at its address on a network shared with the source', () => {
@@ -121,10 +136,22 @@ describe('the host and docker-proxy', () => {
     const r = trace({ kind: 'host' }, ip('198.19.255.1', 18080));
     expect(r.legs).toBe(1);
     expect(delivered(r.outcome)).toMatchObject({ namespaceId: WEB_NS, seenSource: '198.19.255.1', seenDestination: '198.18.0.2:80' });
-    expect(r.steps.find((s) => s.type === 'nat')).toEqual({ type: 'nat', kind: 'dnat', before: '198.19.255.1:18080', after: '198.18.0.2:80', by: 'nat DOCKER rule 5' });
+    expect(r.steps.find((s) => s.type === 'nat')).toEqual({
+      type: 'nat',
+      kind: 'dnat',
+      rewrites: 'destination',
+      before: { ip: '198.19.255.1', port: 18080 },
+      after: { ip: '198.18.0.2', port: 80 },
+      undo: false,
+      by: 'nat DOCKER rule 5',
+    });
     const dnat = ruleSteps(r).find((s) => s.effect?.startsWith('DNAT'));
     expect(dnat).toMatchObject({ hook: 'OUTPUT', table: 'nat', chain: 'DOCKER', index: 4 });
     expect(r.reply).toMatch(/undoes the DNAT \(198\.18\.0\.2:80 → 198\.19\.255\.1:18080\)/);
+    // The reply's steps carry the un-NAT as addresses too: source 198.18.0.2:80 back to 198.19.255.1:18080.
+    expect(r.replySteps?.filter((s) => s.type === 'nat')).toEqual([
+      expect.objectContaining({ kind: 'dnat', rewrites: 'source', before: { ip: '198.18.0.2', port: 80 }, after: { ip: '198.19.255.1', port: 18080 }, undo: true }),
+    ]);
   });
 
   it('host → a container’s address: locally generated, from the bridge’s address', () => {
@@ -170,7 +197,7 @@ describe('from outside', () => {
   });
 
   it('→ a container’s address directly: dropped by the FORWARD policy, except the published container port (Docker 20.10)', () => {
-    expect(trace(OUTSIDE, ip('198.18.1.3')).outcome).toEqual({ result: 'dropped', namespaceId: HOST, table: 'filter', chain: 'FORWARD', index: null, rule: '-P FORWARD DROP' });
+    expect(trace(OUTSIDE, ip('198.18.1.3')).outcome).toEqual({ result: 'dropped', cause: 'rule', namespaceId: HOST, table: 'filter', chain: 'FORWARD', index: null, rule: '-P FORWARD DROP' });
     expect(trace(OUTSIDE, ip('198.18.0.2', 81)).outcome).toMatchObject({ result: 'dropped', chain: 'FORWARD', index: null });
     expect(delivered(trace(OUTSIDE, ip('198.18.0.2', 80)).outcome).seenSource).toBe('198.19.255.2');
     expect(trace(OUTSIDE, ip('198.18.1.3')).summary).toMatch(/filter FORWARD policy \(-P FORWARD DROP\)/);
@@ -214,8 +241,8 @@ describe('rule edits', () => {
     expect(r.legs).toBe(1);
     expect(delivered(r.outcome)).toMatchObject({ namespaceId: WEB_NS, seenSource: '198.18.0.1', seenDestination: '198.18.0.2:80' });
     expect(r.steps.filter((x) => x.type === 'nat')).toEqual([
-      { type: 'nat', kind: 'dnat', before: '192.0.2.2:18080', after: '198.18.0.2:80', by: 'nat DOCKER rule 4' },
-      { type: 'nat', kind: 'masquerade', before: '198.18.0.2', after: '198.18.0.1', by: 'nat POSTROUTING rule 4' },
+      { type: 'nat', kind: 'dnat', rewrites: 'destination', before: { ip: '192.0.2.2', port: 18080 }, after: { ip: '198.18.0.2', port: 80 }, undo: false, by: 'nat DOCKER rule 4' },
+      { type: 'nat', kind: 'masquerade', rewrites: 'source', before: { ip: '198.18.0.2', port: null }, after: { ip: '198.18.0.1', port: null }, undo: false, by: 'nat POSTROUTING rule 4' },
     ]);
     expect(r.steps.some((x) => x.type === 'note' && /hairpin/.test(x.text))).toBe(true);
   });
@@ -282,7 +309,7 @@ describe('rule edits', () => {
   it('ip_forward=0 stops routed traffic in the kernel', () => {
     const s = labSnapshot();
     s.host.sysctls.ipv4Forward = 0;
-    expect(trace(ctr('lab-db', s), ip('198.19.255.2'), s).outcome).toMatchObject({ result: 'dropped', table: 'routing', chain: 'forwarding' });
+    expect(trace(ctr('lab-db', s), ip('198.19.255.2'), s).outcome).toEqual({ result: 'dropped', cause: 'forwarding', namespaceId: HOST, why: 'net.ipv4.ip_forward=0' });
   });
 });
 

@@ -1,13 +1,13 @@
 import type { Snapshot } from '../snapshot/schema';
 import { hostPort, parseIP, type IP } from './addr';
-import { End, Oracle, portOf, type ChoicePoint } from './packet';
+import { Oracle, portOf, stopWith, type ChoicePoint } from './packet';
 import { prepare } from './prepare';
 import { proxyListen } from './proxy';
 import { familyOf, isLocal, lookup } from './routing';
 import { replyText, summaryText } from './summary';
 import type { Outcome, Step, TraceQuery, TraceResult } from './types';
 import type { NsView, Prepared } from './view';
-import { arriveFromOutside, connect, replyTo, type Delivery } from './walk';
+import { arriveFromOutside, connect, replyTo, stopped, type Delivery, type Walked } from './walk';
 import { Walk } from './walk-state';
 
 export { prepare } from './prepare';
@@ -41,8 +41,15 @@ interface Resolved {
   notes: string[];
 }
 
+/** A container target with no address to connect to: the trace ends before the first packet. */
+interface Unreachable {
+  unreachable: string;
+  why: string;
+}
+
 function containerView(p: Prepared, id: string): { view: NsView | null; name: string; cid: string } {
-  const c = p.containers.get(id) ?? [...p.containers.values()].find((x) => x.name === id || x.name === `/${id}`) ?? [...p.containers.values()].find((x) => x.id.startsWith(id));
+  // Queries name containers by id (lib/sim/query.ts resolves what people type).
+  const c = p.containers.get(id);
   if (!c) throw new Error(`no container ${id} in the snapshot`);
   const nsId = p.containerNs.get(c.id);
   return { view: nsId ? p.views.get(nsId) ?? null : null, name: c.name, cid: c.id };
@@ -57,9 +64,9 @@ function sourceView(p: Prepared, q: TraceQuery): { view: NsView | null; label: s
     }
     case 'host':
       if (!p.host) throw new Error('the snapshot has no host namespace');
-      return { view: p.host, label: 'the host' };
+      return { view: p.host, label: p.host.label };
     case 'namespace': {
-      const v = p.views.get(f.namespaceId) ?? [...p.views.values()].find((x) => x.ns.name === f.namespaceId);
+      const v = p.views.get(f.namespaceId);
       if (!v) throw new Error(`no namespace ${f.namespaceId} in the snapshot`);
       return { view: v, label: v.label };
     }
@@ -70,7 +77,7 @@ function sourceView(p: Prepared, q: TraceQuery): { view: NsView | null; label: s
 }
 
 /** A container target's address: on a network the source shares with it (as its DNS name would give), else its first. */
-function resolveTarget(p: Prepared, q: TraceQuery, src: NsView | null): Resolved {
+function resolveTarget(p: Prepared, q: TraceQuery, src: NsView | null): Resolved | Unreachable {
   const t = q.to;
   if (t.kind === 'ip') {
     const ip = parseIP(t.ip);
@@ -87,7 +94,7 @@ function resolveTarget(p: Prepared, q: TraceQuery, src: NsView | null): Resolved
     if (src?.isHost) ip = parseIP('127.0.0.1');
     for (const r of src?.routes[4] ?? []) if (!ip && r.gw && isLocal(p.host, r.gw)) ip = r.gw;
     ip ??= p.host.addrs[4].find((a) => a.scope === 'global')?.ip ?? null;
-    if (!ip) throw new Error(`${c.name} uses the host's network, and the host has no address to reach it at`);
+    if (!ip) return { unreachable: c.name, why: `no address to reach ${c.name} at (it uses the host's network, and the host has no global IPv4 address)` };
     return { dst: ip, port: t.port, text: `${c.name} (host network, ${hostPort(ip, t.port)})`, notes: [`${c.name} uses the host's network: reached at ${ip.text}`] };
   }
   const srcNets = new Set(
@@ -96,7 +103,7 @@ function resolveTarget(p: Prepared, q: TraceQuery, src: NsView | null): Resolved
   const eps = owner.endpoints.filter((e) => e.ipv4 || e.ipv6);
   const ep = eps.find((e) => srcNets.has(e.networkId) && e.ipv4) ?? eps.find((e) => e.ipv4) ?? eps[0];
   const addr = ep ? parseIP((ep.ipv4 ?? ep.ipv6)!) : null;
-  if (!ep || !addr) throw new Error(`${c.name} has no address to connect to`);
+  if (!ep || !addr) return { unreachable: c.name, why: `no address to reach ${c.name} at (it has no network address)` };
   return {
     dst: addr,
     port: t.port,
@@ -108,80 +115,78 @@ function resolveTarget(p: Prepared, q: TraceQuery, src: NsView | null): Resolved
 function runOnce(p: Prepared, q: TraceQuery, answers: boolean[]): Run {
   const w = new Walk(p, new Oracle(answers), q.verbose === true);
   const forwardSteps = w.steps;
-  const replySteps: Step[] = [];
   const forwardStory = w.story;
+  const replySteps: Step[] = [];
   const replyStory: string[] = [];
-  let phase = 'forward' as 'forward' | 'reply';
-  const toReply = () => {
-    phase = 'reply';
-    w.steps = replySteps;
-    w.story = replyStory;
-  };
-  const toForward = () => {
-    phase = 'forward';
+  const run = (legs: number, outcome: Outcome): Run => {
     w.steps = forwardSteps;
     w.story = forwardStory;
+    return { w, outcome, story: forwardStory, replyStory, replySteps, legs, head };
   };
-  let legs = 1;
+  /** The reply of a delivered leg, walked into the reply's own steps; its Stop (if any) marked as the reply's. */
+  const replyFails = (d: Delivery): Outcome | null => {
+    w.steps = replySteps;
+    w.story = replyStory;
+    const back = replyTo(w, d);
+    w.steps = forwardSteps;
+    w.story = forwardStory;
+    if (!stopped(back)) return null;
+    forwardSteps.push({ type: 'note', text: 'the reply fails on its way back (see replySteps)' });
+    return back.stop.result === 'delivered' ? back.stop : { ...back.stop, direction: 'reply' };
+  };
+
   const src = sourceView(p, q);
   const target = resolveTarget(p, q, src.view);
-  const head = `${src.label} → ${target.text}/${q.protocol}`;
-  let outcome: Outcome;
-  try {
-    for (const n of target.notes) w.note(n);
-    for (const n of src.view?.nfNotes ?? []) w.note(n);
-    if (p.host && p.host !== src.view) for (const n of p.host.nfNotes) w.note(n);
-    if (p.s.host.iptables.warning) w.note(p.s.host.iptables.warning);
-    if (q.to.port === null && q.protocol !== 'icmp') w.note('no port given: rules on ports cannot be evaluated');
-    const d1 = start(w, q, src.view, target);
-    toReply();
-    replyTo(w, d1);
-    toForward();
-    let final: Delivery = d1;
-    if (d1.proxy) {
-      legs = 2;
-      const x = d1.proxy;
-      const cip = parseIP(x.containerIp);
-      if (!cip) throw new End({ result: 'uncertain', namespaceId: d1.view.id, table: 'docker-proxy', chain: '', index: -1, rule: '', why: `docker-proxy's container address ${x.containerIp} is not understood` });
-      w.steps.push({
-        type: 'proxy',
-        pid: x.pid,
-        listen: proxyListen(x),
-        connectsTo: hostPort(cip, x.containerPort),
-        what: `docker-proxy accepts the connection on ${proxyListen(x)} and opens its own, from the host, to ${hostPort(cip, x.containerPort)}`,
-      });
-      w.story.push(`is taken by docker-proxy (pid ${x.pid}) listening on ${proxyListen(x)}, which opens a second connection to ${hostPort(cip, x.containerPort)}: that one`);
-      const d2 = connect(w, d1.view, q.protocol, cip, x.containerPort);
-      toReply();
-      replyTo(w, d2);
-      toForward();
-      final = d2;
-    }
-    const port = portOf(final.pkt);
-    outcome = {
-      result: 'delivered',
-      namespaceId: final.view.id,
-      containerIds: final.leaves ? [] : final.view.ns.containers,
-      port,
-      seenSource: final.pkt.src.text,
-      seenDestination: hostPort(final.pkt.dst, port),
-      listener: final.leaves ? 'unknown' : final.view.ns.kind === 'container' ? 'container' : 'unknown',
-      ...(final.leaves ? { leaves: final.leaves } : {}),
-    };
-  } catch (e) {
-    if (!(e instanceof End)) throw e;
-    outcome = e.outcome;
-    if (phase === 'reply' && outcome.result !== 'delivered') outcome = { ...outcome, direction: 'reply' };
-    if (phase === 'reply') forwardSteps.push({ type: 'note', text: 'the reply fails on its way back (see replySteps)' });
+  if ('unreachable' in target) {
+    const outcome: Outcome = { result: 'no-route', namespaceId: src.view?.id ?? null, destination: target.unreachable, why: target.why };
+    return { w, outcome, story: forwardStory, replyStory, replySteps, legs: 1, head: `${src.label} → ${target.unreachable}/${q.protocol}` };
   }
-  return { w: Object.assign(w, { steps: forwardSteps, story: forwardStory }), outcome, story: forwardStory, replyStory, replySteps, legs, head };
+  const head = `${src.label} → ${target.text}/${q.protocol}`;
+  for (const n of target.notes) w.note(n);
+  for (const n of src.view?.nfNotes ?? []) w.note(n);
+  if (p.host && p.host !== src.view) for (const n of p.host.nfNotes) w.note(n);
+  if (p.s.host.iptables.warning) w.note(p.s.host.iptables.warning);
+  if (q.to.port === null && q.protocol !== 'icmp') w.note('no port given: rules on ports cannot be evaluated');
+
+  const d1 = start(w, q, src.view, target);
+  if (stopped(d1)) return run(1, d1.stop);
+  const back1 = replyFails(d1);
+  if (back1) return run(1, back1);
+  if (!d1.proxy) return run(1, delivered(d1));
+
+  const x = d1.proxy;
+  const cip = parseIP(x.containerIp);
+  if (!cip) return run(2, { result: 'uncertain', cause: 'docker-proxy', namespaceId: d1.view.id, why: `docker-proxy's container address ${x.containerIp} is not understood` });
+  w.steps.push({
+    type: 'proxy',
+    pid: x.pid,
+    listen: proxyListen(x),
+    connectsTo: hostPort(cip, x.containerPort),
+    what: `docker-proxy accepts the connection on ${proxyListen(x)} and opens its own, from the host, to ${hostPort(cip, x.containerPort)}`,
+  });
+  w.story.push(`is taken by docker-proxy (pid ${x.pid}) listening on ${proxyListen(x)}, which opens a second connection to ${hostPort(cip, x.containerPort)}: that one`);
+  const d2 = connect(w, d1.view, q.protocol, cip, x.containerPort);
+  if (stopped(d2)) return run(2, d2.stop);
+  return run(2, replyFails(d2) ?? delivered(d2));
 }
 
-function start(w: Walk, q: TraceQuery, view: NsView | null, t: Resolved): Delivery {
+function delivered(d: Delivery): Outcome {
+  const port = portOf(d.pkt);
+  return {
+    result: 'delivered',
+    namespaceId: d.view.id,
+    containerIds: d.leaves ? [] : d.view.ns.containers,
+    port,
+    seenSource: d.pkt.src.text,
+    seenDestination: hostPort(d.pkt.dst, port),
+    listener: d.leaves ? 'unknown' : d.view.ns.kind === 'container' ? 'container' : 'unknown',
+    ...(d.leaves ? { leaves: d.leaves } : {}),
+  };
+}
+
+function start(w: Walk, q: TraceQuery, view: NsView | null, t: Resolved): Walked {
   const f = q.from;
-  if (!view) {
-    throw new End({ result: 'no-route', namespaceId: '', destination: t.dst.text, why: 'no network namespace (the container is not running)' });
-  }
+  if (!view) return stopWith({ result: 'no-route', namespaceId: null, destination: t.dst.text, why: 'no network namespace (the container is not running)' });
   if (f.kind !== 'outside') return connect(w, view, q.protocol, t.dst, t.port);
   const ip = parseIP(f.ip);
   if (!ip) throw new Error(`not an IP address: ${f.ip}`);
@@ -190,7 +195,7 @@ function start(w: Walk, q: TraceQuery, view: NsView | null, t: Resolved): Delive
   if (!iface) {
     // Where the client must be: the interface the host would route its address to.
     const r = lookup(view, ip);
-    if (r.kind !== 'unicast') throw new Error(`the host has no route to ${f.ip}: give the interface the client is on`);
+    if (r.kind !== 'unicast') return stopWith({ result: 'no-route', namespaceId: view.id, destination: f.ip, why: `no route to ${f.ip}, so where the client is cannot be told: give the interface it arrives on` });
     iface = r.dev;
     w.note(`${f.ip} is reached through ${iface}: assumed to arrive there`);
   }
@@ -200,7 +205,7 @@ function start(w: Walk, q: TraceQuery, view: NsView | null, t: Resolved): Delive
 /** Equal keys: the same success (and source seen), or failure in any way. */
 function outcomeKey(o: Outcome): string {
   if (o.result === 'delivered') return `ok ${o.namespaceId} ${o.seenSource} ${o.seenDestination}`;
-  if (o.result === 'uncertain') return `uncertain ${o.namespaceId} ${o.chain} ${o.index} ${o.why}`;
+  if (o.result === 'uncertain') return o.cause === 'rule' ? `uncertain ${o.namespaceId} ${o.chain} ${o.index} ${o.why}` : `uncertain ${o.namespaceId} ${o.cause} ${o.why}`;
   return 'fails';
 }
 
@@ -234,6 +239,11 @@ function explore(p: Prepared, q: TraceQuery): { base: Run; decisive: ChoicePoint
   return { base, decisive: null, unknowns: points, capped };
 }
 
+/**
+ * Every way a trace can end is a result (delivered, dropped, rejected, no route, uncertain). It throws only for a
+ * query that does not fit the snapshot (an unknown container id, a malformed address): resolve what people type
+ * with lib/sim/query.ts first.
+ */
 export function tracePath(s: Snapshot, q: TraceQuery): TraceResult {
   const p = prepare(s);
   const { base, decisive, unknowns, capped } = explore(p, q);
@@ -241,7 +251,7 @@ export function tracePath(s: Snapshot, q: TraceQuery): TraceResult {
   const steps = base.w.steps;
   if (decisive && outcome.result !== 'uncertain') {
     const why = capped ? `${decisive.why} (too many unknown rules to try every combination)` : decisive.why;
-    outcome = { result: 'uncertain', namespaceId: decisive.namespaceId, table: decisive.table, chain: decisive.chain, index: decisive.index, rule: decisive.rule, why };
+    outcome = { result: 'uncertain', cause: 'rule', namespaceId: decisive.namespaceId, table: decisive.table, chain: decisive.chain, index: decisive.index, rule: decisive.rule, why };
   } else if (unknowns.length) {
     steps.push({
       type: 'note',

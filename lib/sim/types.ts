@@ -3,7 +3,15 @@
  * netfilter hooks and NAT, with every step recorded. Pure: `tracePath(snapshot, query)` (lib/sim/trace.ts).
  */
 
+import type { Family } from '../net/cidr';
+
 export type Protocol = 'tcp' | 'udp' | 'icmp';
+
+/** An address as a packet carries it, and its port when that is one known number. */
+export interface SocketAddress {
+  ip: string;
+  port: number | null;
+}
 
 /** Where the packet starts. */
 export type Endpoint =
@@ -35,7 +43,7 @@ export type Step =
   | {
       type: 'rule';
       namespaceId: string;
-      family: 'ipv4' | 'ipv6';
+      family: Family;
       hook: string;
       table: string;
       chain: string;
@@ -47,7 +55,17 @@ export type Step =
       effect: string | null;
       explanation: string | null;
     }
-  | { type: 'nat'; kind: 'dnat' | 'snat' | 'masquerade' | 'redirect'; before: string; after: string; by: string }
+  | {
+      type: 'nat';
+      kind: 'dnat' | 'snat' | 'masquerade' | 'redirect';
+      /** Which of the packet's addresses it rewrites (a reply's un-NAT rewrites the other one). */
+      rewrites: 'source' | 'destination';
+      before: SocketAddress;
+      after: SocketAddress;
+      /** Reply steps: conntrack undoing the connection's NAT, no rule involved. */
+      undo: boolean;
+      by: string;
+    }
   | { type: 'proxy'; pid: number | null; listen: string; connectsTo: string; what: string }
   | { type: 'deliver'; namespaceId: string; containerIds: string[]; what: string }
   | { type: 'note'; text: string };
@@ -74,20 +92,36 @@ export type Outcome =
       /** Set when the packet left through an interface the snapshot sees nothing behind (delivered to the next hop). */
       leaves?: { iface: string; via: string | null };
     }
-  | ({ result: 'dropped' | 'rejected'; namespaceId: string; table: string; chain: string; index: number | null; rule: string } & ReplyFailure)
+  /** A netfilter rule (or a chain's policy: index null) dropped or rejected it. */
+  | ({ result: 'dropped' | 'rejected'; cause: 'rule'; namespaceId: string; table: string; chain: string; index: number | null; rule: string } & ReplyFailure)
+  /** The kernel dropped it before any rule: a martian address, or a namespace that does not forward. */
+  | ({ result: 'dropped'; cause: KernelDrop; namespaceId: string; why: string } & ReplyFailure)
+  /** No way on. `namespaceId` null: the source has no network namespace (a container that is not running). */
   | ({
       result: 'no-route';
-      namespaceId: string;
+      namespaceId: string | null;
       destination: string;
       why?: string;
       /** Set when it is macvlan/ipvlan isolation: the host and a child of `parent` cannot talk through the parent. */
       isolation?: { driver: 'macvlan' | 'ipvlan'; parent: string; containerId: string };
     } & ReplyFailure)
-  /**
-   * A match the simulator does not understand decided (or could decide) the outcome: never guessed. Not caused by a
-   * rule (forwarding in a namespace whose sysctls are unknown, an asymmetric reply): table 'routing', index -1.
-   */
-  | ({ result: 'uncertain'; namespaceId: string; table: string; chain: string; index: number; rule: string; why: string } & ReplyFailure);
+  /** A match the simulator does not understand decided (or could decide) the outcome: never guessed. */
+  | ({ result: 'uncertain'; cause: 'rule'; namespaceId: string; table: string; chain: string; index: number; rule: string; why: string } & ReplyFailure)
+  /** Something other than a rule is not known well enough to follow the packet. */
+  | ({ result: 'uncertain'; cause: UncertainCause; namespaceId: string; why: string } & ReplyFailure);
+
+export type KernelDrop = 'martian' | 'forwarding';
+
+/**
+ * route: a route or device the simulator does not model; forwarding: the namespace's forwarding sysctl is not in
+ * the snapshot; conntrack / reply: the reply takes another way back; docker-proxy: its target is not understood;
+ * ruleset: a ruleset that loops or could not be read.
+ */
+export type UncertainCause = 'route' | 'forwarding' | 'conntrack' | 'reply' | 'docker-proxy' | 'ruleset';
+
+/** The outcomes a netfilter rule (or chain policy) decided, which the UI links to the Firewall tab. */
+export type RuleOutcome = Extract<Outcome, { cause: 'rule' }>;
+export const isRuleOutcome = (o: Outcome): o is RuleOutcome => 'cause' in o && o.cause === 'rule';
 
 export interface TraceResult {
   query: TraceQuery;

@@ -1,7 +1,7 @@
 import type { ExplainContext } from '../netfilter/explain-types';
 import type { Container, DockerProxy, Interface, Namespace, Route, Snapshot } from '../snapshot/schema';
 import type { IP, Net } from './addr';
-import type { Family, Hook } from './packet';
+import type { Hook, IpVersion } from './packet';
 import type { CChain, CTable } from './rules';
 
 /** Per-snapshot indexes the simulator reads (built once by `prepare`, lib/sim/prepare.ts). */
@@ -38,18 +38,18 @@ export type HookPlan = Record<Hook, Slot[]>;
 export interface NsView {
   ns: Namespace;
   id: string;
-  /** How a sentence names it: `lab-web`, `the host`, `namespace netatlas-demo`. */
+  /** How a sentence names it (lib/snapshot/names): `lab-web`, `the host`, `netns netatlas-demo`. */
   label: string;
   isHost: boolean;
   ifaces: Map<string, Interface>;
-  addrs: Record<Family, AddrInfo[]>;
+  addrs: Record<IpVersion, AddrInfo[]>;
   /** Own addresses by canonical text. */
-  local: Record<Family, Map<string, AddrInfo>>;
+  local: Record<IpVersion, Map<string, AddrInfo>>;
   /** IPv4 subnet broadcast addresses. */
   bcast: Set<string>;
-  routes: Record<Family, RouteInfo[]>;
+  routes: Record<IpVersion, RouteInfo[]>;
   /** Compiled netfilter per family, or why it cannot be simulated. */
-  plan: Record<Family, HookPlan | { unread: string }>;
+  plan: Record<IpVersion, HookPlan | { unread: string }>;
   /** Something about this namespace's rules a trace should say (native nftables not read, bridge tables …). */
   nfNotes: string[];
   bridges: Map<string, Map<string, BridgeOwner>>;

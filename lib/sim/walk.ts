@@ -1,7 +1,8 @@
+import { containerName } from '../snapshot/names';
 import type { DockerProxy, Interface } from '../snapshot/schema';
 import { hostPort, isLoopbackIP, sameIP, type IP } from './addr';
 import { runHook } from './hooks';
-import { End, EPHEMERAL, portOf, type Conn, type HookIO, type Pkt } from './packet';
+import { EPHEMERAL, portOf, stopWith, type Conn, type HookIO, type Pkt, type Stop } from './packet';
 import { childAt, macvlanIndex, type MacvlanChild } from './macvlan';
 import { findProxy } from './proxy';
 import { familyOf, isLocal, lookup, selectSource, type RouteResult } from './routing';
@@ -23,6 +24,10 @@ export interface Delivery {
   leaves: { iface: string; via: string | null } | null;
   proxy: DockerProxy | null;
 }
+
+/** Where a walk got to: delivered (or handed on), or stopped on the way. */
+export type Walked = Delivery | Stop;
+export const stopped = (r: Walked): r is Stop => 'stop' in r;
 
 const io = (inIf: string, outIf: string, physIn: string | null = null, physOut: string | null = null, bridged = false): HookIO => ({
   inIf,
@@ -49,24 +54,27 @@ function routeStep(w: Walk, view: NsView, r: RouteResult, src: IP | null): void 
   });
 }
 
-function noRoute(view: NsView, pkt: Pkt, why: string, isolation?: MacvlanChild): never {
-  throw new End({
+const onReply = (pkt: Pkt) => (pkt.dir === 'reply' ? { direction: 'reply' as const } : {});
+
+function noRoute(view: NsView, pkt: Pkt, why: string, isolation?: MacvlanChild): Stop {
+  return stopWith({
     result: 'no-route', namespaceId: view.id, destination: pkt.dst.text, why,
     ...(isolation ? { isolation: { driver: isolation.driver, parent: isolation.parent, containerId: isolation.containerId } } : {}),
-    ...(pkt.dir === 'reply' ? { direction: 'reply' } : {}),
+    ...onReply(pkt),
   });
 }
 
-function kernelDrop(view: NsView, pkt: Pkt, chain: string, rule: string): never {
-  throw new End({ result: 'dropped', namespaceId: view.id, table: 'routing', chain, index: null, rule, ...(pkt.dir === 'reply' ? { direction: 'reply' } : {}) });
+/** The kernel itself drops it: a martian address, or forwarding off. */
+function kernelDrop(view: NsView, pkt: Pkt, cause: 'martian' | 'forwarding', why: string): Stop {
+  return stopWith({ result: 'dropped', cause, namespaceId: view.id, why, ...onReply(pkt) });
 }
 
-function uncertain(view: NsView, chain: string, why: string): never {
-  throw new End({ result: 'uncertain', namespaceId: view.id, table: 'routing', chain, index: -1, rule: '', why });
+function uncertain(view: NsView, cause: 'route' | 'forwarding' | 'conntrack' | 'reply', why: string): Stop {
+  return stopWith({ result: 'uncertain', cause, namespaceId: view.id, why });
 }
 
 /** The connection's entry in this namespace: a new one for the first packet, the existing one for the reply. */
-function ctEnter(w: Walk, view: NsView, pkt: Pkt): void {
+function ctEnter(w: Walk, view: NsView, pkt: Pkt): Stop | null {
   if (pkt.dir === 'orig') {
     const conn: Conn = {
       nsId: view.id, proto: pkt.proto, untracked: false, origSrc: pkt.src, origDst: pkt.dst, origDport: portOf(pkt),
@@ -74,14 +82,15 @@ function ctEnter(w: Walk, view: NsView, pkt: Pkt): void {
     };
     w.conns.push(conn);
     pkt.ct = conn;
-    return;
+    return null;
   }
   const sport = pkt.sport[0];
   const conn = w.conns.find(
     (c) => c.nsId === view.id && c.proto === pkt.proto && sameIP(finalDst(c), pkt.src) && sameIP(finalSrc(c), pkt.dst) && (finalDport(c) === null || finalDport(c) === sport),
   );
-  if (!conn) uncertain(view, 'conntrack', `the reply reaches ${view.label}, which has no record of the connection (it takes another path back)`);
+  if (!conn) return uncertain(view, 'conntrack', `the reply reaches ${view.label}, which has no record of the connection (it takes another path back)`);
   pkt.ct = conn;
+  return null;
 }
 
 const routeLocalnet = (w: Walk, view: NsView, dev: string) => view.isHost && w.p.s.host.sysctls.routeLocalnet[dev] === 1;
@@ -92,50 +101,51 @@ function brNf(w: Walk, pkt: Pkt): boolean {
 }
 
 /** A socket in `view` opens a connection to `dst`: the kernel picks the route and the source address. */
-export function connect(w: Walk, view: NsView, proto: Protocol, dst: IP, dport: number | null): Delivery {
+export function connect(w: Walk, view: NsView, proto: Protocol, dst: IP, dport: number | null): Walked {
   const r = lookup(view, dst);
   const src = selectSource(view, dst, r);
   routeStep(w, view, r, src);
   const pkt: Pkt = { family: familyOf(dst), proto, src: src ?? dst, dst, sport: EPHEMERAL, dport, mark: 0, dir: 'orig', ct: null };
-  if (r.kind === 'none') noRoute(view, pkt, `no route to ${dst.text}`);
-  if (r.kind === 'refused') noRoute(view, pkt, r.text);
-  if (r.kind === 'unknown') uncertain(view, 'route', r.text);
-  if (!src) noRoute(view, pkt, `no address to send from towards ${dst.text}`);
+  if (r.kind === 'none') return noRoute(view, pkt, `no route to ${dst.text}`);
+  if (r.kind === 'refused') return noRoute(view, pkt, r.text);
+  if (r.kind === 'unknown') return uncertain(view, 'route', r.text);
+  if (!src) return noRoute(view, pkt, `no address to send from towards ${dst.text}`);
   w.client = { kind: 'local', nsId: view.id, ip: src };
   w.story.push(
     r.kind === 'local'
-      ? `leaves ${view.label === 'the host' ? "the host's" : `${view.label}'s`} socket from ${src.text} over loopback (${dst.text} is local)`
+      ? `leaves ${view.label}'s socket from ${src.text} over loopback (${dst.text} is local)`
       : `leaves ${view.label} from ${src.text} through ${r.dev}${r.gw ? ` via ${r.gw.text}` : ''}`,
   );
   return output(w, view, pkt, r);
 }
 
 /** A local socket answers: the reply leaves `view` through OUTPUT and POSTROUTING. */
-export function sendReply(w: Walk, view: NsView, pkt: Pkt): Delivery {
+export function sendReply(w: Walk, view: NsView, pkt: Pkt): Walked {
   const r = lookup(view, pkt.dst);
   routeStep(w, view, r, pkt.src);
-  if (r.kind !== 'local' && r.kind !== 'unicast') noRoute(view, pkt, `no route back to ${pkt.dst.text}`);
+  if (r.kind !== 'local' && r.kind !== 'unicast') return noRoute(view, pkt, `no route back to ${pkt.dst.text}`);
   return output(w, view, pkt, r);
 }
 
-function output(w: Walk, view: NsView, pkt: Pkt, first: RouteResult): Delivery {
+function output(w: Walk, view: NsView, pkt: Pkt, first: RouteResult): Walked {
   let r = first;
-  ctEnter(w, view, pkt);
   const outIf = () => (r.kind === 'unicast' ? r.dev : 'lo');
   const before = pkt.dst;
-  runHook(w, view, pkt, 'OUTPUT', io('', outIf()));
+  const out = ctEnter(w, view, pkt) ?? runHook(w, view, pkt, 'OUTPUT', io('', outIf()));
+  if (out) return out;
   if (!sameIP(before, pkt.dst)) {
     // NAT in OUTPUT changed the destination: the kernel routes again (the source address stays).
     r = lookup(view, pkt.dst);
     routeStep(w, view, r, pkt.src);
-    if (r.kind === 'none' || r.kind === 'refused') noRoute(view, pkt, r.kind === 'none' ? `no route to ${pkt.dst.text}` : r.text);
-    if (r.kind === 'unknown') uncertain(view, 'route', r.text);
+    if (r.kind === 'none' || r.kind === 'refused') return noRoute(view, pkt, r.kind === 'none' ? `no route to ${pkt.dst.text}` : r.text);
+    if (r.kind === 'unknown') return uncertain(view, 'route', r.text);
     if (r.kind === 'unicast') w.story.push(`is routed again, out of ${r.dev}`);
     if (isLoopbackIP(pkt.src) && outIf() !== 'lo' && !routeLocalnet(w, view, outIf()))
-      kernelDrop(view, pkt, 'martian', `source ${pkt.src.text} may not leave through ${outIf()} (route_localnet=0)`);
+      return kernelDrop(view, pkt, 'martian', `source ${pkt.src.text} may not leave through ${outIf()} (route_localnet=0)`);
   }
   const nexthop = r.kind === 'unicast' ? r.nexthop : pkt.dst;
-  runHook(w, view, pkt, 'POSTROUTING', io('', outIf()), nexthop);
+  const post = runHook(w, view, pkt, 'POSTROUTING', io('', outIf()), nexthop);
+  if (post) return post;
   if (r.kind === 'local') {
     w.steps.push({ type: 'hop', from: { namespaceId: view.id, iface: 'lo' }, to: { namespaceId: view.id, iface: 'lo' }, what: 'looped back to this namespace' });
     return receive(w, view, pkt, 'lo', null, 'loopback');
@@ -147,44 +157,47 @@ function output(w: Walk, view: NsView, pkt: Pkt, first: RouteResult): Delivery {
  * A packet arrives in `view` on `inIf` (`physIn`: the bridge port it came through, with br_netfilter). `mode`:
  * 'loopback' keeps the connection entry made in OUTPUT; 'routed' starts after a bridged PREROUTING already ran.
  */
-function receive(w: Walk, view: NsView, pkt: Pkt, inIf: string, physIn: string | null, mode: 'new' | 'loopback' | 'routed' = 'new'): Delivery {
+function receive(w: Walk, view: NsView, pkt: Pkt, inIf: string, physIn: string | null, mode: 'new' | 'loopback' | 'routed' = 'new'): Walked {
   if (mode === 'new') {
-    ctEnter(w, view, pkt);
-    if (isLoopbackIP(pkt.src) && !routeLocalnet(w, view, inIf)) kernelDrop(view, pkt, 'martian', `source ${pkt.src.text} arriving on ${inIf}`);
+    const ct = ctEnter(w, view, pkt);
+    if (ct) return ct;
+    if (isLoopbackIP(pkt.src) && !routeLocalnet(w, view, inIf)) return kernelDrop(view, pkt, 'martian', `source ${pkt.src.text} arriving on ${inIf}`);
     // fib_validate_source: a packet from outside claiming one of this namespace's own addresses (accept_local=0).
-    if (view.local[pkt.family].has(pkt.src.text)) kernelDrop(view, pkt, 'martian', `source ${pkt.src.text} is this namespace's own address, arriving on ${inIf}`);
+    if (view.local[pkt.family].has(pkt.src.text)) return kernelDrop(view, pkt, 'martian', `source ${pkt.src.text} is this namespace's own address, arriving on ${inIf}`);
   }
   const before = pkt.dst;
-  if (mode !== 'routed') runHook(w, view, pkt, 'PREROUTING', io(inIf, '', physIn));
+  const pre = mode !== 'routed' ? runHook(w, view, pkt, 'PREROUTING', io(inIf, '', physIn)) : null;
+  if (pre) return pre;
   if (inIf !== 'lo' && isLoopbackIP(pkt.dst) && !routeLocalnet(w, view, inIf))
-    kernelDrop(view, pkt, 'martian', `destination ${pkt.dst.text} arriving on ${inIf} (route_localnet=0)`);
+    return kernelDrop(view, pkt, 'martian', `destination ${pkt.dst.text} arriving on ${inIf} (route_localnet=0)`);
   const r = lookup(view, pkt.dst);
   routeStep(w, view, r, null);
   if (r.kind === 'local') {
-    runHook(w, view, pkt, 'INPUT', io(inIf, '', physIn));
-    return deliverLocal(w, view, pkt);
+    return runHook(w, view, pkt, 'INPUT', io(inIf, '', physIn)) ?? deliverLocal(w, view, pkt);
   }
-  if (r.kind === 'none' || r.kind === 'refused') noRoute(view, pkt, r.kind === 'none' ? `no route to ${pkt.dst.text}` : r.text);
-  if (r.kind === 'unknown') uncertain(view, 'route', r.text);
+  if (r.kind === 'none' || r.kind === 'refused') return noRoute(view, pkt, r.kind === 'none' ? `no route to ${pkt.dst.text}` : r.text);
+  if (r.kind === 'unknown') return uncertain(view, 'route', r.text);
   if (physIn && r.dev === inIf && !sameIP(before, pkt.dst)) {
     // br_netfilter: a frame whose destination NAT leads back into the bridge it came from is bridged, not routed.
     const owner = view.bridges.get(inIf)?.get(r.nexthop.text);
     if (owner?.kind === 'port') return bridgedForward(w, view, inIf, physIn, owner, pkt);
   }
   const fwd = view.isHost ? (pkt.family === 4 ? w.p.s.host.sysctls.ipv4Forward : w.p.s.host.sysctls.ipv6Forward) : null;
-  if (fwd === 0) kernelDrop(view, pkt, 'forwarding', `net.ipv${pkt.family}.${pkt.family === 4 ? 'ip_forward' : 'conf.all.forwarding'}=0`);
-  if (fwd === null) uncertain(view, 'forwarding', `${view.label} would have to forward it to ${pkt.dst.text}, and whether it forwards is not in the snapshot`);
+  if (fwd === 0) return kernelDrop(view, pkt, 'forwarding', `net.ipv${pkt.family}.${pkt.family === 4 ? 'ip_forward' : 'conf.all.forwarding'}=0`);
+  if (fwd === null) return uncertain(view, 'forwarding', `${view.label} would have to forward it to ${pkt.dst.text}, and whether it forwards is not in the snapshot`);
   w.story.push(`is routed by ${view.label} out of ${r.dev}${r.gw ? ` via ${r.gw.text}` : ''}`);
-  runHook(w, view, pkt, 'FORWARD', io(inIf, r.dev, physIn));
-  runHook(w, view, pkt, 'POSTROUTING', io(inIf, r.dev, physIn), r.nexthop);
-  return transmit(w, view, pkt, r.dev, r.nexthop);
+  return (
+    runHook(w, view, pkt, 'FORWARD', io(inIf, r.dev, physIn)) ??
+    runHook(w, view, pkt, 'POSTROUTING', io(inIf, r.dev, physIn), r.nexthop) ??
+    transmit(w, view, pkt, r.dev, r.nexthop)
+  );
 }
 
-function deliverLocal(w: Walk, view: NsView, pkt: Pkt): Delivery {
+function deliverLocal(w: Walk, view: NsView, pkt: Pkt): Walked {
   if (pkt.dir === 'reply') {
     const c = w.client;
     if (c?.kind === 'local' && c.nsId === view.id && sameIP(c.ip, pkt.dst)) return { view, pkt, leaves: null, proxy: null };
-    uncertain(view, 'reply', `the reply is delivered to ${view.label} (${pkt.dst.text}), not to the client`);
+    return uncertain(view, 'reply', `the reply is delivered to ${view.label} (${pkt.dst.text}), not to the client`);
   }
   const proxy = view.isHost ? findProxy(w.p, pkt) : null;
   const where = hostPort(pkt.dst, portOf(pkt));
@@ -214,25 +227,25 @@ function cross(w: Walk, from: NsView, fromIf: string, to: NsView, toIf: string, 
   pkt.ct = null;
 }
 
-function leave(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP, why: string): Delivery {
+function leave(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP, why: string): Walked {
   const c = w.client;
   if (pkt.dir === 'reply' && !(c?.kind === 'outside' && c.nsId === view.id && c.iface === dev))
-    uncertain(view, 'reply', `the reply leaves ${view.label} through ${dev}, not the way the connection came in`);
+    return uncertain(view, 'reply', `the reply leaves ${view.label} through ${dev}, not the way the connection came in`);
   w.steps.push({ type: 'note', text: `leaves ${view.label} through ${dev} towards ${nexthop.text}: ${why}` });
   return { view, pkt, leaves: { iface: dev, via: nexthop.text }, proxy: null };
 }
 
 /** The packet goes out of `dev` towards `nexthop` (the gateway, or the destination itself when on-link). */
-function transmit(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP): Delivery {
+function transmit(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP): Walked {
   const c = w.client;
   if (pkt.dir === 'reply' && c?.kind === 'outside' && c.nsId === view.id && c.iface === dev) return leave(w, view, pkt, dev, nexthop, 'back to the client');
   const ifc = view.ifaces.get(dev);
-  if (!ifc) uncertain(view, 'route', `interface ${dev} is not in the snapshot`);
-  if (!ifc.flags.includes('UP')) noRoute(view, pkt, `its interface ${dev} down`);
+  if (!ifc) return uncertain(view, 'route', `interface ${dev} is not in the snapshot`);
+  if (!ifc.flags.includes('UP')) return noRoute(view, pkt, `its interface ${dev} down`);
   const mv = macvlanIndex(w.p);
   if (view.isHost) {
     const kid = childAt(mv, dev, nexthop.text);
-    if (kid) noRoute(view, pkt, `${nexthop.text} is a ${kid.driver} child of ${dev} (${w.p.views.get(kid.namespaceId)?.label ?? kid.containerId}): the host cannot reach its own ${kid.driver} children through the parent`, kid);
+    if (kid) return noRoute(view, pkt, `${nexthop.text} is a ${kid.driver} child of ${dev} (${w.p.views.get(kid.namespaceId)?.label ?? containerName(w.p.s, kid.containerId)}): the host cannot reach its own ${kid.driver} children through the parent`, kid);
   }
   if (ifc.kind === 'macvlan' || ifc.kind === 'ipvlan') return childOut(w, view, pkt, ifc, nexthop);
   if (ifc.kind === 'veth') {
@@ -244,7 +257,7 @@ function transmit(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP): De
     const kid = peer.view.isHost ? childAt(mv, peer.ifc.name, nexthop.text) : null;
     if (kid) return intoChild(w, peer.view, peer.ifc.name, kid, pkt);
     // Point to point: the far end answers ARP for its own addresses only.
-    if (!isLocal(peer.view, nexthop)) noRoute(view, pkt, `no neighbour answering for ${nexthop.text} behind ${dev}`);
+    if (!isLocal(peer.view, nexthop)) return noRoute(view, pkt, `no neighbour answering for ${nexthop.text} behind ${dev}`);
     w.story.push(`crosses ${dev} into ${peer.view.label}`);
     return receive(w, peer.view, pkt, peer.ifc.name, null);
   }
@@ -258,16 +271,16 @@ function transmit(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP): De
       return receive(w, peerView, pkt, owner.peerIf, null);
     }
     if (view.bridgeExternal.get(dev)?.length) return leave(w, view, pkt, dev, nexthop, `${nexthop.text} is not on a veth of ${dev}; it may be behind ${view.bridgeExternal.get(dev)!.join(', ')}`);
-    noRoute(view, pkt, `no neighbour answering for ${nexthop.text} on ${dev}`);
+    return noRoute(view, pkt, `no neighbour answering for ${nexthop.text} on ${dev}`);
   }
-  if (ifc.kind === 'loopback') uncertain(view, 'route', `a route through ${dev} to a non-local address`);
+  if (ifc.kind === 'loopback') return uncertain(view, 'route', `a route through ${dev} to a non-local address`);
   return leave(w, view, pkt, dev, nexthop, 'what lies beyond is not in the snapshot');
 }
 
 /** Into a macvlan/ipvlan child's namespace, from its parent (or a sibling) in `from`. */
-function intoChild(w: Walk, from: NsView, fromIf: string, kid: MacvlanChild, pkt: Pkt): Delivery {
+function intoChild(w: Walk, from: NsView, fromIf: string, kid: MacvlanChild, pkt: Pkt): Walked {
   const to = w.p.views.get(kid.namespaceId);
-  if (!to) uncertain(from, 'route', `the namespace of ${kid.driver} child ${kid.iface} is not in the snapshot`);
+  if (!to) return uncertain(from, 'route', `the namespace of ${kid.driver} child ${kid.iface} is not in the snapshot`);
   w.steps.push({ type: 'hop', from: { namespaceId: from.id, iface: fromIf }, to: { namespaceId: to.id, iface: kid.iface }, what: `through ${kid.parent} to its ${kid.driver} child ${kid.iface} in ${to.label}` });
   w.story.push(`reaches ${to.label} through its ${kid.driver} parent ${kid.parent}`);
   pkt.mark = 0;
@@ -279,20 +292,20 @@ function intoChild(w: Walk, from: NsView, fromIf: string, kid: MacvlanChild, pkt
  * Out of a macvlan/ipvlan child: to a sibling on the same parent, or out of the parent onto its wire — never to the
  * host that owns the parent (the classic macvlan surprise), which gets a typed no-route.
  */
-function childOut(w: Walk, view: NsView, pkt: Pkt, ifc: Interface, nexthop: IP): Delivery {
+function childOut(w: Walk, view: NsView, pkt: Pkt, ifc: Interface, nexthop: IP): Walked {
   const mv = macvlanIndex(w.p);
   const me = mv.byChild.get(`${view.id}/${ifc.name}`);
-  if (!me) uncertain(view, 'route', `${ifc.kind} interface ${ifc.name}: its parent is not known (not a Docker endpoint)`);
+  if (!me) return uncertain(view, 'route', `${ifc.kind} interface ${ifc.name}: its parent is not known (not a Docker endpoint)`);
   // Docker's default modes (macvlan bridge, ipvlan l2/l3) let siblings talk; private and vepa send it to the wire.
   if (me.mode !== 'bridge' && me.mode !== 'l2' && me.mode !== 'l3' && me.mode !== 'l3s')
-    uncertain(view, 'route', `${me.driver} mode ${me.mode} is not simulated`);
+    return uncertain(view, 'route', `${me.driver} mode ${me.mode} is not simulated`);
   const sibling = childAt(mv, me.parent, nexthop.text);
   if (sibling && sibling !== me) return intoChild(w, view, ifc.name, sibling, pkt);
   const host = w.p.host;
   if (host && isLocal(host, nexthop)) {
-    noRoute(view, pkt, `${nexthop.text} is the host's, and a ${me.driver} child (${ifc.name} on ${me.parent}) cannot reach its own host through the parent`, me);
+    return noRoute(view, pkt, `${nexthop.text} is the host's, and a ${me.driver} child (${ifc.name} on ${me.parent}) cannot reach its own host through the parent`, me);
   }
-  if (me.mode === 'l3' || me.mode === 'l3s') uncertain(view, 'route', `ipvlan ${me.mode}: routing through the parent ${me.parent} is not simulated`);
+  if (me.mode === 'l3' || me.mode === 'l3s') return uncertain(view, 'route', `ipvlan ${me.mode}: routing through the parent ${me.parent} is not simulated`);
   const parent = host?.ifaces.get(me.parent);
   if (!host || !parent) return leave(w, view, pkt, ifc.name, nexthop, `out of the parent ${me.parent}, which is not in the snapshot`);
   w.steps.push({ type: 'note', text: `leaves ${view.label} through ${ifc.name}, out of its ${me.driver} parent ${me.parent} (bypassing the host's stack)` });
@@ -300,7 +313,7 @@ function childOut(w: Walk, view: NsView, pkt: Pkt, ifc: Interface, nexthop: IP):
     const peer = peerOf(w, parent);
     if (!peer) return leave(w, view, pkt, ifc.name, nexthop, `out of ${me.parent}, whose other end is not in the snapshot`);
     cross(w, host, me.parent, peer.view, peer.ifc.name, pkt);
-    if (!isLocal(peer.view, nexthop)) noRoute(view, pkt, `no neighbour answering for ${nexthop.text} behind ${me.parent}`);
+    if (!isLocal(peer.view, nexthop)) return noRoute(view, pkt, `no neighbour answering for ${nexthop.text} behind ${me.parent}`);
     w.story.push(`goes out of ${me.parent} into ${peer.view.label}`);
     return receive(w, peer.view, pkt, peer.ifc.name, null);
   }
@@ -308,19 +321,19 @@ function childOut(w: Walk, view: NsView, pkt: Pkt, ifc: Interface, nexthop: IP):
 }
 
 /** A frame enters bridge `bridge` of `view` from port `inPort`, for the neighbour `nexthop`. */
-function bridgeIn(w: Walk, view: NsView, bridge: string, inPort: string, pkt: Pkt, nexthop: IP): Delivery {
+function bridgeIn(w: Walk, view: NsView, bridge: string, inPort: string, pkt: Pkt, nexthop: IP): Walked {
   const nf = brNf(w, pkt);
   let owner = view.bridges.get(bridge)?.get(nexthop.text);
   if (!owner) {
     if (view.bridgeExternal.get(bridge)?.length) return leave(w, view, pkt, bridge, nexthop, `bridged towards the ports ${view.bridgeExternal.get(bridge)!.join(', ')}`);
-    noRoute(view, pkt, `no neighbour answering for ${nexthop.text} on ${bridge}`);
+    return noRoute(view, pkt, `no neighbour answering for ${nexthop.text} on ${bridge}`);
   }
   if (owner.kind === 'self') {
     w.steps.push({ type: 'bridge', bridge, from: inPort, to: null, nfCalled: nf, what: `addressed to ${bridge} itself: handed to ${view.label}'s IP stack` });
     w.story.push(`enters ${bridge}, addressed to ${view.label} itself`);
     return receive(w, view, pkt, bridge, nf ? inPort : null);
   }
-  if (owner.port === inPort) noRoute(view, pkt, `${nexthop.text} is behind the port the frame came from`);
+  if (owner.port === inPort) return noRoute(view, pkt, `${nexthop.text} is behind the port the frame came from`);
   const peerName = (o: { peerNs: string }) => w.p.views.get(o.peerNs)!.label;
   w.steps.push({
     type: 'bridge',
@@ -332,9 +345,9 @@ function bridgeIn(w: Walk, view: NsView, bridge: string, inPort: string, pkt: Pk
   });
   w.story.push(`is bridged by ${bridge} to ${peerName(owner)}${nf ? ' (through iptables: bridge-nf-call-iptables=1)' : ''}`);
   if (nf) {
-    ctEnter(w, view, pkt);
     const before = pkt.dst;
-    runHook(w, view, pkt, 'PREROUTING', io(bridge, '', inPort, null, true));
+    const pre = ctEnter(w, view, pkt) ?? runHook(w, view, pkt, 'PREROUTING', io(bridge, '', inPort, null, true));
+    if (pre) return pre;
     if (!sameIP(before, pkt.dst)) {
       // DNAT on a bridged frame: br_netfilter routes it; still bridged only if the new address is on this bridge.
       const again = view.bridges.get(bridge)?.get(pkt.dst.text);
@@ -346,12 +359,14 @@ function bridgeIn(w: Walk, view: NsView, bridge: string, inPort: string, pkt: Pk
 }
 
 /** A bridged frame leaves through port `owner.port`: FORWARD and POSTROUTING with br_netfilter, then the veth. */
-function bridgedForward(w: Walk, view: NsView, bridge: string, inPort: string, owner: { port: string; peerNs: string; peerIf: string }, pkt: Pkt, nf = true): Delivery {
+function bridgedForward(w: Walk, view: NsView, bridge: string, inPort: string, owner: { port: string; peerNs: string; peerIf: string }, pkt: Pkt, nf = true): Walked {
   if (owner.port === inPort)
     w.note(`${bridge} sends the frame back out of the port it came in by: this needs hairpin mode on ${inPort} (Docker turns it on when the userland proxy is off; the snapshot does not show it)`);
   if (nf) {
-    runHook(w, view, pkt, 'FORWARD', io(bridge, bridge, inPort, owner.port, true));
-    runHook(w, view, pkt, 'POSTROUTING', io('', bridge, inPort, owner.port, true), pkt.dst);
+    const hooks =
+      runHook(w, view, pkt, 'FORWARD', io(bridge, bridge, inPort, owner.port, true)) ??
+      runHook(w, view, pkt, 'POSTROUTING', io('', bridge, inPort, owner.port, true), pkt.dst);
+    if (hooks) return hooks;
   }
   const peerView = w.p.views.get(owner.peerNs)!;
   cross(w, view, owner.port, peerView, owner.peerIf, pkt);
@@ -359,11 +374,11 @@ function bridgedForward(w: Walk, view: NsView, bridge: string, inPort: string, o
 }
 
 /** A client outside the snapshot's namespaces sends the packet in on `iface` of the host. */
-export function arriveFromOutside(w: Walk, host: NsView, iface: string, proto: Protocol, src: IP, dst: IP, dport: number | null): Delivery {
+export function arriveFromOutside(w: Walk, host: NsView, iface: string, proto: Protocol, src: IP, dst: IP, dport: number | null): Walked {
   const pkt: Pkt = { family: familyOf(dst), proto, src, dst, sport: [1024, 65535], dport, mark: 0, dir: 'orig', ct: null };
   w.client = { kind: 'outside', nsId: host.id, iface, ip: src };
   const ifc = host.ifaces.get(iface);
-  if (!ifc) uncertain(host, 'route', `the host has no interface ${iface}`);
+  if (!ifc) return uncertain(host, 'route', `the host has no interface ${iface}`);
   w.steps.push({ type: 'note', text: `${src.text} sends it to ${hostPort(dst, dport)}; it arrives on the host's ${iface}` });
   w.story.push(`arrives from ${src.text} on the host's ${iface}`);
   const back = lookup(host, src);
@@ -380,7 +395,7 @@ export function arriveFromOutside(w: Walk, host: NsView, iface: string, proto: P
 }
 
 /** The reply to a delivered packet, from where it was delivered back towards the client. */
-export function replyTo(w: Walk, d: Delivery): Delivery {
+export function replyTo(w: Walk, d: Delivery): Walked {
   const f = d.pkt;
   const dport = portOf(f);
   const pkt: Pkt = {

@@ -41,10 +41,10 @@ describe('summarize the lab snapshot', () => {
   it('lists every port of a user bridge, naming all containers sharing a namespace', () => {
     const rows = section(text, 'Bridges');
     const i = rows.indexOf(rowOf(rows, 'br-f0376874e379')!);
-    expect(cells(rows[i])).toEqual(['br-f0376874e379', 'no', 'UP', '198.18.1.1/24', 'veth48250fa', 'lab-sidecar+lab-api (eth0)']);
+    expect(cells(rows[i])).toEqual(['br-f0376874e379', 'no', 'UP', '198.18.1.1/24', 'veth48250fa', 'lab-api + lab-sidecar (eth0)']);
     expect(cells(rows[i + 1])).toEqual(['vethfac17c0', 'lab-db (eth0)']);
     expect(rows[i + 1].indexOf('vethfac17c0')).toBe(rows[i].indexOf('veth48250fa')); // aligned under "port"
-    expect(rows.some((r) => r.includes('lab-sidecar+lab-api (eth1)'))).toBe(true);
+    expect(rows.some((r) => r.includes('lab-api + lab-sidecar (eth1)'))).toBe(true);
     expect(rows).toHaveLength(1 + 5); // header + five veths on three bridges
   });
 

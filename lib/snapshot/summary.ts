@@ -1,4 +1,5 @@
 import type { Container, Interface, Snapshot } from './schema';
+import { hostPort, namespaceLabel } from './names';
 
 /** A plain-text summary of a snapshot, in the spirit of `brctl show` and `docker ps`. */
 export function summarize(s: Snapshot): string {
@@ -13,7 +14,6 @@ export function summarize(s: Snapshot): string {
   );
 
   const byIfaceId = new Map(s.namespaces.flatMap((n) => n.interfaces.map((i) => [i.id, i] as const)));
-  const containerOfNs = new Map(s.namespaces.map((n) => [n.id, n.containers]));
   const nameOf = new Map((s.docker?.containers ?? []).map((c) => [c.id, c.name]));
   const host = s.namespaces.find((n) => n.kind === 'host');
   const bridges = host?.interfaces.filter((i) => i.kind === 'bridge') ?? [];
@@ -26,8 +26,7 @@ export function summarize(s: Snapshot): string {
     if (ports.length === 0) rows.push([...first, '-', '(no ports)']);
     ports.forEach((p, k) => {
       const peer = p.peer ? byIfaceId.get(`${p.peer.namespaceId}/if${p.peer.ifindex}`) : undefined;
-      const owners = p.peer ? (containerOfNs.get(p.peer.namespaceId) ?? []).map((id) => nameOf.get(id) ?? id.slice(0, 12)) : [];
-      const where = peer ? `${owners.length ? owners.join('+') : p.peer!.namespaceId} (${peer.name})` : p.kind;
+      const where = peer ? `${namespaceLabel(s, p.peer!.namespaceId)} (${peer.name})` : p.kind;
       rows.push([...(k === 0 ? first : ['', '', '', '']), p.name, where]);
     });
   }
@@ -48,7 +47,7 @@ export function summarize(s: Snapshot): string {
   if (s.dockerProxies.length) {
     out.push('', 'docker-proxy');
     for (const p of s.dockerProxies) {
-      out.push(`  ${p.protocol} ${hostPort(p.hostIp, p.hostPort)} -> ${p.containerIp}:${p.containerPort} (pid ${p.pid}${p.containerId ? `, ${nameOf.get(p.containerId)}` : ''})`);
+      out.push(`  ${p.protocol} ${hostPort(p.hostIp, p.hostPort)} -> ${hostPort(p.containerIp, p.containerPort)} (pid ${p.pid}${p.containerId ? `, ${nameOf.get(p.containerId)}` : ''})`);
     }
   }
   const rules = s.namespaces.reduce((a, n) => a + (n.netfilter?.ipv4?.tables.reduce((t, x) => t + x.chains.reduce((r, c) => r + c.rules.length, 0), 0) ?? 0), 0);
@@ -71,7 +70,6 @@ const networks = (c: Container) =>
   c.endpoints.map((e) => `${e.networkName} ${e.ipv4 ?? e.ipv6 ?? ''}`.trim()).join(', ') || '-';
 
 /** ip:port, with an IPv6 address in brackets ([::]:8080, not :::8080). */
-const hostPort = (ip: string, port: number) => `${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
 
 const ports = (c: Container) =>
   c.ports.map((p) => `${hostPort(p.hostIp, p.hostPort)}->${p.containerPort}/${p.protocol}`).join(', ') || '-';

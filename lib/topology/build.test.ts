@@ -98,7 +98,7 @@ describe('buildGraph on the lab', () => {
     const api = node(`ctr:${ID.api}`);
     expect(node(`ctr:${ID.sidecar}`).parent).toBe(api.parent);
     const box = node(api.parent!);
-    expect([box.kind, box.label]).toEqual(['namespace', 'lab-api, lab-sidecar']);
+    expect([box.kind, box.label]).toEqual(['namespace', 'lab-api + lab-sidecar']);
     expect(children(box.id).map((n) => n.label).sort()).toEqual(['eth0', 'eth1', 'lab-api', 'lab-sidecar', 'lo']);
     expect(g.nodes.filter((n) => n.kind === 'namespace' && n.label.includes('lab-api'))).toHaveLength(1);
   });
@@ -123,7 +123,7 @@ describe('buildGraph on the lab', () => {
   });
 
   it('draws the named namespace netatlas-demo with its veth to the host', () => {
-    const box = one((n) => n.kind === 'namespace' && n.label === 'netatlas-demo', 'netatlas-demo box');
+    const box = one((n) => n.kind === 'namespace' && n.label === 'netns netatlas-demo', 'netatlas-demo box');
     expect(children(box.id).map((n) => n.label).sort()).toEqual(['lo', 'na-demo-ns']);
     const inner = node('if:netns:4026532563/2');
     const outer = node(`if:${HOST}/33`);
@@ -146,7 +146,7 @@ describe('buildGraph on the lab', () => {
 
   it('labels namespace boxes by their containers, `ip netns` name, or inode', () => {
     const boxes = g.nodes.filter((n) => n.kind === 'namespace').map((n) => n.label).sort();
-    expect(boxes).toEqual(['host network namespace', 'lab-api, lab-sidecar', 'lab-db', 'lab-none', 'lab-web', 'lab-worker', 'netatlas-demo']);
+    expect(boxes).toEqual(['host network namespace', 'lab-api + lab-sidecar', 'lab-db', 'lab-none', 'lab-web', 'lab-worker', 'netns netatlas-demo']);
   });
 
   it('gives link states and dims what is down', () => {

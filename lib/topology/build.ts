@@ -1,5 +1,6 @@
 import type { Address, Container, DockerNetwork, Interface, Namespace, Snapshot } from '../snapshot/schema';
 import type { Graph, GraphEdge, GraphNode, NodeKind } from './types';
+import { hostPort as hostPortText, namespaceLabel, shortId as short } from '../snapshot/names';
 
 /**
  * Snapshot → topology graph (pure).
@@ -30,8 +31,6 @@ export const ids = {
     kind === 'veth' || kind === 'proxy' ? `e:${kind}:${[a, b].sort().join('|')}` : `e:${kind}:${a}|${b}`,
 };
 
-const short = (id: string) => id.slice(0, 12);
-const hostPortText = (ip: string, port: number) => `${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
 const isLinkLocal6 = (a: Address) => a.family === 'inet6' && (a.scope === 'link' || /^fe[89ab]/i.test(a.address));
 
 function linkState(i: Interface): 'up' | 'down' {
@@ -192,9 +191,8 @@ export function buildGraph(s: Snapshot): Graph {
     const isHost = ns.id === hostNs?.id;
     if (isHost && ctrs.length === 0) continue;
     const id = ids.namespace(ns.id);
-    const label = isHost
-      ? 'host network namespace'
-      : ctrs.length > 0 ? ctrs.map((c) => c.name).join(', ') : ns.kind === 'named' && ns.name ? ns.name : `netns ${ns.inode}`;
+    // The host's box holds only host-mode containers: it is named for what it is, not for them.
+    const label = isHost ? 'host network namespace' : namespaceLabel(s, ns.id);
     const kindWord = { host: 'host', container: 'container sandbox', named: `ip netns ${ns.name ?? ''}`.trim(), other: 'namespace' }[ns.kind];
     const tags = new Set<string>();
     if (isHost) tags.add('host-mode');

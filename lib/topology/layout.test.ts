@@ -84,14 +84,14 @@ describe('layoutGraph on the lab', () => {
     };
     under(docker0, brB, 'lab-web');
     under(brB, brA, 'lab-worker');
-    under(brA, null, 'lab-api, lab-sidecar'); // eth0 is on netatlas-lab-a; its eth1 edge crosses to br-7bb
+    under(brA, null, 'lab-api + lab-sidecar'); // eth0 is on netatlas-lab-a; its eth1 edge crosses to br-7bb
     under(brA, null, 'lab-db');
-    const lastBridgeGroup = Math.max(box('namespace', 'lab-api, lab-sidecar').x + box('namespace', 'lab-api, lab-sidecar').w, right(box('namespace', 'lab-db')));
-    for (const label of ['host network namespace', 'lab-none', 'netatlas-demo']) expect(box('namespace', label).x).toBeGreaterThan(lastBridgeGroup);
+    const lastBridgeGroup = Math.max(box('namespace', 'lab-api + lab-sidecar').x + box('namespace', 'lab-api + lab-sidecar').w, right(box('namespace', 'lab-db')));
+    for (const label of ['host network namespace', 'lab-none', 'netns netatlas-demo']) expect(box('namespace', label).x).toBeGreaterThan(lastBridgeGroup);
   });
 
   it('lays a box out as interfaces along the top (lo last) and containers as rows', () => {
-    const ns = byLabel(g, 'namespace', 'lab-api, lab-sidecar');
+    const ns = byLabel(g, 'namespace', 'lab-api + lab-sidecar');
     const kids = g.nodes.filter((n) => n.parent === ns.id).map((n) => ({ n, b: l.get(n.id)! }));
     const top = kids.filter((k) => k.n.kind !== 'container').sort((a, b) => a.b.x - b.b.x);
     expect(top.map((k) => k.n.label)).toEqual(['eth0', 'eth1', 'lo']);

@@ -11,13 +11,9 @@
  * Targets (issue #2): 300 containers: snapshot <= 1.5 s and <= 1.5x raw; repeat <= 150 ms.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import Docker from 'dockerode';
 import { Snapshot } from '../../lib/snapshot/schema';
 import { Collector, collectSnapshot } from '../collect/collector';
-import { mapLimit, run } from '../collect/exec';
-import { ShellPool } from '../collect/shell-pool';
-import { NETFILTER_SECTIONS, NETLINK_SECTIONS, readNamespace } from '../collect/netns-read';
-import { listNamedNetns, netnsInode, scanProc } from '../collect/procfs';
+import { rawReads } from './raw-reads';
 
 const IMAGE = 'netatlas-lab/busybox:1';
 const LABEL = 'netatlas.bench=1';
@@ -47,26 +43,6 @@ function removeAll() {
   const ids = docker('ps', '-aq', '--filter', `label=${LABEL}`).split('\n').filter(Boolean);
   if (ids.length) execFileSync('sh', ['-c', 'xargs -n 50 docker rm -f >/dev/null'], { input: ids.join('\n') });
   for (const net of NETS) spawnSync('docker', ['network', 'rm', net.name]);
-}
-
-/** The reads a snapshot makes, done plainly: what an ideal collector could not avoid. */
-async function rawReads(): Promise<void> {
-  const d = new Docker({ socketPath: '/var/run/docker.sock' });
-  const [, , list] = await Promise.all([d.version(), d.listNetworks(), d.listContainers({ all: true })]);
-  const inspected = await mapLimit(list, 8, (c) => d.getContainer(c.Id).inspect().catch(() => null));
-  const paths = new Map<number, string | null>([[(await netnsInode('/proc/self/ns/net'))!, null]]);
-  for (const c of inspected) {
-    const key = c?.NetworkSettings?.SandboxKey;
-    if (key && !key.endsWith('/default')) paths.set((await netnsInode(key)) ?? -1, key);
-  }
-  for (const n of await listNamedNetns()) paths.set((await netnsInode(n.path)) ?? -1, n.path);
-  await scanProc();
-  const pool = new ShellPool(4);
-  await Promise.all([
-    ...[...paths.values()].map((p) => readNamespace(pool, p, [...NETLINK_SECTIONS, ...NETFILTER_SECTIONS])),
-    run('iptables', ['--version']),
-  ]);
-  pool.close();
 }
 
 async function child(n: number) {

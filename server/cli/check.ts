@@ -2,9 +2,9 @@ import { findingsOf } from '../../lib/findings';
 import { formatFindings } from '../../lib/findings/format';
 import { loadSnapshot } from './trace';
 
-/** `netatlas check [--json] [--snapshot FILE]`: the findings; exit 1 when any is an error. */
+/** `netatlas check [--json] [--snapshot REF] [--data DIR]`: the findings; exit 1 when any is an error. */
 export async function checkCommand(flags: Record<string, string | true>): Promise<number> {
-  const snapshot = await loadSnapshot(typeof flags.snapshot === 'string' ? flags.snapshot : undefined);
+  const snapshot = await loadSnapshot(typeof flags.snapshot === 'string' ? flags.snapshot : undefined, typeof flags.data === 'string' ? flags.data : undefined);
   if (typeof snapshot === 'string') {
     process.stderr.write(`netatlas check: ${snapshot}\n`);
     return 2;

@@ -1,8 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { collectSnapshot, assertValid } from '../collect/collector';
-import { summarize } from '../../lib/snapshot/summary';
-import { parseRulesetText } from '../../lib/netfilter/detect';
-import { formatReport, reportDump, reportSnapshot } from '../../lib/netfilter/rules-report';
+
+// Each command imports its modules when it runs, so `--help` and `rules --file` load only what they need (the
+// collector pulls in dockerode). The compiled CLI (scripts/build-cli.mjs) puts each in its own chunk.
 
 const USAGE = `usage: netatlas <command> [options]
 
@@ -10,10 +9,19 @@ commands:
   snapshot              print a summary of this host's network (bridges, containers, namespaces, problems)
     --json              print the whole snapshot as JSON instead
     --out FILE          write the snapshot as JSON to FILE (and print the summary)
+    --at REF            the host as it was (history or a saved snapshot) instead of now; REF below
+    --save NAME         save the snapshot (live, or --at REF) under NAME in the data directory
+      --note TEXT       a note kept with it
+    --list              list saved snapshots;  --delete NAME  delete one
+  history               the change log: containers, networks, namespaces, interfaces, rules, sysctls
+    --since REF-TIME    from when (default -1d)
+    --stats             what the store holds and its retention policy
+    --json              print as JSON
   rules                 print this host's netfilter rules in traversal order, each with its role and a plain
                         explanation (rules netatlas does not understand are shown raw and flagged)
     --all               include every namespace's own rules (e.g. containers' embedded DNS rules)
     --file FILE         explain a saved dump instead (iptables-save, iptables -S, nft list or nft -j; detected)
+    --snapshot REF      explain the rules of another snapshot (REF below) instead of the live host
     --json              print the explained rules as JSON
   trace                 follow the first packet of a connection through routing, bridges, netfilter and NAT, and
                         say where it ends up (delivered, dropped by which rule, no route) and with which addresses
@@ -23,7 +31,7 @@ commands:
                         a container or an IP ([v6addr]:PORT for IPv6); PROTO is tcp (default), udp or icmp
     --json              print the simulator's whole result as JSON
     --verbose           also list the rules that did not match, and the reply's own steps
-    --snapshot FILE     trace against a saved snapshot (netatlas snapshot --out FILE) instead of the live host
+    --snapshot REF      trace against another snapshot (REF below) instead of the live host
     --batch FILE        answer one query per line, {"from": "...", "to": "..."} in the syntax above, against one
                         snapshot; prints one JSON result per line (- reads stdin)
 
@@ -31,7 +39,12 @@ commands:
                         ports, DOCKER-USER, names on the default bridge, macvlan), each with evidence and the fix;
                         exits 1 when any is an error
     --json              print the findings as JSON
-    --snapshot FILE     check a saved snapshot instead of the live host
+    --snapshot REF      check another snapshot (REF below) instead of the live host
+
+snapshot references (REF): live | a time: -10m, -2h, -1d, 2026-11-30T14:02Z | a saved NAME | a FILE (.json,
+  .json.gz, or any path with a /); name:NAME and file:PATH when a word is both
+--data DIR              where history and saved snapshots live (default $XDG_STATE_HOME/netatlas or
+                        ~/.local/state/netatlas); every command accepts it
 
 environment: DOCKER_HOST (default unix:///var/run/docker.sock). Reading namespaces and iptables needs root.
 `;
@@ -58,10 +71,14 @@ export async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 2;
   }
   const commands: Record<string, [Record<string, 'flag' | 'value'>, (f: Flags) => Promise<number>]> = {
-    snapshot: [{ json: 'flag', out: 'value' }, snapshotCommand],
-    rules: [{ json: 'flag', all: 'flag', file: 'value' }, rulesCommand],
-    trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
-    check: [{ json: 'flag', snapshot: 'value' }, async (f) => (await import('./check')).checkCommand(f)],
+    snapshot: [
+      { json: 'flag', out: 'value', at: 'value', save: 'value', note: 'value', list: 'flag', delete: 'value', data: 'value' },
+      async (f) => (f.at || f.save || f.list || f.delete ? (await import('./history')).snapshotHistoryCommand(f) : snapshotCommand(f)),
+    ],
+    rules: [{ json: 'flag', all: 'flag', file: 'value', snapshot: 'value', data: 'value' }, rulesCommand],
+    trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value', data: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
+    history: [{ since: 'value', json: 'flag', stats: 'flag', data: 'value' }, async (f) => (await import('./history')).historyCommand(f)],
+    check: [{ json: 'flag', snapshot: 'value', data: 'value' }, async (f) => (await import('./check')).checkCommand(f)],
   };
   const entry = commands[cmd];
   if (!entry) {
@@ -77,6 +94,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function snapshotCommand(flags: Flags): Promise<number> {
+  const [{ collectSnapshot, assertValid }, { summarize }] = await Promise.all([import('../collect/collector'), import('../../lib/snapshot/summary')]);
   const snapshot = assertValid(await collectSnapshot());
   const text = JSON.stringify(snapshot, null, 2) + '\n';
   if (typeof flags.out === 'string') await writeFile(flags.out, text);
@@ -85,6 +103,7 @@ async function snapshotCommand(flags: Flags): Promise<number> {
 }
 
 async function rulesCommand(flags: Flags): Promise<number> {
+  const { formatReport, reportDump, reportSnapshot } = await import('../../lib/netfilter/rules-report');
   let report;
   if (typeof flags.file === 'string') {
     let text: string;
@@ -94,14 +113,22 @@ async function rulesCommand(flags: Flags): Promise<number> {
       process.stderr.write(`netatlas rules: cannot read ${flags.file}: ${(e as Error).message}\n`);
       return 1;
     }
-    const parsed = parseRulesetText(text);
+    const parsed = (await import('../../lib/netfilter/detect')).parseRulesetText(text);
     if (parsed.format === 'unknown') {
       process.stderr.write(`netatlas rules: ${flags.file} is not a ruleset netatlas recognises (iptables-save, iptables -S, nft list or nft -j output)\n`);
       return 1;
     }
     report = reportDump(parsed);
+  } else if (typeof flags.snapshot === 'string') {
+    const { loadSnapshotRef, dataDirOf } = await import('../history/load-ref');
+    const loaded = await loadSnapshotRef(flags.snapshot, dataDirOf(flags.data));
+    if (!loaded.ok) {
+      process.stderr.write(`netatlas rules: ${loaded.error}\n`);
+      return 1;
+    }
+    report = reportSnapshot(loaded.snapshot, flags.all === true);
   } else {
-    report = reportSnapshot(await collectSnapshot(), flags.all === true);
+    report = reportSnapshot(await (await import('../collect/collector')).collectSnapshot(), flags.all === true);
   }
   process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
   return 0;

@@ -44,8 +44,8 @@ describe('netatlas trace', () => {
     expect(out).toMatch(/^trace: lab-worker \(container\) → 198\.19\.255\.2:80\/tcp\n/);
     expect(out).toMatch(/\nsteps.*:\n +1\. /);
     // The lab's DOCKER-USER rule decides this one: its step names hook, table/chain, index and verdict.
-    expect(out).toMatch(/rule +host FORWARD filter\/DOCKER-USER #\d+ \[match\] .*netatlas-lab.*DROP/);
-    expect(out).toMatch(/\noutcome: DROPPED in host by filter\/DOCKER-USER #\d+: .*netatlas-lab/);
+    expect(out).toMatch(/rule +the host FORWARD filter\/DOCKER-USER #\d+ \[match\] .*netatlas-lab.*DROP/);
+    expect(out).toMatch(/\noutcome: DROPPED in the host by filter\/DOCKER-USER #\d+: .*netatlas-lab/);
   });
 
   it('--verbose also lists the rules that did not match', () => {
@@ -91,9 +91,9 @@ describe('netatlas trace', () => {
     expect(r.status).toBe(2);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as TraceResult & { line?: number; error?: string });
     expect(lines).toHaveLength(5);
-    expect(lines[2]).toEqual({ line: 3, error: expect.stringMatching(/unknown source 'no-such-container'/) });
+    expect(lines[2]).toEqual({ line: 3, error: expect.stringMatching(/--from 'no-such-container': Unknown source "no-such-container"/) });
     expect(lines[4]).toEqual({ line: 6, error: expect.stringMatching(/"from" and "to" must both be strings/) });
-    expect(r.stderr).toMatch(/queries\.jsonl:3: unknown source/);
+    expect(r.stderr).toMatch(/queries\.jsonl:3: --from 'no-such-container': Unknown source/);
     for (const i of [0, 1, 3]) {
       const single = JSON.parse(ok(cli('--snapshot', snapshotFile, '--from', queries[i].from, '--to', queries[i].to, '--json')));
       expect(lines[i]).toEqual(single);
@@ -107,13 +107,13 @@ describe('netatlas trace', () => {
 
   it('exits 2 with a clear message on unknown names and malformed queries, 1 on an unreadable snapshot', () => {
     const cases: [string[], RegExp][] = [
-      [['--from', 'lab-nope', '--to', 'lab-db'], /unknown source 'lab-nope' \(containers: .*lab-db/],
-      [['--from', 'lab-api', '--to', 'lab-nope:80'], /unknown destination 'lab-nope'/],
-      [['--from', 'lab-api', '--to', 'lab-db:99999'], /'99999' is not a port/],
-      [['--from', 'lab-api', '--to', 'lab-db:80/sctp'], /unknown protocol 'sctp'/],
-      [['--from', 'lab-api', '--to', 'lab-db:80/icmp'], /icmp has no ports/],
-      [['--from', '198.19.255.2@no-such-if', '--to', 'lab-db'], /the host has no interface 'no-such-if'/],
-      [['--from', 'lab-api', '--to', 'netatlas-demo:80'], /'netatlas-demo' is a namespace; give one of its addresses \(198\.19\.255\.2/],
+      [['--from', 'lab-nope', '--to', 'lab-db'], /--from 'lab-nope': Unknown source "lab-nope".*\(containers: .*lab-db/],
+      [['--from', 'lab-api', '--to', 'lab-nope:80'], /--to 'lab-nope:80': Unknown destination "lab-nope"/],
+      [['--from', 'lab-api', '--to', 'lab-db:99999'], /--to 'lab-db:99999': Port 99999 is out of range/],
+      [['--from', 'lab-api', '--to', 'lab-db:80/sctp'], /--to 'lab-db:80\/sctp': Unknown protocol "sctp"/],
+      [['--from', 'lab-api', '--to', 'lab-db:80/icmp'], /--to 'lab-db:80\/icmp': ICMP has no ports/],
+      [['--from', '198.19.255.2@no-such-if', '--to', 'lab-db'], /--from '198.19.255.2@no-such-if': The host has no interface named no-such-if \(it has .*lo/],
+      [['--from', 'lab-api', '--to', 'netatlas-demo:80'], /--to 'netatlas-demo:80': "netatlas-demo" is a namespace: give one of its addresses \(198\.19\.255\.2/],
       [['--from', 'lab-api'], /needs --from and --to/],
     ];
     for (const [args, message] of cases) {

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
-import type { Container, Snapshot } from '../../lib/snapshot/schema';
-import { parseSnapshot, SnapshotFormatError } from '../../lib/snapshot/schema';
+import { containerName, HOST_LABEL, hostPort, namespaceLabel, receiverLabel } from '../../lib/snapshot/names';
+import type { Snapshot } from '../../lib/snapshot/schema';
 import type { Endpoint, Outcome, Protocol, Step, Target, TraceQuery, TraceResult } from '../../lib/sim/types';
+import { resolveQuery, type QueryErrors, type QueryField, type QueryOptions } from '../../lib/sim/query';
+import type { NameResolution } from '../../lib/dns/resolve';
 import { tracePath } from '../../lib/sim/trace';
-import { resolveName, type NameResolution } from '../../lib/dns/resolve';
 import { collectSnapshot } from '../collect/collector';
+import { dataDirOf, loadSnapshotRef } from '../history/load-ref';
 
 /**
  * `netatlas trace`: where would the first packet of a connection go, and why. Resolves the names in a query against
@@ -18,157 +19,16 @@ import { collectSnapshot } from '../collect/collector';
  * owns, or any IP@iface, is a client outside arriving on that host interface.
  */
 
-/** A query netatlas cannot answer as written: unknown names, bad syntax. Exit code 2. */
-export class QueryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'QueryError';
-  }
-}
+/** What the command line asked, resolved: a query, or one message naming the flag each problem came from. */
+export type FlagQuery = { ok: true; query: TraceQuery; resolution?: NameResolution } | { ok: false; errors: QueryErrors; message: string };
 
-const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp', 'icmp'];
-
-function containers(s: Snapshot): Container[] {
-  if (!s.docker) throw new QueryError('the snapshot has no Docker data (Docker was unreachable): containers cannot be named; use IP addresses');
-  return s.docker.containers;
-}
-
-/** A container by name, full id or unique id prefix (3+ characters), like the docker CLI. */
-function findContainer(s: Snapshot, word: string): Container | null {
-  const name = word.replace(/^\//, '');
-  const list = s.docker?.containers ?? [];
-  const exact = list.find((c) => c.name === name || c.id === name);
-  if (exact) return exact;
-  if (/^[0-9a-f]{3,64}$/.test(name)) {
-    const hits = list.filter((c) => c.id.startsWith(name));
-    if (hits.length > 1) throw new QueryError(`'${word}' is ambiguous: it starts the ids of ${hits.map((c) => c.name).join(', ')}`);
-    if (hits.length === 1) return hits[0];
-  }
-  return null;
-}
-
-function containerWithNamespace(c: Container): Container {
-  if (!c.namespaceId) {
-    throw new QueryError(`container ${c.name} has no network namespace in this snapshot (state ${c.state})`);
-  }
-  return c;
-}
-
-function unknownName(s: Snapshot, word: string, what: string): QueryError {
-  const names = (s.docker?.containers ?? []).map((c) => c.name).sort();
-  const named = s.namespaces.filter((n) => n.kind === 'named' && n.name).map((n) => n.name!);
-  const hint = [names.length ? `containers: ${names.join(', ')}` : '', named.length ? `namespaces: ${named.join(', ')}` : '']
-    .filter(Boolean)
-    .join('; ');
-  return new QueryError(`unknown ${what} '${word}'${hint ? ` (${hint})` : ''}`);
-}
-
-/** The namespace and container (if any) that own an address in the snapshot. */
-function ownerOfIp(s: Snapshot, ip: string): Endpoint | null {
-  for (const c of s.docker?.containers ?? []) {
-    if (c.namespaceId && c.endpoints.some((e) => e.ipv4 === ip || e.ipv6 === ip)) return { kind: 'container', containerId: c.id };
-  }
-  for (const ns of s.namespaces) {
-    // Every namespace has 127.0.0.1 on its lo: a loopback address names the host.
-    if (!ns.interfaces.some((i) => (ns.kind === 'host' || i.kind !== 'loopback') && i.addresses.some((a) => a.address === ip))) continue;
-    if (ns.kind === 'host') return { kind: 'host' };
-    const owner = ns.containers.map((id) => s.docker?.containers.find((c) => c.id === id)).find((c) => c?.networkMode.kind !== 'container');
-    if (ns.kind === 'container' && (owner ?? ns.containers[0])) return { kind: 'container', containerId: owner?.id ?? ns.containers[0] };
-    return { kind: 'namespace', namespaceId: ns.id };
-  }
-  return null;
-}
-
-export function parseFrom(s: Snapshot, text: string): Endpoint {
-  const word = text.trim();
-  if (!word) throw new QueryError('--from is empty');
-  if (word === 'host') return { kind: 'host' };
-  const at = word.lastIndexOf('@');
-  if (at > 0) {
-    const ip = word.slice(0, at);
-    const iface = word.slice(at + 1);
-    if (!isIP(ip)) throw new QueryError(`--from '${word}': '${ip}' is not an IP address (IP@iface names a client outside arriving on a host interface)`);
-    const host = s.namespaces.find((n) => n.kind === 'host');
-    if (!iface || !host?.interfaces.some((i) => i.name === iface)) {
-      const names = host?.interfaces.map((i) => i.name).join(', ') ?? '';
-      throw new QueryError(`--from '${word}': the host has no interface '${iface}'${names ? ` (it has ${names})` : ''}`);
-    }
-    return { kind: 'outside', ip, iface };
-  }
-  if (isIP(word)) return ownerOfIp(s, word) ?? { kind: 'outside', ip: word, iface: null };
-  const c = findContainer(s, word);
-  if (c) return { kind: 'container', containerId: containerWithNamespace(c).id };
-  const ns = s.namespaces.find((n) => n.id === word || (n.kind === 'named' && n.name === word));
-  if (ns) return ns.kind === 'host' ? { kind: 'host' } : { kind: 'namespace', namespaceId: ns.id };
-  if (!s.docker) containers(s);
-  throw unknownName(s, word, 'source');
-}
-
-export function parseTo(s: Snapshot, text: string): { to: Target; protocol: Protocol } {
-  let rest = text.trim();
-  if (!rest) throw new QueryError('--to is empty');
-  let protocol: Protocol = 'tcp';
-  const slash = rest.lastIndexOf('/');
-  if (slash >= 0) {
-    const p = rest.slice(slash + 1).toLowerCase();
-    if (!(PROTOCOLS as readonly string[]).includes(p)) throw new QueryError(`--to '${text}': unknown protocol '${p}' (tcp, udp or icmp)`);
-    protocol = p as Protocol;
-    rest = rest.slice(0, slash);
-  }
-  let host = rest;
-  let portText: string | null = null;
-  const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(rest);
-  if (bracket) [host, portText] = [bracket[1], bracket[2] ?? null];
-  else if (isIP(rest) !== 6) {
-    const colon = rest.lastIndexOf(':');
-    if (colon >= 0) [host, portText] = [rest.slice(0, colon), rest.slice(colon + 1)];
-  }
-  let port: number | null = null;
-  if (portText !== null) {
-    if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      throw new QueryError(`--to '${text}': '${portText}' is not a port (1-65535)`);
-    }
-    port = Number(portText);
-  }
-  if (protocol === 'icmp' && port !== null) throw new QueryError(`--to '${text}': icmp has no ports`);
-  if (!host) throw new QueryError(`--to '${text}': no destination before the port`);
-  if (bracket && isIP(host) !== 6) throw new QueryError(`--to '${text}': '${host}' is not an IPv6 address`);
-  if (isIP(host)) return { to: { kind: 'ip', ip: host, port }, protocol };
-  const c = findContainer(s, host);
-  if (c) return { to: { kind: 'container', containerId: containerWithNamespace(c).id, port }, protocol };
-  if (host === 'host') throw new QueryError(`--to '${text}': name one of the host's addresses instead of 'host' (e.g. 127.0.0.1)`);
-  const ns = s.namespaces.find((n) => n.kind === 'named' && n.name === host);
-  if (ns) {
-    const addrs = ns.interfaces.flatMap((i) => i.addresses.filter((a) => a.scope !== 'host').map((a) => a.address));
-    throw new QueryError(`--to '${text}': '${host}' is a namespace; give one of its addresses${addrs.length ? ` (${addrs.join(', ')})` : ''}`);
-  }
-  if (!s.docker) containers(s);
-  throw unknownName(s, host, 'destination');
-}
-
-/**
- * `--to NAME` from a container: NAME resolved as that container would (lib/dns). A name that is not a container's
- * (an alias, an /etc/hosts entry), or one its hosts file maps elsewhere, becomes the address it resolves to; a
- * container's name it cannot resolve is still traced to the container, with the reason alongside.
- */
-export function resolveToAsSource(s: Snapshot, from: string, to: string): { to: string; resolution: NameResolution } | null {
-  const m = /^([A-Za-z0-9][A-Za-z0-9_.-]*)((?::\d+)?(?:\/\w+)?)$/.exec(to.trim());
-  if (!m || isIP(m[1]) || m[1] === 'host') return null;
-  let source: Endpoint;
-  try {
-    source = parseFrom(s, from);
-  } catch {
-    return null;
-  }
-  if (source.kind !== 'container') return null;
-  const r = resolveName(s, source.containerId, m[1]);
-  const target = findContainer(s, m[1]);
-  if (r.ok && (!target || r.containerId !== target.id)) return { to: `${r.addresses.find((a) => isIP(a) === 4) ?? r.addresses[0]}${m[2]}`, resolution: r };
-  if (!r.ok && !target) {
-    if (r.known) throw new QueryError(`--to '${to}': ${r.reason}`);
-    return null; // no such name anywhere: parseTo says so
-  }
-  return { to, resolution: r };
+/** `--from`/`--to` through the one grammar (lib/sim/query.ts) the Paths panel's form also uses. */
+export function queryFromFlags(s: Snapshot, from: string, to: string, options: QueryOptions = {}): FlagQuery {
+  const r = resolveQuery(s, { from, to }, options);
+  if (r.ok) return r;
+  const said = (field: QueryField) => (field === 'from' ? `--from '${from}'` : `--to '${to}'`);
+  const message = (Object.entries(r.errors) as [QueryField, string][]).map(([field, error]) => `${said(field)}: ${error}`).join('; ');
+  return { ok: false, errors: r.errors, message };
 }
 
 export const resolutionText = (r: NameResolution) =>
@@ -176,37 +36,24 @@ export const resolutionText = (r: NameResolution) =>
     ? `name: ${r.name} resolves to ${r.addresses.join(', ')} (${r.via === 'hosts' ? '/etc/hosts' : `embedded DNS on ${r.network}`})`
     : `name: cannot resolve ${r.name}: ${r.reason}`;
 
-export function parseQuery(s: Snapshot, from: string, to: string): TraceQuery {
-  const source = parseFrom(s, from);
-  const { to: target, protocol } = parseTo(s, to);
-  return { from: source, to: target, protocol };
-}
-
-// ---- text output ----
-
-/** Human names for the snapshot's objects: containers by name, namespaces by what lives in them. */
-class Names {
-  private readonly containerName: Map<string, string>;
-  constructor(private readonly s: Snapshot) {
-    this.containerName = new Map((s.docker?.containers ?? []).map((c) => [c.id, c.name]));
-  }
+/** Human names for the snapshot's objects (lib/snapshot/names), as the trace's lines put them. */
+class TraceNames {
+  constructor(private readonly s: Snapshot) {}
   container(id: string): string {
-    return this.containerName.get(id) ?? id.slice(0, 12);
+    return containerName(this.s, id);
   }
   namespace(id: string): string {
-    const ns = this.s.namespaces.find((n) => n.id === id);
-    if (!ns) return id;
-    if (ns.kind === 'host') return 'host';
-    if (ns.containers.length) return ns.containers.map((c) => this.container(c)).join('+');
-    if (ns.kind === 'named' && ns.name) return `netns ${ns.name}`;
-    return id;
+    return namespaceLabel(this.s, id);
+  }
+  receiver(nsId: string, containerIds: string[]): string {
+    return receiverLabel(this.s, nsId, containerIds);
   }
   endpoint(e: Endpoint): string {
     switch (e.kind) {
       case 'container':
         return `${this.container(e.containerId)} (container)`;
       case 'host':
-        return 'the host';
+        return HOST_LABEL;
       case 'namespace':
         return `${this.namespace(e.namespaceId)} (${e.namespaceId})`;
       case 'outside':
@@ -214,12 +61,11 @@ class Names {
     }
   }
   target(t: Target, protocol: Protocol): string {
-    const where = t.kind === 'container' ? this.container(t.containerId) : isIP(t.ip) === 6 && t.port !== null ? `[${t.ip}]` : t.ip;
-    return `${where}${t.port !== null ? `:${t.port}` : ''}/${protocol}`;
+    return `${t.kind === 'container' ? hostPort(this.container(t.containerId), t.port) : hostPort(t.ip, t.port)}/${protocol}`;
   }
 }
 
-function formatStep(step: Step, n: Names): string[] {
+function formatStep(step: Step, n: TraceNames): string[] {
   switch (step.type) {
     case 'route': {
       // The decision often reads like `ip route get` already: add only what it does not say.
@@ -238,39 +84,41 @@ function formatStep(step: Step, n: Names): string[] {
       return lines;
     }
     case 'nat':
-      return [`nat      ${step.kind.toUpperCase()} ${step.before} → ${step.after} (${step.by})`];
+      return [`nat      ${step.kind.toUpperCase()} ${hostPort(step.before.ip, step.before.port)} → ${hostPort(step.after.ip, step.after.port)} (${step.by})`];
     case 'proxy':
       return [`proxy    ${step.pid !== null ? `docker-proxy pid ${step.pid}` : 'docker-proxy'} listening on ${step.listen} connects to ${step.connectsTo}: ${step.what}`];
     case 'deliver':
-      return [`deliver  ${n.namespace(step.namespaceId)}${step.containerIds.length ? ` [${step.containerIds.map((c) => n.container(c)).join(', ')}]` : ''}: ${step.what}`];
+      return [`deliver  ${n.namespace(step.namespaceId)}${step.containerIds.length ? ` [${n.receiver(step.namespaceId, step.containerIds)}]` : ''}: ${step.what}`];
     case 'note':
       return [`note     ${step.text}`];
   }
 }
 
-function formatOutcome(o: Outcome, n: Names): string {
+function formatOutcome(o: Outcome, n: TraceNames): string {
   const reply = o.result !== 'delivered' && o.direction === 'reply' ? ' (the reply, not the first packet)' : '';
   switch (o.result) {
     case 'delivered': {
       if (o.leaves) {
         return `LEAVES the host through ${o.leaves.iface}${o.leaves.via ? ` via ${o.leaves.via}` : ''} (the snapshot sees nothing behind it); the next hop sees ${o.seenSource} → ${o.seenDestination}`;
       }
-      const who = o.containerIds.length ? o.containerIds.map((c) => n.container(c)).join(', ') : n.namespace(o.namespaceId);
+      const who = n.receiver(o.namespaceId, o.containerIds);
       const listener = o.listener === 'unknown' ? ' (whether anything listens there is not in the snapshot)' : '';
       return `DELIVERED to ${who} (${o.namespaceId})${o.port !== null ? ` port ${o.port}` : ''}; it sees ${o.seenSource} → ${o.seenDestination}${listener}`;
     }
     case 'dropped':
     case 'rejected':
+      if (o.cause !== 'rule') return `${o.result.toUpperCase()}${reply} by the kernel in ${n.namespace(o.namespaceId)} (${o.cause}): ${o.why}`;
       return `${o.result.toUpperCase()}${reply} in ${n.namespace(o.namespaceId)} by ${o.table}/${o.chain} ${o.index === null ? 'policy' : `#${o.index + 1}`}: ${o.rule}`;
     case 'no-route':
-      return `NO ROUTE${reply} in ${n.namespace(o.namespaceId)} to ${o.destination}${o.why ? `: ${o.why}` : ''}`;
+      return `NO ROUTE${reply} in ${o.namespaceId === null ? 'the source (no network namespace)' : n.namespace(o.namespaceId)} to ${o.destination}${o.why ? `: ${o.why}` : ''}`;
     case 'uncertain':
-      return `UNCERTAIN${reply} at ${n.namespace(o.namespaceId)} ${o.table}/${o.chain}${o.index >= 0 ? ` #${o.index + 1}` : ''}: ${o.rule} — ${o.why}`;
+      if (o.cause !== 'rule') return `UNCERTAIN${reply} at ${n.namespace(o.namespaceId)} (${o.cause}): ${o.why}`;
+      return `UNCERTAIN${reply} at ${n.namespace(o.namespaceId)} ${o.table}/${o.chain} #${o.index + 1}: ${o.rule} — ${o.why}`;
   }
 }
 
 export function formatTrace(s: Snapshot, r: TraceResult, verbose = false): string {
-  const n = new Names(s);
+  const n = new TraceNames(s);
   const out: string[] = [];
   out.push(`trace: ${n.endpoint(r.query.from)} → ${n.target(r.query.to, r.query.protocol)}`, '');
   out.push(r.summary, '');
@@ -291,25 +139,13 @@ export function formatTrace(s: Snapshot, r: TraceResult, verbose = false): strin
   return out.join('\n') + '\n';
 }
 
-// ---- the command ----
-
 type Flags = Record<string, string | true>;
 
-export async function loadSnapshot(file: string | undefined): Promise<Snapshot | string> {
-  if (file === undefined) return collectSnapshot();
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    return `cannot read ${file}: ${(e as Error).message}`;
-  }
-  try {
-    return parseSnapshot(JSON.parse(text));
-  } catch (e) {
-    if (e instanceof SyntaxError) return `${file} is not JSON: ${e.message}`;
-    if (e instanceof SnapshotFormatError) return `${file}: ${e.message}`;
-    throw e;
-  }
+/** The live host, or the snapshot `--snapshot REF` names (lib/snapshot/ref.ts), or why it cannot be had. */
+export async function loadSnapshot(ref: string | undefined, dataDir: string | undefined): Promise<Snapshot | string> {
+  if (ref === undefined) return collectSnapshot();
+  const loaded = await loadSnapshotRef(ref, dataDirOf(dataDir));
+  return loaded.ok ? loaded.snapshot : loaded.error;
 }
 
 async function readLines(file: string): Promise<string[]> {
@@ -320,19 +156,20 @@ async function readLines(file: string): Promise<string[]> {
 }
 
 /** One batch line: {"from": "...", "to": "..."} in the command-line syntax, and "verbose": true if wanted. */
-export function parseBatchLine(s: Snapshot, line: string): TraceQuery {
+export function parseBatchLine(s: Snapshot, line: string): { ok: true; query: TraceQuery } | { ok: false; message: string } {
   let obj: unknown;
   try {
     obj = JSON.parse(line);
   } catch {
-    throw new QueryError('not JSON (expected {"from": "...", "to": "..."})');
+    return { ok: false, message: 'not JSON (expected {"from": "...", "to": "..."})' };
   }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new QueryError('expected a JSON object {"from": "...", "to": "..."}');
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return { ok: false, message: 'expected a JSON object {"from": "...", "to": "..."}' };
   const { from, to, verbose } = obj as { from?: unknown; to?: unknown; verbose?: unknown };
-  if (typeof from !== 'string' || typeof to !== 'string') throw new QueryError('"from" and "to" must both be strings');
-  if (verbose !== undefined && typeof verbose !== 'boolean') throw new QueryError('"verbose" must be true or false');
-  const q = parseQuery(s, from, to);
-  return verbose ? { ...q, verbose } : q;
+  if (typeof from !== 'string' || typeof to !== 'string') return { ok: false, message: '"from" and "to" must both be strings' };
+  if (verbose !== undefined && typeof verbose !== 'boolean') return { ok: false, message: '"verbose" must be true or false' };
+  const q = queryFromFlags(s, from, to);
+  if (!q.ok) return q;
+  return { ok: true, query: verbose ? { ...q.query, verbose } : q.query };
 }
 
 export async function traceCommand(flags: Flags, usage: string): Promise<number> {
@@ -352,25 +189,19 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
       return fail(`cannot read ${batch}: ${(e as Error).message}`, 1);
     }
   }
-  const snapshot = await loadSnapshot(typeof flags.snapshot === 'string' ? flags.snapshot : undefined);
+  const snapshot = await loadSnapshot(typeof flags.snapshot === 'string' ? flags.snapshot : undefined, typeof flags.data === 'string' ? flags.data : undefined);
   if (typeof snapshot === 'string') return fail(snapshot, 1);
 
   if (lines === null) {
-    let query: TraceQuery;
-    let named: ReturnType<typeof resolveToAsSource> = null;
-    try {
-      named = resolveToAsSource(snapshot, flags.from as string, flags.to as string);
-      query = parseQuery(snapshot, flags.from as string, named?.to ?? (flags.to as string));
-    } catch (e) {
-      if (e instanceof QueryError) return fail(e.message, 2);
-      throw e;
-    }
-    if (flags.verbose) query.verbose = true;
+    // A single query resolves a destination name as the source container would (--batch takes names literally).
+    const q = queryFromFlags(snapshot, flags.from as string, flags.to as string, { resolveNames: true });
+    if (!q.ok) return fail(q.message, 2);
+    const query: TraceQuery = flags.verbose ? { ...q.query, verbose: true } : q.query;
     const result = tracePath(snapshot, query);
-    const resolution = named?.resolution;
-    // In JSON only when it changed the answer (another address) or could not resolve: a plain container name stays
-    // a container target, as in --batch.
-    const telling = resolution && (!resolution.ok || named!.to !== flags.to);
+    const { resolution } = q;
+    // In JSON only when it changed the target (to an address) or could not resolve: a plain container name stays a
+    // container target, as in --batch, so single and batch answers stay equal.
+    const telling = resolution && (!resolution.ok || query.to.kind === 'ip');
     process.stdout.write(
       flags.json
         ? JSON.stringify(telling ? { ...result, resolution } : result, null, 2) + '\n'
@@ -385,16 +216,19 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (!line) return;
-    try {
-      const query = parseBatchLine(snapshot, line);
-      if (flags.verbose) query.verbose = true;
-      out.push(JSON.stringify(tracePath(snapshot, query)));
-    } catch (e) {
-      const queryError = e instanceof QueryError;
-      const message = queryError ? e.message : `the simulator failed: ${(e as Error).message}`;
+    const answer = (message: string, code: number) => {
       process.stderr.write(`netatlas trace: ${batch}:${i + 1}: ${message}\n`);
       out.push(JSON.stringify({ line: i + 1, error: message }));
-      status = Math.max(status, queryError ? 2 : 1);
+      status = Math.max(status, code);
+    };
+    const q = parseBatchLine(snapshot, line);
+    if (!q.ok) return answer(q.message, 2);
+    const query: TraceQuery = flags.verbose ? { ...q.query, verbose: true } : q.query;
+    // A snapshot from a live host may hold shapes nobody foresaw: one query's failure must not lose the others.
+    try {
+      out.push(JSON.stringify(tracePath(snapshot, query)));
+    } catch (e) {
+      answer(`the simulator failed: ${(e as Error).message}`, 1);
     }
   });
   process.stdout.write(out.length ? out.join('\n') + '\n' : '');

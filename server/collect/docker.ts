@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import type { ApiContainerInspect, ApiNetwork } from '../../lib/docker/map';
 import type { FileText } from '../../lib/dns/files';
 import type { Problem } from '../../lib/snapshot/schema';
+import { shortId } from '../../lib/snapshot/names';
 import { readContainerFile } from './dns-files';
 import { mapLimit } from './exec';
 
@@ -96,7 +97,7 @@ export async function readDocker(
         source: 'docker',
         subject: item.Id,
         severity: 'info',
-        message: `container ${item.Names?.[0]?.replace(/^\//, '') ?? item.Id.slice(0, 12)} disappeared while it was being read`,
+        message: `container ${item.Names?.[0]?.replace(/^\//, '') ?? shortId(item.Id)} disappeared while it was being read`,
       });
       return null;
     }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { Collector } from './collector';
 
@@ -7,22 +8,52 @@ import { Collector } from './collector';
 // snapshot tells the truth, i.e. that Docker events and netlink notifications invalidate the right entries.
 
 const sh = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
+// Sized for a cold, busy 2-core machine; a snapshot there can take seconds.
+const WAIT = { timeout: 60_000, interval: 50 };
 let c: Collector;
-let changes = 0;
 
-const afterChange = async (act: () => void): Promise<Snapshot> => {
-  const before = changes;
-  act();
-  await expect.poll(() => changes > before, { timeout: 5_000 }).toBe(true);
-  await new Promise((r) => setTimeout(r, 200)); // let the burst of notifications for one action settle
-  return c.snapshot();
-};
+/**
+ * Whether this process's `ip monitor` child is listening: its netlink socket is bound to groups (the kernel lists
+ * it in /proc/net/netlink under the child's pid) and it sleeps, i.e. waits in recvmsg. Changes made earlier are missed.
+ */
+function netlinkMonitorListening(): boolean {
+  const children = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); // pid (comm) state ppid …
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(ppid) === process.pid && stat.includes(' (ip) ') ? [{ pid, state }] : [];
+    } catch {
+      return []; // exited meanwhile
+    }
+  });
+  const bound = readFileSync('/proc/net/netlink', 'utf8').split('\n').slice(1).map((l) => l.trim().split(/\s+/))
+    .filter(([, proto, , groups]) => proto === '0' && groups !== undefined && Number.parseInt(groups, 16) !== 0)
+    .map(([, , pid]) => pid);
+  return children.some((ch) => ch.state === 'S' && bound.includes(ch.pid));
+}
+
+/** Snapshots until `seen` holds for one, and how many namespaces that snapshot read. */
+async function snapshotWhere(seen: (s: Snapshot) => boolean): Promise<{ s: Snapshot; reads: number }> {
+  let last: { s: Snapshot; reads: number } | null = null;
+  await expect
+    .poll(async () => {
+      const before = c.namespaceReads;
+      const s = await c.snapshot();
+      last = { s, reads: c.namespaceReads - before };
+      return seen(s);
+    }, WAIT)
+    .toBe(true);
+  return last!;
+}
 
 beforeAll(async () => {
   c = new Collector();
-  c.on('change', () => changes++);
+  let dockerConnected = false;
+  c.on('docker-state', (state) => (dockerConnected = state === 'connected'));
   c.watch();
-  await new Promise((r) => setTimeout(r, 500));
+  // Listening before the tests change anything: a change made earlier would go unnoticed.
+  await vi.waitFor(() => expect(dockerConnected).toBe(true), WAIT);
+  await vi.waitFor(() => expect(netlinkMonitorListening()).toBe(true), WAIT);
   await c.snapshot();
 });
 
@@ -45,18 +76,19 @@ describe('a watching collector', () => {
   });
 
   it('sees a link change inside a named namespace (netlink, via its nsid)', async () => {
-    const reads = c.namespaceReads;
-    const s = await afterChange(() => sh('ip', '-n', 'netatlas-demo', 'link', 'set', 'na-demo-ns', 'mtu', '1400'));
-    // The host (whose veth peer changed state too, possibly) and the demo namespace; not every container.
-    expect(c.namespaceReads - reads).toBeLessThanOrEqual(2);
-    const demo = s.namespaces.find((n) => n.name === 'netatlas-demo')!;
-    expect(demo.interfaces.find((i) => i.name === 'na-demo-ns')!.mtu).toBe(1400);
+    sh('ip', '-n', 'netatlas-demo', 'link', 'set', 'na-demo-ns', 'mtu', '1400');
+    const demoMtu = (s: Snapshot) => s.namespaces.find((n) => n.name === 'netatlas-demo')?.interfaces.find((i) => i.name === 'na-demo-ns')?.mtu;
+    const { reads } = await snapshotWhere((s) => demoMtu(s) === 1400);
+    // The snapshot that saw it re-read the host (whose veth peer changed state too, possibly) and the demo
+    // namespace; not every container.
+    expect(reads).toBeLessThanOrEqual(2);
   });
 
   it('sees a container joining a network (Docker event), joined to a new veth', async () => {
-    const s = await afterChange(() => sh('docker', 'network', 'connect', 'netatlas-lab-b', 'lab-db'));
-    const db = s.docker!.containers.find((x) => x.name === 'lab-db')!;
-    const e = db.endpoints.find((x) => x.networkName === 'netatlas-lab-b')!;
+    sh('docker', 'network', 'connect', 'netatlas-lab-b', 'lab-db');
+    const endpoint = (s: Snapshot) => s.docker?.containers.find((x) => x.name === 'lab-db')?.endpoints.find((x) => x.networkName === 'netatlas-lab-b');
+    const { s } = await snapshotWhere((s) => endpoint(s)?.containerInterface != null);
+    const e = endpoint(s)!;
     expect(e.ipv4).toMatch(/^198\.18\.2\./);
     // Ground truth: the interface inside the container that carries the new endpoint's MAC.
     const key = sh('docker', 'inspect', '-f', '{{.NetworkSettings.SandboxKey}}', 'lab-db').trim();

@@ -1,7 +1,8 @@
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter, on, once } from 'node:events';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { Collector } from '../collect/collector';
 import { snapshotFingerprint } from '../../lib/snapshot/fingerprint';
+import { openRecorder, type HistoryRecorder } from '../history/recorder';
 
 /** One published state of the host. Ids only grow, so a reconnecting client can say where it stopped. */
 export interface Revision {
@@ -17,6 +18,13 @@ export interface HubOptions {
   /** Revisions kept for clients that reconnect. */
   keep?: number;
   collector?: Collector;
+  /**
+   * Called with every published revision (the history recorder). It must not throw or block: it only queues.
+   * While it is set the hub also collects when nobody watches, on `idleTickMs`.
+   */
+  onRevision?: (r: Revision) => void;
+  /** The slow tick while nobody watches and `onRevision` is set: events still trigger collections at once. */
+  idleTickMs?: number;
 }
 
 /**
@@ -37,6 +45,8 @@ export class Hub extends EventEmitter {
   private debounce: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private subscribers = 0;
+  private readonly onRevision: ((r: Revision) => void) | null;
+  private idleTicker: NodeJS.Timeout | null = null;
 
   constructor(opts: HubOptions = {}) {
     super();
@@ -48,6 +58,13 @@ export class Hub extends EventEmitter {
     this.collector.on('change', () => this.schedule());
     this.collector.on('docker-state', () => this.schedule());
     this.collector.watch();
+    this.onRevision = opts.onRevision ?? null;
+    if (this.onRevision) {
+      this.idleTicker = setInterval(() => {
+        if (this.subscribers === 0) void this.collect('tick');
+      }, opts.idleTickMs ?? 10_000);
+      void this.collect();
+    }
   }
 
   get viewers(): number {
@@ -56,7 +73,12 @@ export class Hub extends EventEmitter {
 
   /** The latest revision, collecting the first one if there is none yet. */
   async latest(): Promise<Revision> {
-    if (this.revisions.length === 0) await this.collect();
+    if (this.revisions.length === 0) {
+      // The first publication, not the end of the collection loop: notifications arriving meanwhile may keep
+      // that loop going for a while on a busy host.
+      const first = once(this, 'revision') as Promise<[Revision]>;
+      await Promise.race([first, this.collect()]);
+    }
     return this.revisions[this.revisions.length - 1];
   }
 
@@ -102,10 +124,14 @@ export class Hub extends EventEmitter {
     }, this.debounceMs);
   }
 
-  /** Collect once; a request arriving meanwhile runs one more collection after this one, never two at once. */
-  collect(): Promise<void> {
+  /**
+   * Collect once; a change notification arriving meanwhile runs one more collection after this one, never two at
+   * once. A tick arriving meanwhile is dropped: when a collection takes longer than the tick, re-running for every
+   * tick would keep the loop going forever.
+   */
+  collect(reason: 'change' | 'tick' = 'change'): Promise<void> {
     if (this.collecting) {
-      this.again = true;
+      if (reason === 'change') this.again = true;
       return this.collecting;
     }
     this.collecting = (async () => {
@@ -119,6 +145,7 @@ export class Hub extends EventEmitter {
             const r = { id: this.nextId++, snapshot };
             this.revisions = [...this.revisions.slice(-(this.keep - 1)), r];
             this.emit('revision', r);
+            this.onRevision?.(r);
           }
         } while (this.again);
       } finally {
@@ -129,7 +156,7 @@ export class Hub extends EventEmitter {
   }
 
   private startTicking() {
-    this.ticker ??= setInterval(() => void this.collect(), this.tickMs);
+    this.ticker ??= setInterval(() => void this.collect('tick'), this.tickMs);
   }
 
   private stopTicking() {
@@ -139,15 +166,22 @@ export class Hub extends EventEmitter {
 
   close() {
     this.stopTicking();
+    if (this.idleTicker) clearInterval(this.idleTicker);
     if (this.debounce) clearTimeout(this.debounce);
     this.collector.close();
   }
 }
 
-const g = globalThis as typeof globalThis & { __netatlasHub?: Hub };
+const g = globalThis as typeof globalThis & { __netatlasHub?: Hub; __netatlasHistory?: HistoryRecorder };
 
 /** The process-wide hub (kept on globalThis so dev-mode reloads and route bundles share one). */
 export function hub(): Hub {
-  g.__netatlasHub ??= new Hub();
+  g.__netatlasHub ??= new Hub({ onRevision: (r) => history().record(r.snapshot) });
   return g.__netatlasHub;
+}
+
+/** The process-wide history recorder: its status says whether history is on, and why not. */
+export function history(): HistoryRecorder {
+  g.__netatlasHistory ??= openRecorder();
+  return g.__netatlasHistory;
 }

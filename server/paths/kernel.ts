@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { isIP } from 'node:net';
+import { hostPort } from '../../lib/snapshot/names';
 
 /**
  * Ground truth for packet paths: make a real HTTP connection and report what the kernel did with it. The server
@@ -51,7 +52,7 @@ export function parseRemoteAddr(text: string): string | null {
   return isIP(s) ? s : null;
 }
 
-const url = (ip: string, port: number) => `http://${isIP(ip) === 6 ? `[${ip}]` : ip}:${port}/cgi-bin/remote`;
+const url = (ip: string, port: number) => `http://${hostPort(ip, port)}/cgi-bin/remote`;
 
 export function connect(from: Source, ip: string, port: number): Promise<Observation> {
   if (!isIP(ip)) return Promise.reject(new Error(`not an IP address: ${ip}`));

@@ -1,7 +1,7 @@
 'use client';
 
 import type { Interface } from '@/lib/snapshot/schema';
-import { namespaceLabel, shortId } from '../snapshot-index';
+import { namespaceLabel, shortId } from '@/lib/snapshot/names';
 import { Empty, Fields, Mono, NodeLink, Section, yesNo, type DetailsContext } from './parts';
 
 /** The bridge-only part: STP, the Docker network(s) it carries, and its ports. */
@@ -62,7 +62,7 @@ export function BridgeDetails({ ctx, bridge }: { ctx: DetailsContext; bridge: In
                   <Mono>{p.name}</Mono>
                 </NodeLink>{' '}
                 <span className="text-slate-500 dark:text-slate-400">
-                  {p.peer ? `→ ${namespaceLabel(ctx.idx, p.peer.namespaceId)} · ` : ''}
+                  {p.peer ? `→ ${namespaceLabel(ctx.snapshot, p.peer.namespaceId)} · ` : ''}
                   {p.operstate}
                 </span>
               </li>

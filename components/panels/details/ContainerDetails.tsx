@@ -3,7 +3,7 @@
 import { EMBEDDED_DNS } from '@/lib/dns/resolve';
 import { lowerMode } from '@/lib/docker/map';
 import type { Container, Endpoint } from '@/lib/snapshot/schema';
-import { containerName, hostPort, namespaceLabel, shortId } from '../snapshot-index';
+import { containerName, hostPort, namespaceLabel, shortId } from '@/lib/snapshot/names';
 import { Empty, Fields, Mono, NodeLink, Section, type DetailsContext } from './parts';
 
 export function ContainerDetails({ ctx, container: c }: { ctx: DetailsContext; container: Container }) {
@@ -23,7 +23,7 @@ export function ContainerDetails({ ctx, container: c }: { ctx: DetailsContext; c
                 <span key="m">
                   container:
                   <NodeLink ctx={ctx} target={{ type: 'container', containerId: shared }}>
-                    {containerName(ctx.idx, shared)}
+                    {containerName(ctx.snapshot, shared)}
                   </NodeLink>
                 </span>
               ) : (
@@ -34,7 +34,7 @@ export function ContainerDetails({ ctx, container: c }: { ctx: DetailsContext; c
               'namespace',
               c.namespaceId && (
                 <NodeLink key="ns" ctx={ctx} target={{ type: 'namespace', namespaceId: c.namespaceId }}>
-                  {namespaceLabel(ctx.idx, c.namespaceId)}
+                  {namespaceLabel(ctx.snapshot, c.namespaceId)}
                 </NodeLink>
               ),
             ],

@@ -2,7 +2,8 @@
 
 import type { Interface } from '@/lib/snapshot/schema';
 import { subnetOf } from '@/lib/net/cidr';
-import { formatAddress, namespaceLabel } from '../snapshot-index';
+import { formatAddress } from '../snapshot-index';
+import { namespaceLabel } from '@/lib/snapshot/names';
 import { BridgeDetails } from './BridgeDetails';
 import { Empty, Fields, Mono, NodeLink, Section, type DetailsContext } from './parts';
 
@@ -16,7 +17,7 @@ export function InterfaceDetails({ ctx, iface }: { ctx: DetailsContext; iface: I
           rows={[
             ['name', <Mono key="n">{iface.name}</Mono>],
             ['kind', iface.linkKind && iface.linkKind !== iface.kind ? `${iface.kind} (${iface.linkKind})` : iface.kind],
-            ['namespace', <NodeLink key="ns" ctx={ctx} target={{ type: 'namespace', namespaceId: iface.namespaceId }}>{namespaceLabel(ctx.idx, iface.namespaceId)}</NodeLink>],
+            ['namespace', <NodeLink key="ns" ctx={ctx} target={{ type: 'namespace', namespaceId: iface.namespaceId }}>{namespaceLabel(ctx.snapshot, iface.namespaceId)}</NodeLink>],
             ['ifindex', String(iface.ifindex)],
             ['MAC', iface.mac && <Mono key="m">{iface.mac}</Mono>],
             ['MTU', String(iface.mtu)],
@@ -27,7 +28,7 @@ export function InterfaceDetails({ ctx, iface }: { ctx: DetailsContext; iface: I
               'peer',
               iface.peer && (
                 <NodeLink key="peer" ctx={ctx} target={{ type: 'interface', namespaceId: iface.peer.namespaceId, ifindex: iface.peer.ifindex }}>
-                  <Mono>{iface.peer.name}</Mono> in {namespaceLabel(ctx.idx, iface.peer.namespaceId)}
+                  <Mono>{iface.peer.name}</Mono> in {namespaceLabel(ctx.snapshot, iface.peer.namespaceId)}
                 </NodeLink>
               ),
             ],

@@ -1,11 +1,12 @@
 'use client';
 
 import type { Namespace, Route } from '@/lib/snapshot/schema';
-import { containerName, containersIn, formatAddress } from '../snapshot-index';
+import { namespaceContainers } from '@/lib/snapshot/names';
+import { formatAddress } from '../snapshot-index';
 import { Empty, Fields, Mono, NodeLink, Section, type DetailsContext } from './parts';
 
 export function NamespaceDetails({ ctx, ns }: { ctx: DetailsContext; ns: Namespace }) {
-  const containers = containersIn(ctx.idx, ns);
+  const containers = namespaceContainers(ctx.snapshot, ns.id);
   return (
     <div className="space-y-4">
       <Section title="Namespace">
@@ -23,10 +24,10 @@ export function NamespaceDetails({ ctx, ns }: { ctx: DetailsContext; ns: Namespa
           <Empty>none</Empty>
         ) : (
           <ul className="space-y-0.5 text-sm">
-            {containers.map((id) => (
-              <li key={id}>
-                <NodeLink ctx={ctx} target={{ type: 'container', containerId: id }}>
-                  {containerName(ctx.idx, id)}
+            {containers.map((c) => (
+              <li key={c.id}>
+                <NodeLink ctx={ctx} target={{ type: 'container', containerId: c.id }}>
+                  {c.name}
                 </NodeLink>
               </li>
             ))}

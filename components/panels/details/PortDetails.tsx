@@ -1,7 +1,7 @@
 'use client';
 
 import type { NodeRef } from '@/lib/topology/types';
-import { containerName, hostPort } from '../snapshot-index';
+import { containerName, hostPort } from '@/lib/snapshot/names';
 import { Empty, Fields, Mono, NodeLink, Section, type DetailsContext } from './parts';
 
 type PortRef = Extract<NodeRef, { type: 'port' }>;
@@ -21,7 +21,7 @@ export function PortDetails({ ctx, port }: { ctx: DetailsContext; port: PortRef 
             [
               'container',
               <NodeLink key="c" ctx={ctx} target={{ type: 'container', containerId: port.containerId }}>
-                {containerName(ctx.idx, port.containerId)}
+                {containerName(ctx.snapshot, port.containerId)}
               </NodeLink>,
             ],
           ]}

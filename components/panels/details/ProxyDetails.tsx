@@ -1,7 +1,7 @@
 'use client';
 
 import type { DockerProxy } from '@/lib/snapshot/schema';
-import { containerName, hostPort } from '../snapshot-index';
+import { containerName, hostPort } from '@/lib/snapshot/names';
 import { Fields, Mono, NodeLink, Section, type DetailsContext } from './parts';
 
 export function ProxyDetails({ ctx, proxy: p }: { ctx: DetailsContext; proxy: DockerProxy }) {
@@ -28,7 +28,7 @@ export function ProxyDetails({ ctx, proxy: p }: { ctx: DetailsContext; proxy: Do
             'container',
             cid && (
               <NodeLink key="c" ctx={ctx} target={{ type: 'container', containerId: cid }}>
-                {containerName(ctx.idx, cid)}
+                {containerName(ctx.snapshot, cid)}
               </NodeLink>
             ),
           ],

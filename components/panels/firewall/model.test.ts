@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { factsOf, type Subject } from '@/lib/netfilter/attribution';
 import { parseNftText } from '@/lib/netfilter/nft-text-parse';
-import { namespaceRules, nftBaseCategory, nftCategories, nftChains, nftJumpTargets, type Family, type RulesQuery, type TableFilter } from './model';
+import { nftJumpTargets } from '@/lib/netfilter/nft-statements';
+import { namespaceRules, nftBaseCategory, nftCategories, nftChains, type Family, type RulesQuery, type TableFilter } from './model';
 import { DB, DB_NS, HOST_NS, labSnapshot, readShared, WEB } from './test-fixture.test-helper';
 
 const s = labSnapshot();

@@ -6,12 +6,15 @@ import {
   nftRuleConcerns,
   type Facts,
 } from '@/lib/netfilter/attribution';
-import { jumpTarget, nftPriority, nftTraversal } from '@/lib/netfilter/traversal';
+import { IPT_TABLE_PRIORITY, nftPriority } from '@/lib/netfilter/hooks';
+import { nftJumpTargets } from '@/lib/netfilter/nft-statements';
+import { jumpTarget, nftTraversal } from '@/lib/netfilter/traversal';
 import type { IptRule, IptRuleset, NftChain, NftRule, NftTable } from '@/lib/snapshot/netfilter-schema';
 import type { Namespace } from '@/lib/snapshot/schema';
 import { nftFamilyKey, ruleKey } from './rates';
 
-export type Family = 'ipv4' | 'ipv6';
+export type { Family } from '@/lib/net/cidr';
+import type { Family } from '@/lib/net/cidr';
 export type TableFilter = 'all' | 'raw' | 'mangle' | 'nat' | 'filter';
 export const TABLE_FILTERS: TableFilter[] = ['all', 'raw', 'mangle', 'nat', 'filter'];
 export const FAMILIES: { id: Family; label: string }[] = [
@@ -132,8 +135,8 @@ export function nftBaseCategory(c: Pick<NftChain, 'type' | 'priority'>): string 
   if (c.type === 'nat') return 'nat';
   if (c.type === 'route') return 'mangle';
   const p = nftPriority(c.priority);
-  if (p <= -300) return 'raw';
-  if (p <= -150) return 'mangle';
+  if (p <= IPT_TABLE_PRIORITY.raw) return 'raw';
+  if (p <= IPT_TABLE_PRIORITY.mangle) return 'mangle';
   return 'filter';
 }
 
@@ -147,19 +150,6 @@ export function nftCategories(table: NftTable): Map<string, string> {
     out.set(chain.name, current ?? 'filter');
   }
   return out;
-}
-
-/** Chains an nft rule jumps or goes to, directly or through a verdict map's elements. */
-export function nftJumpTargets(table: NftTable, rule: NftRule): string[] {
-  const names: string[] = [];
-  for (const m of rule.text.matchAll(/\b(?:jump|goto)\s+([\w.-]+)/g)) names.push(m[1]);
-  for (const m of rule.text.matchAll(/vmap\s+@([\w.-]+)/g)) {
-    for (const el of table.sets.find((s) => s.name === m[1])?.elements ?? []) {
-      const t = /(?:jump|goto)\s+([\w.-]+)/.exec(el);
-      if (t) names.push(t[1]);
-    }
-  }
-  return [...new Set(names)];
 }
 
 export function nftChains(nsId: string, tables: NftTable[], q: RulesQuery): ChainView[] {

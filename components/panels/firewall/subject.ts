@@ -1,5 +1,6 @@
 import type { Subject } from '@/lib/netfilter/attribution';
 import type { Snapshot } from '@/lib/snapshot/schema';
+import { containerName, hostPort, namespaceLabel, networkName } from '@/lib/snapshot/names';
 import type { GraphNode } from '@/lib/topology/types';
 
 /**
@@ -38,7 +39,7 @@ export function subjectForNode(s: Snapshot, node: Pick<GraphNode, 'kind' | 'ref'
 
 /** Words for the panel's heading. */
 export function describeSubject(s: Snapshot, subject: Subject): string {
-  const ctr = (id: string) => s.docker?.containers.find((c) => c.id === id)?.name ?? id.slice(0, 12);
+  const ctr = (id: string) => containerName(s, id);
   switch (subject.type) {
     case 'host':
       return `the host (${s.host.hostname})`;
@@ -47,16 +48,15 @@ export function describeSubject(s: Snapshot, subject: Subject): string {
     case 'bridge':
       return subject.name;
     case 'network':
-      return s.docker?.networks.find((n) => n.id === subject.networkId)?.name ?? subject.networkId.slice(0, 12);
+      return networkName(s, subject.networkId);
     case 'port': {
-      const ip = subject.hostIp.includes(':') ? `[${subject.hostIp}]` : subject.hostIp;
-      return subject.containerId ? `${ip}:${subject.hostPort}/${subject.protocol} (${ctr(subject.containerId)})` : 'an unknown port';
+      return subject.containerId ? `${hostPort(subject.hostIp, subject.hostPort)}/${subject.protocol} (${ctr(subject.containerId)})` : 'an unknown port';
     }
     case 'namespace': {
       const ns = s.namespaces.find((n) => n.id === subject.namespaceId);
       if (ns?.kind === 'host') return 'the host namespace';
-      const names = (s.docker?.containers ?? []).filter((c) => c.namespaceId === subject.namespaceId).map((c) => c.name);
-      return names.length ? `${names.join(' + ')}'s namespace` : ns?.name ? `netns ${ns.name}` : subject.namespaceId;
+      const label = namespaceLabel(s, subject.namespaceId);
+      return ns?.kind === 'container' ? `${label}'s namespace` : label;
     }
     case 'interface': {
       const ns = s.namespaces.find((n) => n.id === subject.namespaceId);

@@ -3,8 +3,9 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import type { Protocol, TraceQuery } from '@/lib/sim/types';
-import { parseCustom, PROTOCOLS, type Field, type FieldErrors } from './custom';
-import { INTERNET_IP, OUTSIDE_IPV4, uplinkOf } from './presets';
+import { PROTOCOLS, protocolSuffix, type QueryErrors } from '@/lib/sim/query';
+import { formQuery, type Field } from './custom';
+import { DOC_TARGET, INTERNET_IP, OUTSIDE_IPV4, uplinkOf } from './presets';
 
 export interface CustomQueryFormProps {
   snapshot: Snapshot;
@@ -24,7 +25,7 @@ export function CustomQueryForm({ snapshot, defaultFrom, onRun }: CustomQueryFor
   const [to, setTo] = useState('');
   const [port, setPort] = useState('');
   const [protocol, setProtocol] = useState<Protocol>('tcp');
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [errors, setErrors] = useState<QueryErrors>({});
   const base = useId();
   const id = (f: Field | 'from-list' | 'to-list') => `${base}-${f}`;
 
@@ -41,7 +42,7 @@ export function CustomQueryForm({ snapshot, defaultFrom, onRun }: CustomQueryFor
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const r = parseCustom(snapshot, { from, to, port, protocol });
+    const r = formQuery(snapshot, { from, to, port, protocol });
     if (!r.ok) {
       setErrors(r.errors);
       return;
@@ -53,8 +54,8 @@ export function CustomQueryForm({ snapshot, defaultFrom, onRun }: CustomQueryFor
   // A destination typed as `…/udp` sets the protocol, so the two never disagree by accident.
   const changeTo = (v: string) => {
     setTo(v);
-    const m = /\/(tcp|udp|icmp)\s*$/i.exec(v);
-    if (m) setProtocol(m[1].toLowerCase() as Protocol);
+    const p = protocolSuffix(v);
+    if (p) setProtocol(p);
   };
 
   const error = (f: Field) =>
@@ -77,7 +78,7 @@ export function CustomQueryForm({ snapshot, defaultFrom, onRun }: CustomQueryFor
           list={id('from-list')}
           value={from}
           onChange={(e) => setFrom(e.target.value)}
-          placeholder={`lab-web, host, ${OUTSIDE_IPV4}@eth0`}
+          placeholder={`a container's name, host, ${OUTSIDE_IPV4}@eth0`}
           autoComplete="off"
           spellCheck={false}
           maxLength={200}
@@ -101,7 +102,7 @@ export function CustomQueryForm({ snapshot, defaultFrom, onRun }: CustomQueryFor
           list={id('to-list')}
           value={to}
           onChange={(e) => changeTo(e.target.value)}
-          placeholder="lab-db, 198.18.1.3:80/tcp"
+          placeholder={`a container's name, ${DOC_TARGET}:80/tcp`}
           autoComplete="off"
           spellCheck={false}
           maxLength={200}

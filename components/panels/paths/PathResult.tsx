@@ -4,7 +4,8 @@ import { memo, useEffect, useRef, type ReactNode } from 'react';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import type { Outcome, Step, TraceResult } from '@/lib/sim/types';
 import type { FocusRule } from '../firewall/focus';
-import { decidingRule, focusForStep, isRuleOutcome, namespaceName, OUTCOME_LABELS, receiverName, ruleWhere, VERDICT_LABELS, type Verdict } from './describe';
+import { hostPort, namespaceLabel, receiverLabel } from '@/lib/snapshot/names';
+import { decidingRule, focusForStep, KERNEL_DROP_LABELS, OUTCOME_LABELS, ruleWhere, UNCERTAIN_LABELS, VERDICT_LABELS, type Verdict } from './describe';
 import { queryText } from './presets';
 
 export interface PathResultProps {
@@ -170,7 +171,7 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
             </p>
           ) : (
             <p>
-              Delivered to <span className="font-semibold">{receiverName(s, o.namespaceId, o.containerIds)}</span>
+              Delivered to <span className="font-semibold">{receiverLabel(s, o.namespaceId, o.containerIds)}</span>
               {o.port !== null ? ` on port ${o.port}` : ''}.{o.listener === 'unknown' ? ' Whether a process listens there is not in the snapshot.' : ''}
             </p>
           )}
@@ -184,20 +185,21 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
       return (
         <div data-testid="path-verdict" className="space-y-1 rounded border border-red-200 bg-red-50/60 p-2 text-sm dark:border-red-900 dark:bg-red-950/30">
           {replyNote}
-          {isRuleOutcome(o) ? (
-            <p>
-              <span className="font-semibold">Why it does not get through: </span>
-              {o.result} by <span data-testid="path-deciding-rule" className="font-semibold">{ruleWhere(o.table, o.chain, o.index)}</span> in{' '}
-              {namespaceName(s, o.namespaceId)}.
-            </p>
+          {o.cause === 'rule' ? (
+            <>
+              <p>
+                <span className="font-semibold">Why it does not get through: </span>
+                {o.result} by <span data-testid="path-deciding-rule" className="font-semibold">{ruleWhere(o.table, o.chain, o.index)}</span> in{' '}
+                {namespaceLabel(s, o.namespaceId)}.
+              </p>
+              <code className="block font-mono text-xs break-all whitespace-pre-wrap">{o.rule}</code>
+            </>
           ) : (
             <p>
               <span className="font-semibold">Why it does not get through: </span>
-              {o.result} by the kernel in {namespaceName(s, o.namespaceId)}
-              {o.chain ? ` (${o.chain})` : ''}.
+              {o.result} by the kernel in {namespaceLabel(s, o.namespaceId)} ({KERNEL_DROP_LABELS[o.cause]}): {o.why}.
             </p>
           )}
-          {o.rule && <code className="block font-mono text-xs break-all whitespace-pre-wrap">{o.rule}</code>}
           {open}
         </div>
       );
@@ -208,7 +210,7 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
           {/* The simulator's `why` reads after "has": "no default route", "no network namespace (…)". */}
           <p>
             <span className="font-semibold">It goes nowhere: </span>
-            {o.namespaceId ? namespaceName(s, o.namespaceId) : 'the source'} has{' '}
+            {o.namespaceId !== null ? namespaceLabel(s, o.namespaceId) : 'the source'} has{' '}
             {o.why ?? (
               <>
                 no route to <Mono>{o.destination}</Mono>
@@ -222,19 +224,18 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
       return (
         <div data-testid="path-verdict" className="space-y-1 rounded border border-orange-300 bg-orange-50/60 p-2 text-sm dark:border-orange-800 dark:bg-orange-950/30">
           {replyNote}
-          {isRuleOutcome(o) ? (
+          {o.cause === 'rule' ? (
             <>
               <p>
                 <span className="font-semibold">Cannot tell: </span>it depends on{' '}
-                <span data-testid="path-deciding-rule" className="font-semibold">{ruleWhere(o.table, o.chain, o.index)}</span> in {namespaceName(s, o.namespaceId)},
+                <span data-testid="path-deciding-rule" className="font-semibold">{ruleWhere(o.table, o.chain, o.index)}</span> in {namespaceLabel(s, o.namespaceId)},
                 which the simulator cannot evaluate.
               </p>
               <code className="block font-mono text-xs break-all whitespace-pre-wrap">{o.rule}</code>
             </>
           ) : (
             <p>
-              <span className="font-semibold">Cannot tell</span>
-              {o.namespaceId ? ` in ${namespaceName(s, o.namespaceId)}` : ''}.
+              <span className="font-semibold">Cannot tell</span> in {namespaceLabel(s, o.namespaceId)} ({UNCERTAIN_LABELS[o.cause]}).
             </p>
           )}
           <p data-testid="path-uncertain-why">
@@ -279,7 +280,7 @@ function StepItem({ s, n, step, onFocusRule }: { s: Snapshot; n: number; step: S
                 {VERDICT_LABELS[step.verdict]}
               </span>
               {step.effect && <span className="text-xs font-semibold">⇒ {step.effect}</span>}
-              <span className="text-[10px] text-slate-500 dark:text-slate-400">in {namespaceName(s, step.namespaceId)}</span>
+              <span className="text-[10px] text-slate-500 dark:text-slate-400">in {namespaceLabel(s, step.namespaceId)}</span>
             </span>
             <code className="block font-mono text-[11px] leading-tight break-all whitespace-pre-wrap text-slate-600 dark:text-slate-400">{step.text}</code>
             {step.explanation && <span className="block text-xs leading-snug">{step.explanation}</span>}
@@ -301,7 +302,7 @@ function StepItem({ s, n, step, onFocusRule }: { s: Snapshot; n: number; step: S
 }
 
 function StepText({ s, step }: { s: Snapshot; step: Exclude<Step, { type: 'rule' }> }) {
-  const ns = (id: string) => namespaceName(s, id);
+  const ns = (id: string) => namespaceLabel(s, id);
   switch (step.type) {
     case 'route':
       return (
@@ -344,7 +345,7 @@ function StepText({ s, step }: { s: Snapshot; step: Exclude<Step, { type: 'rule'
     case 'nat':
       return (
         <span>
-          <span className="font-semibold">{step.kind.toUpperCase()}</span> <Mono>{step.before}</Mono> → <Mono>{step.after}</Mono>
+          <span className="font-semibold">{step.kind.toUpperCase()}</span> <Mono>{hostPort(step.before.ip, step.before.port)}</Mono> → <Mono>{hostPort(step.after.ip, step.after.port)}</Mono>
           {step.by ? <span className="text-xs text-slate-500 dark:text-slate-400"> (by {step.by})</span> : null}
         </span>
       );
@@ -358,7 +359,7 @@ function StepText({ s, step }: { s: Snapshot; step: Exclude<Step, { type: 'rule'
     case 'deliver':
       return (
         <span>
-          Delivered to <span className="font-semibold">{receiverName(s, step.namespaceId, step.containerIds)}</span>
+          Delivered to <span className="font-semibold">{receiverLabel(s, step.namespaceId, step.containerIds)}</span>
           {step.what ? `: ${step.what}` : ''}
         </span>
       );

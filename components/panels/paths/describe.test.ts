@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceResult } from '@/lib/sim/types';
-import { decidingRule, isRuleOutcome, namespaceName, OUTCOME_LABELS, receiverName, ruleWhere } from './describe';
+import { isRuleOutcome, type TraceResult } from '@/lib/sim/types';
+import { decidingRule, KERNEL_DROP_LABELS, OUTCOME_LABELS, ruleWhere, UNCERTAIN_LABELS } from './describe';
 import { API, API_NS, HOST_NS, labSnapshot, SIDECAR, WEB } from './test-fixture.test-helper';
 
 const s = labSnapshot();
@@ -13,14 +13,6 @@ describe('words', () => {
     expect(ruleWhere('filter', 'DOCKER-ISOLATION-STAGE-2', 0)).toBe('rule #1 of filter/DOCKER-ISOLATION-STAGE-2');
     expect(ruleWhere('filter', 'FORWARD', null)).toBe('the policy of filter/FORWARD');
   });
-  it('namespaces by who lives there', () => {
-    expect(namespaceName(s, HOST_NS)).toBe('the host');
-    expect(namespaceName(s, API_NS)).toBe('lab-api + lab-sidecar');
-    expect(namespaceName(s, 'netns:4026532563')).toBe('netns netatlas-demo');
-    expect(namespaceName(s, 'netns:1')).toBe('netns:1');
-    expect(receiverName(s, API_NS, [API, SIDECAR])).toBe('lab-api + lab-sidecar');
-    expect(receiverName(s, HOST_NS, [])).toBe('the host');
-  });
 });
 
 describe('decidingRule', () => {
@@ -29,7 +21,7 @@ describe('decidingRule', () => {
     steps: [
       { type: 'rule', namespaceId: HOST_NS, family: 'ipv4', hook: 'FORWARD', table: 'filter', chain: 'DOCKER-ISOLATION-STAGE-2', index: 0, text: '-A … -j DROP', verdict: 'match', effect: 'DROP', explanation: null },
     ],
-    outcome: { result: 'dropped', namespaceId: HOST_NS, table: 'filter', chain: 'DOCKER-ISOLATION-STAGE-2', index: 0, rule: '-A … -j DROP' },
+    outcome: { result: 'dropped', cause: 'rule', namespaceId: HOST_NS, table: 'filter', chain: 'DOCKER-ISOLATION-STAGE-2', index: 0, rule: '-A … -j DROP' },
     legs: 1,
     summary: '',
     reply: null,
@@ -46,10 +38,15 @@ describe('decidingRule', () => {
 
 describe('isRuleOutcome', () => {
   it('is false for the kernel, docker-proxy and loops', () => {
-    expect(isRuleOutcome({ result: 'dropped', namespaceId: HOST_NS, table: 'filter', chain: 'FORWARD', index: null, rule: 'policy DROP' })).toBe(true);
-    expect(isRuleOutcome({ result: 'dropped', namespaceId: HOST_NS, table: 'routing', chain: 'rp_filter', index: null, rule: 'rp_filter' })).toBe(false);
-    expect(isRuleOutcome({ result: 'uncertain', namespaceId: HOST_NS, table: 'docker-proxy', chain: '', index: -1, rule: '', why: 'x' })).toBe(false);
-    expect(isRuleOutcome({ result: 'uncertain', namespaceId: HOST_NS, table: 'filter', chain: 'FORWARD', index: -1, rule: '', why: 'the rules loop' })).toBe(false);
+    expect(isRuleOutcome({ result: 'dropped', cause: 'rule', namespaceId: HOST_NS, table: 'filter', chain: 'FORWARD', index: null, rule: 'policy DROP' })).toBe(true);
+    expect(isRuleOutcome({ result: 'uncertain', cause: 'rule', namespaceId: HOST_NS, table: 'filter', chain: 'FORWARD', index: 2, rule: '-A FORWARD -m set … -j DROP', why: 'ipset' })).toBe(true);
+    expect(isRuleOutcome({ result: 'dropped', cause: 'martian', namespaceId: HOST_NS, why: 'source 127.0.0.1 arriving on eth0' })).toBe(false);
+    expect(isRuleOutcome({ result: 'uncertain', cause: 'docker-proxy', namespaceId: HOST_NS, why: 'x' })).toBe(false);
+    expect(isRuleOutcome({ result: 'uncertain', cause: 'ruleset', namespaceId: HOST_NS, why: 'the rules loop (filter FORWARD)' })).toBe(false);
     expect(isRuleOutcome({ result: 'no-route', namespaceId: HOST_NS, destination: '1.2.3.4' })).toBe(false);
+  });
+  it('names a word for every non-rule cause', () => {
+    expect(Object.keys(KERNEL_DROP_LABELS).sort()).toEqual(['forwarding', 'martian']);
+    expect(Object.keys(UNCERTAIN_LABELS).sort()).toEqual(['conntrack', 'docker-proxy', 'forwarding', 'reply', 'route', 'ruleset']);
   });
 });

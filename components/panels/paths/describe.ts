@@ -1,7 +1,6 @@
 import type { Snapshot } from '@/lib/snapshot/schema';
-import type { Outcome, Step, TraceResult } from '@/lib/sim/types';
+import { isRuleOutcome, type KernelDrop, type Outcome, type Step, type TraceResult, type UncertainCause } from '@/lib/sim/types';
 import type { FocusRule } from '../firewall/focus';
-import { containerLabel } from './presets';
 
 /** Words for a trace's parts (pure): the outcome badge, rule verdicts, where a rule sits, who a namespace is. */
 
@@ -13,43 +12,25 @@ export const OUTCOME_LABELS: Record<Outcome['result'], string> = {
   uncertain: 'uncertain',
 };
 
+/** Why the kernel dropped it, when no rule did. */
+export const KERNEL_DROP_LABELS: Record<KernelDrop, string> = { martian: 'a martian address', forwarding: 'forwarding is off' };
+
+/** What the simulator could not follow, when it was not a rule. */
+export const UNCERTAIN_LABELS: Record<UncertainCause, string> = {
+  route: 'a route or device it does not model',
+  forwarding: 'forwarding unknown',
+  conntrack: 'no record of the connection on the way back',
+  reply: 'the reply takes another way back',
+  'docker-proxy': 'docker-proxy',
+  ruleset: 'a ruleset it cannot follow',
+};
+
 export type Verdict = Extract<Step, { type: 'rule' }>['verdict'];
 export const VERDICT_LABELS: Record<Verdict, string> = { match: 'match', 'no-match': 'no match', uncertain: 'uncertain', policy: 'policy' };
 
 /** "rule #3 of nat/DOCKER" (numbered from 1, as the Firewall tab does), or "the policy of filter/FORWARD". */
 export function ruleWhere(table: string, chain: string, index: number | null): string {
   return index === null ? `the policy of ${table}/${chain}` : `rule #${index + 1} of ${table}/${chain}`;
-}
-
-/** How a person knows a namespace: "the host", "lab-api + lab-sidecar", "netns netatlas-demo". */
-export function namespaceName(s: Snapshot, id: string): string {
-  const ns = s.namespaces.find((n) => n.id === id);
-  if (!ns) return id;
-  if (ns.kind === 'host') return 'the host';
-  const ids = new Set(ns.containers);
-  for (const c of s.docker?.containers ?? []) if (c.namespaceId === id) ids.add(c.id);
-  if (ids.size > 0) {
-    // The owner first, then `container:X` sharers, as the graph labels the box.
-    const all = s.docker?.containers ?? [];
-    const shares = (id: string) => +(all.find((c) => c.id === id)?.networkMode.kind === 'container');
-    const named = [...ids].map((id) => ({ id, name: containerLabel(s, id) }));
-    return named.sort((a, b) => shares(a.id) - shares(b.id) || a.name.localeCompare(b.name)).map((x) => x.name).join(' + ');
-  }
-  return ns.kind === 'named' && ns.name ? `netns ${ns.name}` : `netns ${ns.inode}`;
-}
-
-/** Who received it: the containers by name, else the namespace. */
-export function receiverName(s: Snapshot, namespaceId: string, containerIds: string[]): string {
-  return containerIds.length > 0 ? containerIds.map((c) => containerLabel(s, c)).join(' + ') : namespaceName(s, namespaceId);
-}
-
-/**
- * Whether a failure or doubt names a netfilter rule (or policy): the kernel's routing, docker-proxy and loops are
- * reported with table 'routing', 'docker-proxy' or '' and index -1.
- */
-export function isRuleOutcome(o: Outcome): boolean {
-  if (o.result !== 'dropped' && o.result !== 'rejected' && o.result !== 'uncertain') return false;
-  return o.table !== '' && o.table !== 'routing' && o.table !== 'docker-proxy' && o.chain !== '' && (o.index === null || o.index >= 0);
 }
 
 const ruleSteps = (steps: Step[]) => steps.filter((x): x is Extract<Step, { type: 'rule' }> => x.type === 'rule');
@@ -65,7 +46,6 @@ export function focusForStep(step: Extract<Step, { type: 'rule' }>): FocusRule {
  */
 export function decidingRule(r: TraceResult): FocusRule | null {
   const o = r.outcome;
-  if (o.result !== 'dropped' && o.result !== 'rejected' && o.result !== 'uncertain') return null;
   if (!isRuleOutcome(o)) return null;
   const step = ruleSteps(r.steps)
     .reverse()

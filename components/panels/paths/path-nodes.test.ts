@@ -47,7 +47,7 @@ describe('pathNodeIds', () => {
   it('from outside through the uplink, the published port (DNAT), the bridge, to the container', () => {
     const r = result({ from: { kind: 'outside', ip: '198.51.100.7', iface: 'eth0' }, to: { kind: 'ip', ip: '192.0.2.2', port: 18080 }, protocol: 'tcp' }, [
       rule('PREROUTING', 'nat', 'DOCKER', 2, 'match', 'DNAT → 198.18.0.2:80'),
-      { type: 'nat', kind: 'dnat', before: '192.0.2.2:18080', after: '198.18.0.2:80', by: 'nat/DOCKER #3' },
+      { type: 'nat', kind: 'dnat', rewrites: 'destination', before: { ip: '192.0.2.2', port: 18080 }, after: { ip: '198.18.0.2', port: 80 }, undo: false, by: 'nat/DOCKER #3' },
       { type: 'route', namespaceId: HOST_NS, decision: '198.18.0.0/24 dev docker0', via: null, dev: 'docker0', src: null },
       rule('FORWARD', 'filter', 'DOCKER', 0, 'match', 'ACCEPT'),
       { type: 'bridge', bridge: 'docker0', from: 'docker0', to: 'veth4e00ea5', nfCalled: false, what: 'out of the bridge port' },
@@ -89,7 +89,7 @@ describe('pathNodeIds', () => {
         { type: 'route', namespaceId: HOST_NS, decision: '198.18.2.0/24', via: null, dev: 'br-7bb242862bae', src: null },
         rule('FORWARD', 'filter', 'DOCKER-ISOLATION-STAGE-2', 0, 'match', 'DROP'),
       ]),
-      outcome: { result: 'dropped', namespaceId: HOST_NS, table: 'filter', chain: 'DOCKER-ISOLATION-STAGE-2', index: 0, rule: '-j DROP' },
+      outcome: { result: 'dropped', cause: 'rule', namespaceId: HOST_NS, table: 'filter', chain: 'DOCKER-ISOLATION-STAGE-2', index: 0, rule: '-j DROP' },
     };
     expect(pathNodeIds(s, r)).toEqual([`ctr:${WEB}`, `if:${WEB_NS}/23`, `if:${HOST_NS}/24`, 'br:docker0']);
   });

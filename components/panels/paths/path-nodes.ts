@@ -69,7 +69,7 @@ export function pathNodeIds(s: Snapshot, r: TraceResult): string[] {
         break;
       }
       case 'nat':
-        if (step.kind === 'dnat' && !portShown) {
+        if (step.kind === 'dnat' && !step.undo && !portShown) {
           const port = publishedPortNode(s, r.query, step);
           if (port) {
             push(port);
@@ -114,8 +114,6 @@ function bindingOwner(s: Snapshot, hostIp: string, hostPort: number, protocol: s
   return owners.length === 1 ? owners[0].id : null;
 }
 
-const ipIn = (text: string) => /\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})|([0-9a-fA-F]*:[0-9a-fA-F:]+)/.exec(text);
-
 /**
  * The published-port node a DNAT serves: a binding of the query's destination port and protocol whose address
  * covers the destination (same family wildcard, or equal), owned by the container the DNAT sends to.
@@ -123,15 +121,14 @@ const ipIn = (text: string) => /\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})|(
 function publishedPortNode(s: Snapshot, q: TraceQuery, step: Extract<Step, { type: 'nat' }>): string | null {
   const port = q.to.port;
   if (port === null || q.protocol === 'icmp') return null;
-  const m = ipIn(step.after);
-  const afterIp = m ? (m[1] ?? m[2] ?? m[3]) : null;
+  const afterIp = step.after.ip;
   const destIp = q.to.kind === 'ip' ? q.to.ip : null;
   const v6 = destIp ? destIp.includes(':') : false;
   const candidates: string[] = [];
   for (const c of s.docker?.containers ?? []) {
     const owner = c.networkMode.sharedWith ? ((s.docker?.containers ?? []).find((x) => x.id === c.networkMode.sharedWith) ?? c) : c;
     if (owner !== c) continue;
-    if (afterIp && !c.endpoints.some((e) => e.ipv4 === afterIp || e.ipv6 === afterIp)) continue;
+    if (!c.endpoints.some((e) => e.ipv4 === afterIp || e.ipv6 === afterIp)) continue;
     for (const p of c.ports) {
       if (p.hostPort !== port || p.protocol !== q.protocol) continue;
       const covers = destIp === null || p.hostIp === destIp || (isWildcard(p.hostIp) && p.hostIp.includes(':') === v6);

@@ -126,7 +126,7 @@ describe('queryText', () => {
     expect(byLabel(WEB, 'from the host via [::1]:18080').detail).toBe('the host → [::1]:18080/tcp');
     expect(byLabel(API, 'to lab-db (netatlas-lab-a)').detail).toBe('lab-api → 198.18.1.3 (ICMP echo)');
     expect(queryText(s, { from: { kind: 'namespace', namespaceId: 'netns:4026532563' }, to: { kind: 'container', containerId: DB, port: 5432 }, protocol: 'tcp' })).toBe(
-      'netatlas-demo → lab-db:5432/tcp',
+      'netns netatlas-demo → lab-db:5432/tcp',
     );
   });
 });

@@ -1,6 +1,7 @@
 import type { Container, Namespace, Snapshot } from '@/lib/snapshot/schema';
 import type { Protocol, TraceQuery } from '@/lib/sim/types';
-import { hostPort, isIPv4, isLoopback, isWildcard } from './addr';
+import { containerName, HOST_LABEL, hostPort, namespaceLabel } from '@/lib/snapshot/names';
+import { isIPv4, isLoopback, isWildcard } from './addr';
 
 /**
  * Ready-made packet-path questions for one selected container (pure). Addresses used for "outside" are from the
@@ -13,6 +14,8 @@ export const INTERNET_PORT = 443;
 /** A client outside the host (TEST-NET-2, and the IPv6 documentation prefix). */
 export const OUTSIDE_IPV4 = '198.51.100.7';
 export const OUTSIDE_IPV6 = '2001:db8::7';
+/** An example destination for hints and placeholders (TEST-NET-1): names nothing on any real host. */
+export const DOC_TARGET = '192.0.2.10';
 
 export type PresetGroup = 'internet' | 'same-network' | 'other-network' | 'published' | 'direct';
 
@@ -28,7 +31,7 @@ export interface PathPreset {
   /** Unique among one container's presets. */
   id: string;
   group: PresetGroup;
-  /** What the button says: "to lab-db (netatlas-lab-a)", "from outside to 18080". */
+  /** What the button says: "to db (backend)", "from outside to 18080". */
   label: string;
   /** The query in a line: "198.51.100.7 on eth0 → 192.0.2.2:18080/tcp". */
   detail: string;
@@ -67,11 +70,6 @@ export function uplinkOf(s: Snapshot): Uplink | null {
 }
 
 const containersOf = (s: Snapshot) => s.docker?.containers ?? [];
-const shortId = (id: string) => id.slice(0, 12);
-
-export function containerLabel(s: Snapshot, id: string): string {
-  return containersOf(s).find((c) => c.id === id)?.name ?? shortId(id);
-}
 
 /** `container:X` shares X's endpoints, ports and namespace. */
 export function networkOwner(s: Snapshot, c: Container): Container {
@@ -83,14 +81,6 @@ export function namespaceOfContainer(s: Snapshot, c: Container): string | null {
   return c.namespaceId ?? networkOwner(s, c).namespaceId ?? null;
 }
 
-function namespaceText(s: Snapshot, id: string): string {
-  const ns = s.namespaces.find((n) => n.id === id);
-  if (!ns) return id;
-  if (ns.kind === 'host') return 'the host';
-  const names = containersOf(s).filter((c) => c.namespaceId === id).map((c) => c.name);
-  return names.length ? `${names.join(' + ')}'s namespace` : (ns.name ?? id);
-}
-
 const protoText = (p: Protocol, port: number | null) => (p === 'icmp' ? ' (ICMP echo)' : port === null ? ` (${p})` : `/${p}`);
 
 /** A query in one line, for buttons' secondary text and the result header. */
@@ -98,14 +88,14 @@ export function queryText(s: Snapshot, q: TraceQuery): string {
   const f = q.from;
   const from =
     f.kind === 'container'
-      ? containerLabel(s, f.containerId)
+      ? containerName(s, f.containerId)
       : f.kind === 'host'
-        ? 'the host'
+        ? HOST_LABEL
         : f.kind === 'outside'
           ? `${f.ip}${f.iface ? ` on ${f.iface}` : ''}`
-          : namespaceText(s, f.namespaceId);
+          : namespaceLabel(s, f.namespaceId);
   const t = q.to;
-  const where = t.kind === 'container' ? containerLabel(s, t.containerId) : t.ip;
+  const where = t.kind === 'container' ? containerName(s, t.containerId) : t.ip;
   const to = t.port === null || q.protocol === 'icmp' ? where : t.kind === 'ip' ? hostPort(t.ip, t.port) : `${where}:${t.port}`;
   return `${from} → ${to}${protoText(q.protocol, t.port)}`;
 }

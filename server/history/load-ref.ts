@@ -1,0 +1,92 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Snapshot } from '../../lib/snapshot/schema';
+import { parseSnapshot, SnapshotFormatError } from '../../lib/snapshot/schema';
+import { resolveSnapshotRef, type SnapshotRef } from '../../lib/snapshot/ref';
+import { collectSnapshot } from '../collect/collector';
+import { defaultDataDir } from './data-dir';
+import { openSqliteHistory, type SqliteHistoryStore } from './sqlite-store';
+
+/** `--data DIR` or the default state directory. */
+export const dataDirOf = (flag: string | true | undefined): string => (typeof flag === 'string' ? flag : defaultDataDir());
+
+export type Loaded = { ok: true; snapshot: Snapshot; ref: SnapshotRef; label: string } | { ok: false; error: string };
+
+/** The store in `dir` if one exists there (reading never creates one), or why not. */
+export function existingHistory(dir: string): { ok: true; store: SqliteHistoryStore } | { ok: false; reason: string } {
+  if (!existsSync(join(dir, 'history.sqlite'))) return { ok: false, reason: `no history in ${dir} (netatlas serve records it; --data DIR names another)` };
+  return openSqliteHistory(dir);
+}
+
+const isFile = (p: string) => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Resolve a snapshot reference (lib/snapshot/ref.ts) against this machine — files on disk, saved names in the
+ * store — and load it: collect live, rebuild from history, read a saved one or a file (.json, .json.gz).
+ */
+export async function loadSnapshotRef(text: string, dataDir: string, now = new Date()): Promise<Loaded> {
+  const opened = existingHistory(dataDir);
+  const store = opened.ok ? opened.store : null;
+  try {
+    const r = resolveSnapshotRef(text, { fileExists: isFile, nameExists: (n) => store?.hasSaved(n) ?? false }, now);
+    if (!r.ok) return { ok: false, error: r.error };
+    const ref = r.ref;
+    switch (ref.kind) {
+      case 'live':
+        return { ok: true, ref, snapshot: await collectSnapshot(), label: 'live' };
+      case 'file': {
+        const read = await readSnapshotFile(ref.path);
+        return read.ok ? { ok: true, ref, snapshot: read.snapshot, label: ref.path } : read;
+      }
+      case 'name': {
+        const s = await store!.loadSaved(ref.name);
+        return s ? { ok: true, ref, snapshot: s, label: `saved '${ref.name}'` } : { ok: false, error: `no saved snapshot named '${ref.name}'` };
+      }
+      default: {
+        // ref.kind === 'time'
+        if (!store) return { ok: false, error: opened.ok ? 'no history' : opened.reason };
+        const got = store.snapshotAtSync(ref.at);
+        if (!got) return { ok: false, error: `history starts after ${ref.at.toISOString()}` };
+        return { ok: true, ref, snapshot: got.snapshot, label: `as of ${got.at.toISOString()} (revision ${got.revision})` };
+      }
+    }
+  } finally {
+    store?.close();
+  }
+}
+
+/** A snapshot file: JSON or gzipped JSON (told by its first bytes, not its name), validated. */
+export async function readSnapshotFile(path: string): Promise<{ ok: true; snapshot: Snapshot } | { ok: false; error: string }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    return { ok: false, error: `cannot read ${path}: ${(e as Error).message}` };
+  }
+  let text: string;
+  try {
+    text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+  } catch (e) {
+    return { ok: false, error: `${path}: not a valid gzip file: ${(e as Error).message}` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `${path} is not JSON: ${(e as Error).message}` };
+  }
+  try {
+    return { ok: true, snapshot: parseSnapshot(data) };
+  } catch (e) {
+    if (e instanceof SnapshotFormatError) return { ok: false, error: `${path}: ${e.message}` };
+    throw e;
+  }
+}

@@ -1,0 +1,56 @@
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Hub } from './hub';
+import type { Collector } from '../collect/collector';
+
+const lab = JSON.parse(readFileSync(new URL('../../lib/snapshot/__fixtures__/lab-snapshot.json', import.meta.url), 'utf8'));
+
+/** A collector slower than the hub's tick: what a cold, busy machine looks like to the hub. */
+class SlowCollector extends EventEmitter {
+  calls = 0;
+  constructor(private readonly ms: number) {
+    super();
+  }
+  watch() {}
+  close() {}
+  async snapshot() {
+    this.calls++;
+    await new Promise((r) => setTimeout(r, this.ms));
+    return lab;
+  }
+}
+
+describe('hub with a collector slower than its tick', () => {
+  it('gives the first subscriber its first revision after one collection, not after the ticks stop', async () => {
+    const collector = new SlowCollector(300);
+    const hub = new Hub({ tickMs: 100, collector: collector as unknown as Collector });
+    const ac = new AbortController();
+    try {
+      const it = hub.revisionsSince(null, ac.signal);
+      const first = await it.next();
+      expect(first.done).toBe(false);
+      expect(first.value?.id).toBe(1);
+      // Ticks during the collection were dropped, not queued: one collection (maybe a second one started by a
+      // tick after it) rather than one per tick.
+      expect(collector.calls).toBeLessThanOrEqual(2);
+    } finally {
+      ac.abort();
+      hub.close();
+    }
+  });
+
+  it('still re-collects once after a change notification that arrives mid-collection', async () => {
+    const collector = new SlowCollector(200);
+    const hub = new Hub({ tickMs: 60_000, debounceMs: 1, collector: collector as unknown as Collector });
+    try {
+      const done = hub.collect();
+      await expect.poll(() => collector.calls, { timeout: 10_000 }).toBe(1);
+      collector.emit('change');
+      await done;
+      await expect.poll(() => collector.calls, { timeout: 10_000 }).toBe(2);
+    } finally {
+      hub.close();
+    }
+  });
+});
