@@ -13,6 +13,11 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v nsenter >/dev/null || need+=(util-linux)
 command -v iptables-save >/dev/null || need+=(iptables)
 command -v nft >/dev/null || need+=(nftables)
+# The native namespace reader (server/collect/native/netns-reader.c) is built here with the system compiler.
+if [ "$purpose" != lab ]; then
+  command -v cc >/dev/null || need+=(gcc libc6-dev)
+  [ -f /usr/include/nftables/libnftables.h ] || need+=(libnftables-dev)
+fi
 if [ "$purpose" = test ] || [ "$purpose" = lab ]; then
   command -v dockerd >/dev/null || need+=(docker.io)
   { [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd; } || need+=(busybox-static)
@@ -32,6 +37,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 [ "$purpose" = lab ] && exit 0
+
+bash scripts/build-native.sh
 
 # npm packages: install only when the lock file changed since the last install. `npm install --no-save`, not
 # `npm ci`: the registry here lacks some other platforms' optional binaries, which `npm ci` insists on finding

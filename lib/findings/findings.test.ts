@@ -84,10 +84,11 @@ describe('published ports', () => {
   it('loopback-only listener behind a published port: skipped without listeners, an error with them', () => {
     const s = labSnapshot();
     expect(findingsOf(s).skipped).toEqual([{ check: 'listens-on-loopback-only', why: 'the snapshot has no listening sockets' }]);
-    const ns = s.namespaces.find((n) => n.containers.includes(containerId(s, 'lab-web')))! as Snapshot['namespaces'][number] & { listeners: unknown[] };
-    ns.listeners = [{ proto: 'tcp', address: '0.0.0.0', port: 80, pid: 12, comm: 'httpd' }];
+    const ns = s.namespaces.find((n) => n.containers.includes(containerId(s, 'lab-web')))!;
+    const httpd = (address: string) => ({ protocol: 'tcp' as const, family: 'inet' as const, address, port: 80, inode: 4711, processes: [{ pid: 12, comm: 'httpd' }] });
+    ns.listeners = [httpd('0.0.0.0')];
     expect(of(s, 'listens-on-loopback-only')).toEqual([]);
-    ns.listeners = [{ proto: 'tcp', address: '127.0.0.1', port: 80, pid: 12, comm: 'httpd' }];
+    ns.listeners = [httpd('127.0.0.1')];
     const fs = of(s, 'listens-on-loopback-only');
     // Every binding of container port 80: [::]:18080, 0.0.0.0:18080 and 127.0.0.1:18081.
     expect(fs.map((f) => `${f.level} ${f.id}`)).toEqual(['::', '0.0.0.0', '127.0.0.1'].map((ip) => `error listens-on-loopback-only:lab-web:${ip}:${ip === '127.0.0.1' ? 18081 : 18080}/tcp`));

@@ -2,7 +2,7 @@ import { isLoopback } from '../net/cidr';
 import { tracePath } from '../sim/trace';
 import { isRuleOutcome } from '../sim/types';
 import { hostPort } from '../snapshot/names';
-import type { Container, Namespace, PublishedPort, Snapshot } from '../snapshot/schema';
+import type { Container, PublishedPort, Snapshot } from '../snapshot/schema';
 import { ids } from '../topology/build';
 import { containerObject, hostNamespace, runningContainers, uplinks } from './context';
 import type { Check, Finding, FindingObject } from './types';
@@ -72,20 +72,6 @@ export const dockerUserShadowsPort: Check = {
   },
 };
 
-/**
- * Listening sockets per namespace (the shape item 1 of issue 11 adds to the snapshot as `listeners`). Until the
- * schema carries them, snapshots have none and the check that needs them is skipped.
- */
-export interface Listener {
-  proto: 'tcp' | 'udp';
-  address: string;
-  port: number;
-  pid?: number;
-  comm?: string;
-}
-
-export const listenersOf = (ns: Namespace): Listener[] | undefined => (ns as Namespace & { listeners?: Listener[] }).listeners;
-
 export const loopbackOnlyListener: Check = {
   id: 'listens-on-loopback-only',
   needs: ['docker', 'listeners'],
@@ -94,9 +80,10 @@ export const loopbackOnlyListener: Check = {
     for (const { c, p } of published(s)) {
       if (p.protocol === 'sctp') continue;
       const ns = s.namespaces.find((n) => n.id === c.namespaceId);
-      const ls = (ns && listenersOf(ns))?.filter((l) => l.proto === p.protocol && l.port === p.containerPort);
+      // null: this namespace's sockets could not be read, so nothing is claimed about it.
+      const ls = ns?.listeners?.filter((l) => l.protocol === p.protocol && l.port === p.containerPort);
       if (!ls?.length || !ls.every((l) => isLoopback(l.address))) continue;
-      const who = ls.map((l) => `${l.comm ?? 'a process'}${l.pid ? ` (pid ${l.pid})` : ''} on ${l.address}:${l.port}`);
+      const who = ls.map((l) => `${l.processes.map((x) => `${x.comm} (pid ${x.pid})`).join(', ') || 'a process'} on ${hostPort(l.address, l.port)}`);
       out.push({
         id: `listens-on-loopback-only:${c.name}:${p.hostIp}:${p.hostPort}/${p.protocol}`,
         check: 'listens-on-loopback-only',

@@ -182,10 +182,16 @@ export function variantsOf(base: Snapshot, label: string, rnd: () => number): [s
   eth.operstate = eth.operstate === 'UP' ? 'DOWN' : 'UP';
   eth.addresses = [...eth.addresses, { family: 'inet6', address: 'fd00::1', prefixlen: 64, scope: 'global' }];
   add('interface changed', iface);
-  // A field the schema does not have yet (another change adds `listeners` per namespace): deltas must carry it.
+  const listening = clone(base);
+  listening.namespaces = listening.namespaces.map((n) => ({
+    ...n,
+    listeners: [{ protocol: 'udp' as const, family: 'inet' as const, address: '127.0.0.11', port: 53, inode: 4242, processes: [{ pid: 1, comm: 'dockerd' }] }],
+  }));
+  add('namespaces gain listeners', listening);
+  // A field this version's schema does not know (a newer collector's): deltas must still carry it.
   const extended = clone(base);
-  extended.namespaces = extended.namespaces.map((n) => ({ ...n, listeners: [{ port: 53, protocol: 'udp' }] }));
-  add('namespaces gain a field', extended);
+  extended.namespaces = extended.namespaces.map((n) => ({ ...n, futureField: [{ port: 53 }] }) as typeof n);
+  add('namespaces gain an unknown field', extended);
   const reordered = clone(base);
   reordered.namespaces = [...reordered.namespaces].reverse();
   add('namespaces reordered', reordered);

@@ -10,7 +10,7 @@ describe('snapshot deltas', () => {
   it('has a corpus with every kind of change', () => {
     const labels = corpus.map(([l]) => l).join('\n');
     for (const kind of ['counters moved', 'rule inserted mid-chain', 'sysctls changed', 'container restarted into a new namespace',
-      'container removed', 'network and containers added', 'docker unreachable', 'namespaces gain a field']) {
+      'container removed', 'network and containers added', 'docker unreachable', 'namespaces gain listeners', 'namespaces gain an unknown field']) {
       expect(labels).toContain(kind);
     }
     expect(corpus.length).toBeGreaterThan(40);

@@ -137,3 +137,14 @@ export const isIP = (s: string) => isIPv4(s) || isIPv6(s);
 /** The one address-family type of netatlas (rule dumps, panels, trace steps). The simulator indexes by `IpVersion`. */
 export type Family = 'ipv4' | 'ipv6';
 export const familyOfAddress = (ip: string): Family => (ip.includes(':') ? 'ipv6' : 'ipv4');
+
+/** The one spelling netatlas stores an address in (RFC 5952 for IPv6, also for IPv4-mapped ones). */
+export function formatAddress(v6: boolean, value: bigint): string {
+  return v6 ? formatV6(value) : formatV4(value);
+}
+
+/** `text` respelled canonically (`::ffff:127.0.0.1` → `::ffff:7f00:1`); null when it is not an address. */
+export function canonicalAddress(text: string): string | null {
+  const p = parseAddress(text);
+  return p && p.prefix === (p.v6 ? 128 : 32) ? formatAddress(p.v6, p.value) : null;
+}

@@ -262,4 +262,17 @@ describe('rawVethPeers', () => {
       [5, { peerIfindex: 4, netnsid: null }],
     ]);
   });
+  it('pairs ends inside one namespace as ip prints them: the peer by name (`vA@vB`), odd names included', () => {
+    const esc = '\x1b]0;PWN\x07';
+    const red = '\x1b[31mRED';
+    const peers = rawVethPeers([
+      link({ ifindex: 8, ifname: esc, link: red, linkinfo: { info_kind: 'veth' } }),
+      link({ ifindex: 9, ifname: red, link: esc, linkinfo: { info_kind: 'veth' } }),
+      link({ ifindex: 10, ifname: 'vOrphan', link: 'gone', linkinfo: { info_kind: 'veth' } }),
+    ]);
+    expect([...peers]).toEqual([
+      [8, { peerIfindex: 9, netnsid: null }],
+      [9, { peerIfindex: 8, netnsid: null }],
+    ]);
+  });
 });

@@ -126,10 +126,12 @@ export function routesFromIp(family: 'inet' | 'inet6', routes: IpRoute[]): Route
 /** Veth peer as `ip` reports it, before resolution: the peer's ifindex and the nsid (relative to this namespace). */
 export function rawVethPeers(links: IpLink[]): Map<number, { peerIfindex: number; netnsid: number | null }> {
   const out = new Map<number, { peerIfindex: number; netnsid: number | null }>();
+  const indexOf = new Map(links.map((l) => [l.ifname, l.ifindex]));
   for (const l of links) {
-    if (l.linkinfo?.info_kind === 'veth' && typeof l.link_index === 'number') {
-      out.set(l.ifindex, { peerIfindex: l.link_index, netnsid: l.link_netnsid ?? null });
-    }
+    if (l.linkinfo?.info_kind !== 'veth') continue;
+    // A peer in another namespace comes as an index; one in the same namespace as a name (`veth0@veth1`).
+    const peer = typeof l.link_index === 'number' ? l.link_index : l.link !== undefined ? indexOf.get(l.link) : undefined;
+    if (peer !== undefined) out.set(l.ifindex, { peerIfindex: peer, netnsid: l.link_index !== undefined ? (l.link_netnsid ?? null) : null });
   }
   return out;
 }

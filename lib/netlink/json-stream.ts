@@ -23,3 +23,26 @@ export function splitJsonValues(text: string): string[] {
   }
   return out;
 }
+
+/**
+ * JSON.parse for tool output that may hold raw control bytes inside strings: iproute2 escapes only some of them,
+ * so an interface named `\e]0;x\a` makes `ip -j` print invalid JSON. Such bytes are escaped (`\u001b`) first,
+ * which keeps the odd name exactly; anything else invalid still throws.
+ */
+export function parseJsonLenient(text: string): unknown {
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      else if (c < 0x20) {
+        out += text.slice(from, i) + `\\u${c.toString(16).padStart(4, '0')}`;
+        from = i + 1;
+      }
+    } else if (c === 0x22) inString = true;
+  }
+  return JSON.parse(from === 0 ? text : out + text.slice(from));
+}

@@ -19,7 +19,7 @@ export const Problem = z.object({
   source: z.string(),
   /** The object concerned (namespace id, container id/name, path) when there is one. */
   subject: z.string().nullable(),
-  severity: z.enum(['error', 'warning', 'info']),
+  severity: z.enum(['error', 'warning', 'info', 'debug']),
   message: z.string(),
 });
 export type Problem = z.infer<typeof Problem>;
@@ -121,6 +121,17 @@ export const Route = z.object({
 });
 export type Route = z.infer<typeof Route>;
 
+/** A listening TCP socket or a bound UDP socket, with the processes holding it (pid and comm, never cmdline). */
+export const Listener = z.object({
+  protocol: z.enum(['tcp', 'udp']),
+  family: z.enum(['inet', 'inet6']),
+  address: z.string(), // canonical spelling; 0.0.0.0 / :: for any
+  port: z.number().int(),
+  inode: z.number().int(),
+  processes: z.array(z.object({ pid: z.number().int(), comm: z.string() })),
+});
+export type Listener = z.infer<typeof Listener>;
+
 export const NamespaceKind = z.enum(['host', 'container', 'named', 'other']);
 
 export const Namespace = z.object({
@@ -136,6 +147,11 @@ export const Namespace = z.object({
   interfaces: z.array(Interface),
   routes: z.array(Route),
   netfilter: Netfilter.nullable(),
+  /**
+   * Listening TCP and bound UDP sockets. null: they could not be read (a problem says why) — not "nothing
+   * listens"; absent: a snapshot from a netatlas that did not read them.
+   */
+  listeners: z.array(Listener).nullable().optional(),
 });
 export type Namespace = z.infer<typeof Namespace>;
 

@@ -8,10 +8,16 @@ import { joinEndpoints, resolveVethPeers, type RawVethPeers } from '../../lib/sn
 import { describeDockerError, dockerEndpoint, readDocker, type DockerRead, type InspectRead } from './docker';
 import { containerDns } from '../../lib/dns/files';
 import { detectBackend } from './iptables-backend';
-import { NETFILTER_SECTIONS, NETLINK_SECTIONS, readNamespace, type NamespaceRead, type Section } from './netns-read';
+import { endianness } from 'node:os';
+import { listenersFromRaw, type RawListener, type SocketOwner } from '../../lib/netlink/listeners';
+import { LISTENER_SECTIONS, NETFILTER_SECTIONS, NETLINK_SECTIONS, readNamespace, type NamespaceRead, type Section } from './netns-read';
+import { NativeReader, type NativeAnswer, type NativePart, type NativeSection } from './native-reader';
+import { parseNftText } from '../../lib/netfilter/nft-text-parse';
+import { parseNftJson } from '../../lib/netfilter/nft-json-parse';
+import { iptablesSaveFromNft } from '../../lib/netfilter/iptables-from-nft';
 import { ShellPool } from './shell-pool';
-import { parseNetfilterRead, parseNetlinkRead, type ParsedNetfilter, type ParsedNetlink } from './netns-parse';
-import { listNamedNetns, netnsInode, readCmdline, scanProc, type ProcEntry } from './procfs';
+import { parseListenerRead, parseNetfilterRead, parseNetlinkData, parseNetlinkRead, type ParsedNetfilter, type ParsedNetlink } from './netns-parse';
+import { listNamedNetns, netnsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
 import { readSysctls } from './sysctls';
 import { NetlinkMonitor, DockerEventWatcher } from './watchers';
 
@@ -20,6 +26,13 @@ export interface CollectorOptions {
   dockerHost?: string;
   /** Worker shells reading namespaces at once. Each read is a short process tree: a little above the core count. */
   concurrency?: number;
+  /**
+   * How namespaces are read: 'native' (default: the long-lived setns() reader, falling back to the shell path where
+   * it cannot be used) or 'shell' (nsenter + ip/nft/iptables-save per namespace). NETATLAS_READER sets the default.
+   */
+  reader?: 'native' | 'shell';
+  /** The native reader's binary (tests point it elsewhere to exercise the fallback); default NATIVE_READER_PATH. */
+  nativeReaderPath?: string;
 }
 
 interface NsTarget {
@@ -35,6 +48,10 @@ interface NsTarget {
 interface NsCacheEntry {
   netlink?: ParsedNetlink;
   netfilter?: ParsedNetfilter;
+  /** nf_tables generation id when `netfilter` was read (native path): a different one means rules changed. */
+  genid?: number;
+  /** Shell path only: listeners read with the links (the native path reads them on every snapshot). */
+  listeners?: RawListener[] | null;
 }
 
 interface TargetRead {
@@ -44,6 +61,10 @@ interface TargetRead {
   error: string | null;
   /** The host's raw iptables-save output, reused for backend detection. */
   ipt4: string | null;
+  /** Listening sockets; null when they could not be read. */
+  listeners: RawListener[] | null;
+  /** Problems of the read itself (e.g. a fallback to the shell path). */
+  problems: Problem[];
 }
 
 const KIND_RANK: Record<Namespace['kind'], number> = { host: 0, container: 1, named: 2, other: 3 };
@@ -62,8 +83,12 @@ export class Collector extends EventEmitter {
   private readonly nsCache = new Map<number, NsCacheEntry>();
   /** The last Docker read, reused while the event stream is up and quiet. */
   private lastDocker: DockerRead | null = null;
-  /** Namespace reads started so far (each one is a process tree): lets tests and benchmarks see the caches work. */
+  /** Namespace reads started so far (shell path: each one is a process tree): lets tests and benchmarks see the caches work. */
   namespaceReads = 0;
+  private readonly readerMode: 'native' | 'shell';
+  /** The native reader, or why it cannot be used (then every namespace goes through the shell path). */
+  private native: NativeReader | string | null = null;
+  private readonly nativeReaderPath: string | undefined;
   private dockerDirty = true;
   /** nsid (as seen from the host namespace) → namespace inode, learnt from host-side veth peers. */
   private nsidToInode = new Map<number, number>();
@@ -78,6 +103,13 @@ export class Collector extends EventEmitter {
     this.endpoint = cfg.endpoint;
     this.docker = new Docker(cfg.options);
     this.concurrency = opts.concurrency ?? 4;
+    this.nativeReaderPath = opts.nativeReaderPath;
+    this.readerMode = opts.reader ?? (process.env.NETATLAS_READER === 'shell' ? 'shell' : 'native');
+  }
+
+  /** Processes started by the native readers so far (iptables-save where a namespace has iptables tables). */
+  get nativeToolProcesses(): number {
+    return this.native instanceof NativeReader ? this.native.toolProcesses : 0;
   }
 
   private pool: ShellPool | null = null;
@@ -121,6 +153,8 @@ export class Collector extends EventEmitter {
   close(): void {
     this.pool?.close();
     this.pool = null;
+    if (this.native instanceof NativeReader) this.native.close();
+    this.native = null;
     this.netlinkMonitor?.close();
     this.dockerWatcher?.close();
     this.netlinkMonitor = null;
@@ -155,18 +189,26 @@ export class Collector extends EventEmitter {
     // Name the host namespace by PID 1 when we share it (the usual case): a path that still means something later.
     const hostPath = (await netnsInode('/proc/1/ns/net')) === selfInode ? '/proc/1/ns/net' : `/proc/${process.pid}/ns/net`;
     this.hostInode = selfInode ?? -1;
-    const [dockerRead, procs, named] = await Promise.all([
+    if (this.readerMode === 'native') this.native ??= NativeReader.open(this.nativeReaderPath);
+    if (typeof this.native === 'string') {
+      problems.push({ source: 'reader', subject: null, severity: 'debug', message: `${this.native}: namespaces are read with nsenter and ip` });
+    }
+    const [dockerRead, { procs, owners }, named] = await Promise.all([
       this.readDockerSafe(problems, cacheDocker),
-      scanProc().catch((e) => {
+      this.scanProcesses().catch((e) => {
         problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
-        return [] as ProcEntry[];
+        return { procs: [] as ProcEntry[], owners: null };
       }),
       listNamedNetns(),
     ]);
 
     const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, problems);
-    const reads = await Promise.all(targets.map((t) => this.readTarget(t, cacheNetlink && cacheDocker)));
+    const useCache = cacheNetlink && cacheDocker;
+    const reads = await Promise.all(targets.map((t) => this.readTarget(t, useCache)));
 
+    if (!owners) {
+      problems.push({ source: 'listeners', subject: null, severity: 'warning', message: 'cannot map sockets to processes (/proc/PID/fd): listeners are shown without their processes' });
+    }
     const namespaces: Namespace[] = [];
     const rawPeers = new Map<string, RawVethPeers>();
     let hostIpt4: string | null = null;
@@ -185,7 +227,10 @@ export class Collector extends EventEmitter {
         });
         if (gone) return;
       }
-      problems.push(...r.netlink.problems, ...r.netfilter.problems);
+      problems.push(...r.problems, ...r.netlink.problems, ...r.netfilter.problems);
+      if (r.listeners === null && !r.error) {
+        problems.push({ source: 'listeners', subject: id, severity: 'warning', message: 'listening sockets could not be read in this namespace' });
+      }
       rawPeers.set(id, r.netlink.rawPeers);
       if (t.kind === 'host') hostIpt4 = r.ipt4;
       namespaces.push({
@@ -199,6 +244,7 @@ export class Collector extends EventEmitter {
         interfaces: r.netlink.interfaces.map((x) => ({ ...x, peer: null })),
         routes: r.netlink.routes,
         netfilter: r.netfilter.netfilter,
+        listeners: r.listeners ? listenersFromRaw(r.listeners, owners ?? new Map()) : null,
       });
     });
     problems.push(...resolveVethPeers(namespaces, rawPeers));
@@ -285,13 +331,19 @@ export class Collector extends EventEmitter {
     add({ inode: selfInode, kind: 'host', path: null, name: null, containers: [] });
 
     this.containerToInode.clear();
-    for (const c of docker?.containers ?? []) {
-      const pid = c.State?.Pid ?? 0;
-      if (c.State?.Status !== 'running' && c.State?.Status !== 'paused') continue;
+    const running = (docker?.containers ?? []).filter((c) => c.State?.Status === 'running' || c.State?.Status === 'paused');
+    // The sandbox file outlives pid changes; container:X and host-mode containers have none of their own.
+    const pathOf = (c: (typeof running)[number]) => {
       const key = c.NetworkSettings?.SandboxKey;
-      // The sandbox file outlives pid changes; container:X and host-mode containers have none of their own.
-      const path = key && !key.endsWith('/default') ? key : pid > 0 ? `/proc/${pid}/ns/net` : null;
-      const inode = path ? await netnsInode(path) : null;
+      const pid = c.State?.Pid ?? 0;
+      return key && !key.endsWith('/default') ? key : pid > 0 ? `/proc/${pid}/ns/net` : null;
+    };
+    // All at once: one after the other, a few hundred stats cost more than the rest of an unchanged repeat.
+    const inodes = await Promise.all(running.map((c) => (pathOf(c) ? netnsInode(pathOf(c)!) : null)));
+    for (const [i, c] of running.entries()) {
+      const key = c.NetworkSettings?.SandboxKey;
+      const path = pathOf(c);
+      const inode = inodes[i];
       if (!path || inode === null) {
         problems.push({ source: 'namespace', subject: c.Id, severity: 'info', message: `${c.Name.replace(/^\//, '')}: its network namespace is gone (container stopping?)` });
         continue;
@@ -299,8 +351,9 @@ export class Collector extends EventEmitter {
       this.containerToInode.set(c.Id, inode);
       add({ inode, kind: 'container', path, name: key && !key.endsWith('/default') ? key.split('/').pop()! : null, containers: [c.Id] });
     }
-    for (const n of named) {
-      const inode = await netnsInode(n.path);
+    const namedInodes = await Promise.all(named.map((n) => netnsInode(n.path)));
+    for (const [i, n] of named.entries()) {
+      const inode = namedInodes[i];
       if (inode !== null) add({ inode, kind: 'named', path: n.path, name: n.name, containers: [] });
     }
     for (const p of procs) {
@@ -315,11 +368,126 @@ export class Collector extends EventEmitter {
     return targets;
   }
 
+  /**
+   * Every process's namespace and comm, and socket inode → holders (owners null when unreadable): one pass over
+   * /proc in the native reader, else Node's two (scanProc, socketOwners).
+   */
+  private async scanProcesses(): Promise<{ procs: ProcEntry[]; owners: Map<number, SocketOwner[]> | null }> {
+    if (this.native instanceof NativeReader) {
+      try {
+        const a = await this.native.read(null, ['P']);
+        if (a.ok) {
+          const owners = new Map<number, SocketOwner[]>();
+          for (const [inode, pid, comm] of a.owners ?? []) owners.set(inode, [...(owners.get(inode) ?? []), { pid, comm }]);
+          return { procs: (a.procs ?? []).map(([pid, netnsInode, comm]) => ({ pid, netnsInode, comm: comm.trim() })), owners };
+        }
+      } catch {
+        // the reader died: Node's own scan below
+      }
+    }
+    const [procs, owners] = await Promise.all([scanProc(), socketOwners().catch(() => null)]);
+    return { procs, owners };
+  }
+
   private async readTarget(t: NsTarget, useCache: boolean): Promise<TargetRead> {
-    const id = namespaceId(t.inode);
     const cached = useCache ? (this.nsCache.get(t.inode) ?? {}) : {};
+    if (this.native instanceof NativeReader) {
+      const r = await this.readTargetNative(this.native, t, cached, useCache);
+      if (!('fallback' in r)) return r;
+      const shell = await this.readTargetShell(t, cached, useCache);
+      shell.problems.push({ source: 'reader', subject: namespaceId(t.inode), severity: 'debug', message: `${r.fallback}: read with nsenter and ip instead` });
+      return shell;
+    }
+    return this.readTargetShell(t, cached, useCache);
+  }
+
+  /**
+   * One request to the native reader (two when the container's rules changed). Container rules stay cached until
+   * Docker says the container changed or its nf_tables generation id moves — a cheap check made on every read, so
+   * rules a container adds in its own namespace show up on the next snapshot.
+   */
+  private async readTargetNative(native: NativeReader, t: NsTarget, cached: NsCacheEntry, useCache: boolean): Promise<TargetRead | { fallback: string }> {
+    const id = namespaceId(t.inode);
+    const parts: NativePart[] = ['l', 'g'];
+    if (!cached.netlink) parts.push('n');
+    const freshFilter = t.kind === 'host' || !cached.netfilter;
+    if (freshFilter) parts.push('f');
+    let a: NativeAnswer;
+    if (parts.includes('n') || parts.includes('f')) this.namespaceReads++;
+    try {
+      a = await native.read(t.path, parts);
+      if (a.ok && !freshFilter && a.genid !== cached.genid) {
+        this.namespaceReads++;
+        const f = await native.read(t.path, ['g', 'f']);
+        a = f.ok ? { ...a, genid: f.genid, nft: f.nft, ipt4: f.ipt4, ipt6: f.ipt6 } : f;
+      }
+    } catch (e) {
+      return { fallback: (e as Error).message };
+    }
+    if (!a.ok) {
+      // A vanished namespace is an answer; a refused setns() (e.g. no CAP_SYS_ADMIN) is a reason to try nsenter.
+      if (a.error?.includes('No such file')) return { ...emptyRead(), error: a.error };
+      return { fallback: `native reader: ${a.error}` };
+    }
+    if (a.nft) {
+      try {
+        a = { ...a, ...(await this.iptablesNative(native, t, a)) };
+      } catch (e) {
+        return { fallback: (e as Error).message };
+      }
+    }
+    const problems: Problem[] = [];
+    if (a.error) problems.push({ source: 'netlink', subject: id, severity: 'error', message: `native reader: ${a.error}` });
+    const netlink = cached.netlink ?? parseNetlinkData(id, { links: a.links ?? [], addrs: a.addrs ?? [], route4: a.route4 ?? [], route6: a.route6 ?? [] });
+    const netfilter = a.nft
+      ? parseNetfilterRead(id, {
+          sections: { nft: a.nft, ipt4: a.ipt4, ipt6: a.ipt6 },
+          error: null,
+          stderr: [a.nft, a.ipt4, a.ipt6].map((s) => s?.stderr ?? '').join(''),
+        })
+      : cached.netfilter!;
+    if (useCache && !a.error) this.nsCache.set(t.inode, { netlink, netfilter, genid: a.nft ? a.genid : cached.genid });
+    const ipt4 = a.ipt4?.code === 0 ? a.ipt4.stdout : null;
+    return { netlink, netfilter, error: null, ipt4, listeners: a.listenersError ? null : (a.listeners ?? null), problems };
+  }
+
+  /**
+   * iptables' view of a namespace: rebuilt from the nft listing where iptables-nft's rules are of shapes
+   * lib/netfilter/iptables-from-nft.ts knows (Docker's embedded-DNS rules in every user-network container), else
+   * from iptables-save, which the reader runs (one process each; always on the host, whose policy counters move).
+   */
+  private async iptablesNative(native: NativeReader, t: NsTarget, a: NativeAnswer): Promise<{ ipt4: NativeSection; ipt6: NativeSection }> {
+    const tables = a.nft!.code === 0 && t.kind !== 'host' ? parseNftText(a.nftText?.stdout ?? '') : null;
+    const jsonTables = tables ? nftJsonTables(a.nft!.stdout) : [];
+    const empty = { code: 0, stdout: '', stderr: '' };
+    const plan = (family: 'ip' | 'ip6', legacy: boolean | undefined): NativeSection | null => {
+      if (!tables || legacy) return null;
+      if (!tables.some((x) => x.family === family)) return empty;
+      const text = iptablesSaveFromNft(tables, jsonTables, family);
+      return text === null ? null : { code: 0, stdout: text, stderr: '' };
+    };
+    const wantTools = t.kind === 'host' || a.nft!.code !== 0;
+    let ipt4 = wantTools ? null : plan('ip', a.legacy4);
+    let ipt6 = wantTools ? null : plan('ip6', a.legacy6);
+    if (wantTools && a.nft!.code === 0) {
+      // Only families that have tables, as the shell path does.
+      if (!/"family": "ip"/.test(a.nft!.stdout) && !a.legacy4) ipt4 = empty;
+      if (!/"family": "ip6"/.test(a.nft!.stdout) && !a.legacy6) ipt6 = empty;
+    }
+    const parts: NativePart[] = [...(ipt4 ? [] : (['4'] as const)), ...(ipt6 ? [] : (['6'] as const))];
+    if (parts.length) {
+      const r = await native.read(t.path, parts);
+      if (!r.ok) throw new Error(`native reader: ${r.error}`);
+      ipt4 ??= r.ipt4!;
+      ipt6 ??= r.ipt6!;
+    }
+    return { ipt4: ipt4!, ipt6: ipt6! };
+  }
+
+  private async readTargetShell(t: NsTarget, cached: NsCacheEntry, useCache: boolean): Promise<TargetRead> {
+    const id = namespaceId(t.inode);
     const sections: Section[] = [];
-    if (!cached.netlink) sections.push(...NETLINK_SECTIONS);
+    if (!cached.netlink) sections.push(...NETLINK_SECTIONS, ...LISTENER_SECTIONS);
     const freshFilter = t.kind === 'host' || !cached.netfilter;
     if (freshFilter) sections.push(...NETFILTER_SECTIONS);
     this.pool ??= new ShellPool(this.concurrency);
@@ -328,9 +496,10 @@ export class Collector extends EventEmitter {
     const error = read?.error ?? null;
     const netlink = cached.netlink ?? parseNetlinkRead(id, pick(read!, NETLINK_SECTIONS));
     const netfilter = freshFilter ? parseNetfilterRead(id, pick(read!, NETFILTER_SECTIONS)) : cached.netfilter!;
-    if (useCache && !error) this.nsCache.set(t.inode, { netlink, netfilter });
+    const listeners = cached.netlink ? (cached.listeners ?? null) : parseListenerRead(read!, endianness() === 'LE');
+    if (useCache && !error) this.nsCache.set(t.inode, { netlink, netfilter, listeners });
     const ipt4 = read?.sections.ipt4?.code === 0 ? read.sections.ipt4.stdout : null;
-    return { netlink, netfilter, error, ipt4 };
+    return { netlink, netfilter, error, ipt4, listeners, problems: [] };
   }
 
   private learnNsids(namespaces: Namespace[], rawPeers: Map<string, RawVethPeers>) {
@@ -372,6 +541,25 @@ export class Collector extends EventEmitter {
     this.backendCache = { at: Date.now(), value };
     return value;
   }
+}
+
+function nftJsonTables(text: string) {
+  try {
+    return parseNftJson(JSON.parse(text)).tables;
+  } catch {
+    return []; // then no rule passes the check, and iptables-save runs
+  }
+}
+
+function emptyRead(): TargetRead {
+  return {
+    netlink: { interfaces: [], routes: [], rawPeers: new Map(), problems: [] },
+    netfilter: { netfilter: null, problems: [] },
+    error: null,
+    ipt4: null,
+    listeners: null,
+    problems: [],
+  };
 }
 
 function pick(read: NamespaceRead, sections: Section[]): NamespaceRead {

@@ -3,7 +3,9 @@ import { interfacesFromIp, rawVethPeers, routesFromIp, type IpAddrEntry, type Ip
 import type { RawVethPeers } from '../../lib/snapshot/joins';
 import { parseIptablesSave } from '../../lib/netfilter/iptables-parse';
 import { parseNftJson, isIptablesNftTable } from '../../lib/netfilter/nft-json-parse';
-import type { NamespaceRead, SectionResult } from './netns-read';
+import { parseJsonLenient } from '../../lib/netlink/json-stream';
+import { LISTENER_SECTIONS, type NamespaceRead, type SectionResult } from './netns-read';
+import { parseProcNet, type RawListener } from '../../lib/netlink/listeners';
 
 const TOOL_OF = { ipt4: 'iptables-save', ipt6: 'ip6tables-save', nft: 'nft' } as const;
 
@@ -24,19 +26,42 @@ export function parseNetlinkRead(nsId: string, netlink: NamespaceRead): ParsedNe
       return null;
     }
     try {
-      return JSON.parse(s.stdout || '[]') as T;
+      return parseJsonLenient(s.stdout || '[]') as T;
     } catch (e) {
       problems.push({ source: 'netlink', subject: nsId, severity: 'error', message: `ip ${name} printed invalid JSON: ${(e as Error).message}` });
       return null;
     }
   };
-  const links = json<IpLink[]>('link', netlink.sections.link) ?? [];
-  const addrs = json<IpAddrEntry[]>('addr', netlink.sections.addr) ?? [];
-  const routes = [
-    ...routesFromIp('inet', json<IpRoute[]>('route', netlink.sections.route4) ?? []),
-    ...routesFromIp('inet6', json<IpRoute[]>('-6 route', netlink.sections.route6) ?? []),
-  ];
-  return { interfaces: interfacesFromIp(nsId, links, addrs), routes, rawPeers: rawVethPeers(links), problems };
+  return parseNetlinkData(nsId, {
+    links: json<IpLink[]>('link', netlink.sections.link) ?? [],
+    addrs: json<IpAddrEntry[]>('addr', netlink.sections.addr) ?? [],
+    route4: json<IpRoute[]>('route', netlink.sections.route4) ?? [],
+    route6: json<IpRoute[]>('-6 route', netlink.sections.route6) ?? [],
+  }, problems);
+}
+
+/** `ip -j`-shaped data, from `ip` itself or from the native reader. */
+export interface NetlinkData {
+  links: IpLink[];
+  addrs: IpAddrEntry[];
+  route4: IpRoute[];
+  route6: IpRoute[];
+}
+
+export function parseNetlinkData(nsId: string, d: NetlinkData, problems: Problem[] = []): ParsedNetlink {
+  const routes = [...routesFromIp('inet', d.route4), ...routesFromIp('inet6', d.route6)];
+  return { interfaces: interfacesFromIp(nsId, d.links, d.addrs), routes, rawPeers: rawVethPeers(d.links), problems };
+}
+
+/** Listener sections of a shell read (/proc/net/*); null when one could not be read. */
+export function parseListenerRead(read: NamespaceRead, littleEndian: boolean): RawListener[] | null {
+  const out: RawListener[] = [];
+  for (const f of LISTENER_SECTIONS) {
+    const s = read.sections[f];
+    if (!s || s.code !== 0) return null;
+    out.push(...parseProcNet(s.stdout, f.startsWith('tcp') ? 'tcp' : 'udp', f.endsWith('6') ? 'inet6' : 'inet', littleEndian));
+  }
+  return out;
 }
 
 export interface ParsedNetfilter {

@@ -10,10 +10,13 @@ import { shQuote, type ShellPool } from './shell-pool';
  * iptables-save / ip6tables-save only when that family has tables at all (nft lists iptables-nft's tables; legacy
  * ones show in /proc/net/ip*_tables_names). Sections come back on stdout between nonce markers.
  */
-export type Section = 'link' | 'addr' | 'route4' | 'route6' | 'ipt4' | 'ipt6' | 'nft';
+export type Section = 'link' | 'addr' | 'route4' | 'route6' | 'ipt4' | 'ipt6' | 'nft' | ListenerSection;
+/** Named after the /proc/net files they print. */
+export type ListenerSection = 'tcp' | 'tcp6' | 'udp' | 'udp6';
 
 export const NETLINK_SECTIONS: Section[] = ['link', 'addr', 'route4', 'route6'];
 export const NETFILTER_SECTIONS: Section[] = ['ipt4', 'ipt6', 'nft'];
+export const LISTENER_SECTIONS: ListenerSection[] = ['tcp', 'tcp6', 'udp', 'udp6'];
 
 export interface SectionResult {
   stdout: string;
@@ -38,9 +41,10 @@ export function buildScript(sections: Section[], m: string): string {
     s += section(m, 'batch', `printf 'link show\\naddr show\\nroute show table main\\n' | ip -j -d -batch -; rc=$?`);
   }
   if (want.has('route6')) {
+    // (read's status is ignored: dash reports EOF on these files even though it read the value.)
     // Docker disables IPv6 in most containers; without an IPv6-enabled device there are no IPv6 routes to read.
-    s += `v6=; for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do read -r v <"$f" 2>/dev/null && [ "$v" = 0 ] && v6=1; done; `;
-    s += section(m, 'route6', `if [ -n "$v6" ]; then ip -j -6 route show table main; rc=$?; else echo '[]'; rc=0; fi`);
+    s += `v6=; for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do v=; read -r v <"$f" 2>/dev/null; [ "$v" = 0 ] && v6=1; done; `;
+    s += section(m, 'route6', `if [ -n "$v6" ]; then ip -j -d -6 route show table main; rc=$?; else echo '[]'; rc=0; fi`);
   }
   if (want.has('nft') || want.has('ipt4') || want.has('ipt6')) {
     s += section(m, 'nft', `if command -v nft >/dev/null 2>&1; then o=$(nft -j list ruleset); rc=$?; printf '%s' "$o"; else o=; rc=127; fi`);
@@ -50,6 +54,12 @@ export function buildScript(sections: Section[], m: string): string {
     s += section(m, 'ipt4', `rc=0; [ -z "$w4" ] || { ${tool('iptables-save -c')}; }`);
     s += section(m, 'ipt6', `rc=0; [ -z "$w6" ] || { ${tool('ip6tables-save -c')}; }`);
   }
+  for (const f of LISTENER_SECTIONS) {
+    if (!want.has(f)) continue;
+    // A shell loop, not cat: no process. No tcp6/udp6 file means no IPv6 in this kernel, so no such sockets.
+    const missing = f.endsWith('6') ? 'rc=0' : 'rc=1';
+    s += section(m, f, `if [ -r /proc/net/${f} ]; then while IFS= read -r l; do printf '%s\\n' "$l"; done </proc/net/${f}; rc=0; else ${missing}; fi`);
+  }
   return s;
 }
 
@@ -58,7 +68,7 @@ export function parseSections(stdout: string, marker: string): Partial<Record<Se
   const re = new RegExp(`^${marker} begin (\\w+)\\n([\\s\\S]*?)\\n?\\n${marker} end \\1 (\\d+)$`, 'gm');
   for (const m of stdout.matchAll(re)) raw[m[1]] = { stdout: m[2], code: Number(m[3]) };
   const out: Partial<Record<Section, SectionResult>> = {};
-  for (const k of ['route6', 'nft', 'ipt4', 'ipt6'] as const) if (raw[k]) out[k] = raw[k];
+  for (const k of ['route6', 'nft', 'ipt4', 'ipt6', ...LISTENER_SECTIONS] as const) if (raw[k]) out[k] = raw[k];
   const batch = raw.batch;
   if (batch) {
     // `ip -batch` prints one JSON array per command, one after the other.

@@ -64,3 +64,27 @@ export async function listNamedNetns(dir = '/var/run/netns'): Promise<{ name: st
     return [];
   }
 }
+
+/**
+ * Socket inode → the processes holding it (pid and comm, never cmdline), from one pass over /proc/PID/fd. The
+ * shell path's version of the native reader's `P` request.
+ */
+export async function socketOwners(root = '/proc'): Promise<Map<number, { pid: number; comm: string }[]>> {
+  const out = new Map<number, { pid: number; comm: string }[]>();
+  const pids = (await readdir(/*turbopackIgnore: true*/ root)).filter((d) => /^\d+$/.test(d));
+  await Promise.all(
+    pids.map(async (p) => {
+      try {
+        const fds = await readdir(`${root}/${p}/fd`);
+        const links = await Promise.all(fds.map((fd) => readlink(`${root}/${p}/fd/${fd}`).catch(() => '')));
+        const inodes = links.flatMap((l) => (l.startsWith('socket:[') ? [Number(l.slice(8, -1))] : []));
+        if (!inodes.length) return;
+        const comm = (await readFile(`${root}/${p}/comm`, 'utf8')).replace(/\n$/, '');
+        for (const i of new Set(inodes)) out.set(i, [...(out.get(i) ?? []), { pid: Number(p), comm }]);
+      } catch {
+        // exited meanwhile, or not ours to read
+      }
+    }),
+  );
+  return out;
+}
