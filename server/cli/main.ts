@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { SERVE_FLAGS } from '../serve/options';
 
 // Each command imports its modules when it runs, so `--help` and `rules --file` load only what they need (the
 // collector pulls in dockerode). The compiled CLI (scripts/build-cli.mjs) puts each in its own chunk.
@@ -35,6 +36,16 @@ commands:
     --batch FILE        answer one query per line, {"from": "...", "to": "..."} in the syntax above, against one
                         snapshot; prints one JSON result per line (- reads stdin)
 
+  serve                 serve the dashboard (what npm start runs); on any address but loopback it needs a token
+    --host ADDR         address to bind (default 127.0.0.1, or HOST); 0.0.0.0 / :: bind every address
+    --port N            port (default 4100, or PORT)
+    --token-file FILE   the token (first line of FILE); NETATLAS_TOKEN does the same. Without either, a
+                        non-loopback bind makes one, prints a login URL once and keeps only its hash
+    --tls-cert FILE --tls-key FILE
+                        serve https
+    --public-name NAME  the name a reverse proxy serves netatlas under (accepted as Host/Origin)
+    --data DIR          where netatlas keeps its state (default ~/.local/share/netatlas)
+
   check                 list the misconfigurations the snapshot proves (ip_forward, br_netfilter, MTU, published
                         ports, DOCKER-USER, names on the default bridge, macvlan), each with evidence and the fix;
                         exits 1 when any is an error
@@ -51,7 +62,7 @@ environment: DOCKER_HOST (default unix:///var/run/docker.sock). Reading namespac
 
 type Flags = Record<string, string | true>;
 
-function parseFlags(cmd: string, args: string[], known: Record<string, 'flag' | 'value'>): Flags | string {
+function parseFlags(cmd: string, args: string[], known: Readonly<Record<string, 'flag' | 'value'>>): Flags | string {
   const flags: Flags = {};
   for (let i = 0; i < args.length; i++) {
     const name = args[i].replace(/^--/, '');
@@ -70,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return cmd ? 0 : 2;
   }
-  const commands: Record<string, [Record<string, 'flag' | 'value'>, (f: Flags) => Promise<number>]> = {
+  const commands: Record<string, [Readonly<Record<string, 'flag' | 'value'>>, (f: Flags) => Promise<number>]> = {
     snapshot: [
       { json: 'flag', out: 'value', at: 'value', save: 'value', note: 'value', list: 'flag', delete: 'value', data: 'value' },
       async (f) => (f.at || f.save || f.list || f.delete ? (await import('./history')).snapshotHistoryCommand(f) : snapshotCommand(f)),
@@ -79,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value', data: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
     history: [{ since: 'value', json: 'flag', stats: 'flag', data: 'value' }, async (f) => (await import('./history')).historyCommand(f)],
     check: [{ json: 'flag', snapshot: 'value', data: 'value' }, async (f) => (await import('./check')).checkCommand(f)],
+    serve: [SERVE_FLAGS, async (f) => (await import('../serve/command')).serveCommand(f, USAGE)],
   };
   const entry = commands[cmd];
   if (!entry) {

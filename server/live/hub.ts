@@ -185,3 +185,9 @@ export function history(): HistoryRecorder {
   g.__netatlasHistory ??= openRecorder();
   return g.__netatlasHistory;
 }
+
+/** Stops the process-wide hub, if one was started (server shutdown). */
+export function stopHub() {
+  g.__netatlasHub?.close();
+  g.__netatlasHub = undefined;
+}

@@ -1,30 +1,41 @@
-import { tracked } from '@trpc/server';
+import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { hub } from '../live/hub';
-import { t } from './init';
+import { publicProcedure, router } from './init';
+import { streamSlots } from './streams';
 
-export const appRouter = t.router({
-  snapshot: t.router({
+export const appRouter = router({
+  snapshot: router({
     /** The latest revision of the live host. */
-    current: t.procedure.query(async () => {
+    current: publicProcedure.query(async () => {
       const r = await hub().latest();
       return { revision: r.id, snapshot: r.snapshot };
     }),
   }),
-  live: t.router({
+  live: router({
     /**
      * Revisions as server-sent events. Each is tracked by its id, so a reconnecting client sends `lastEventId`
-     * and resumes without missing the latest state.
+     * and resumes without missing the latest state. At most LIMITS.streamSubscribers streams are open at once.
      */
-    revisions: t.procedure
+    revisions: publicProcedure
       .input(z.object({ lastEventId: z.string().nullish() }).optional())
-      .subscription(async function* ({ input, signal }) {
-        const last = input?.lastEventId ? Number(input.lastEventId) : null;
-        for await (const r of hub().revisionsSince(Number.isFinite(last) ? last : null, signal)) {
-          yield tracked(String(r.id), { revision: r.id, snapshot: r.snapshot });
+      .subscription(({ input, signal }) => {
+        const release = streamSlots().take(signal);
+        if (!release) {
+          throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many live viewers (at most ${streamSlots().limit} streams at once)` });
         }
+        const last = input?.lastEventId ? Number(input.lastEventId) : null;
+        return follow(Number.isFinite(last) ? last : null, release, signal);
       }),
   }),
 });
+
+async function* follow(last: number | null, release: () => void, signal: AbortSignal | undefined) {
+  try {
+    for await (const r of hub().revisionsSince(last, signal)) yield tracked(String(r.id), { revision: r.id, snapshot: r.snapshot });
+  } finally {
+    release();
+  }
+}
 
 export type AppRouter = typeof appRouter;
