@@ -14,7 +14,10 @@ import { useShownSnapshot } from './dashboard/useShownSnapshot';
 import { useTopology } from './dashboard/useTopology';
 import { useViewState, type SidebarTab, type ViewState } from './dashboard/useViewState';
 import { TopologyGraph } from './graph/TopologyGraph';
+import { findingsByNode, findingsOf } from '@/lib/findings';
+import type { FindingLevel } from '@/lib/findings/types';
 import { DetailsPanel } from './panels/DetailsPanel';
+import { FindingsPanel } from './panels/FindingsPanel';
 import { FirewallPanel } from './panels/FirewallPanel';
 import type { FocusRule } from './panels/firewall/focus';
 import { PathsPanel } from './panels/PathsPanel';
@@ -36,8 +39,10 @@ const TABS: { id: SidebarTab; label: string }[] = [
   { id: 'details', label: 'Details' },
   { id: 'firewall', label: 'Firewall' },
   { id: 'paths', label: 'Paths' },
+  { id: 'findings', label: 'Findings' },
 ];
-const WIDE_TABS: SidebarTab[] = ['firewall', 'paths'];
+const LEVEL_RANK: Record<FindingLevel, number> = { error: 0, warning: 1, info: 2 };
+const WIDE_TABS: SidebarTab[] = ['firewall', 'paths', 'findings'];
 
 /** The page body: header, toolbar (search, filters), the graph, and the details sidebar. */
 export function Dashboard({ snapshot, status, lastChange, share }: DashboardProps) {
@@ -62,6 +67,17 @@ export function Dashboard({ snapshot, status, lastChange, share }: DashboardProp
   }, [view.selectedId]);
 
   const select = useCallback((id: string | null) => setView({ selectedId: id }), [setView]);
+  const findings = useMemo(() => (shown ? findingsOf(shown) : null), [shown]);
+  // The most serious finding per node: one badge each.
+  const badges = useMemo(() => {
+    const out = new Map<string, FindingLevel>();
+    for (const [id, fs] of findingsByNode(findings?.findings ?? [])) out.set(id, fs.reduce((a, f) => (LEVEL_RANK[f.level] < LEVEL_RANK[a] ? f.level : a), fs[0].level));
+    return out;
+  }, [findings]);
+  const tabs = useMemo(
+    () => TABS.map((t) => (t.id === 'findings' && findings?.findings.length ? { ...t, label: `Findings (${findings.findings.length})` } : t)),
+    [findings],
+  );
   const setFilters = useCallback((filters: ViewState['filters']) => setView({ filters }), [setView]);
   const setTab = useCallback(
     (tab: SidebarTab) => {
@@ -128,6 +144,7 @@ export function Dashboard({ snapshot, status, lastChange, share }: DashboardProp
               highlightIds={highlightIds}
               hiddenIds={hiddenIds}
               path={path}
+              badges={badges}
             />
           ) : (
             <Placeholder status={status} />
@@ -137,8 +154,16 @@ export function Dashboard({ snapshot, status, lastChange, share }: DashboardProp
           aria-label="Sidebar"
           className={`${WIDE_TABS.includes(view.tab) ? 'w-[34rem]' : 'w-96'} shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900`}
         >
-          <SidebarTabs tabs={TABS} value={view.tab} onChange={setTab}>
-            {view.tab === 'paths' ? (
+          <SidebarTabs tabs={tabs} value={view.tab} onChange={setTab}>
+            {view.tab === 'findings' ? (
+              findings ? (
+                <FindingsPanel report={findings} graph={graph} onSelect={select} />
+              ) : (
+                <div data-testid="findings-panel" className="p-4 text-sm text-slate-500 dark:text-slate-400">
+                  Nothing to show yet.
+                </div>
+              )
+            ) : view.tab === 'paths' ? (
               shown ? (
                 <PathsPanel snapshot={shown} node={selected} query={pathQuery} run={pathRun} onQuery={setPathQuery} onFocusRule={openRule} />
               ) : (

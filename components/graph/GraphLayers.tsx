@@ -1,6 +1,7 @@
 'use client';
 
 import { memo, useId, useMemo } from 'react';
+import type { FindingLevel } from '@/lib/findings/types';
 import type { Box, Graph, GraphNode, Layout, NodeKind } from '@/lib/topology/types';
 import { EdgeView } from './EdgeView';
 import { NodeView } from './NodeView';
@@ -43,9 +44,11 @@ export interface GraphLayersProps {
   path?: string[];
   /** The hovered node's neighbourhood: `lit` nodes stay bright, edges between them with one end in `core` too. */
   hover: { lit: Set<string>; core: Set<string> } | null;
+  /** The most serious finding per node id, drawn as a badge. */
+  badges?: Map<string, FindingLevel>;
 }
 
-export function GraphLayers({ graph, layout, visible, selectedId, highlightIds, path, hover }: GraphLayersProps) {
+export function GraphLayers({ graph, layout, visible, selectedId, highlightIds, path, hover, badges }: GraphLayersProps) {
   const edges = useMemo(() => graph.edges.filter((e) => visible.byId.has(e.source) && visible.byId.has(e.target)), [graph, visible]);
   const pathIds = useMemo(() => new Set(path ?? []), [path]);
   const pathPoints = useMemo(
@@ -76,6 +79,7 @@ export function GraphLayers({ graph, layout, visible, selectedId, highlightIds, 
         highlighted={highlightIds?.has(n.id) ?? false}
         onPath={pathIds.has(n.id)}
         lit={hover?.lit.has(n.id) ?? false}
+        badge={badges?.get(n.id) ?? null}
       />
     );
   };

@@ -5,7 +5,7 @@ import { Shape } from './shapes';
 import { DIMMED_COLOURS, EDGE_NAMES, EDGE_STYLES, KIND_NAMES, NODE_COLOURS } from './styles';
 
 const NODE_KINDS: NodeKind[] = ['uplink', 'bridge', 'veth', 'interface', 'namespace', 'container', 'port', 'proxy'];
-const EDGE_KINDS: EdgeKind[] = ['uplink', 'veth', 'bridge-port', 'port-map', 'proxy'];
+const EDGE_KINDS: EdgeKind[] = ['uplink', 'veth', 'bridge-port', 'parent', 'port-map', 'proxy'];
 
 /** Swatch boxes per kind: wide kinds get a wide swatch so the legend looks like the graph. */
 const SWATCH: Record<NodeKind, { w: number; h: number }> = {

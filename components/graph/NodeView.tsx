@@ -2,6 +2,7 @@
 
 import { memo } from 'react';
 import { metrics } from '@/lib/topology/layout';
+import type { FindingLevel } from '@/lib/findings/types';
 import type { NodeKind } from '@/lib/topology/types';
 import { fit, ICON, iconCentre, isIconKind, Shape } from './shapes';
 import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, FADE_WHEN_HOVERING, HIDE_WHEN_FAR, KIND_NAMES, NODE_COLOURS } from './styles';
@@ -24,7 +25,15 @@ export interface NodeViewProps {
   onPath?: boolean;
   /** In the hovered neighbourhood: stays opaque while the others fade. */
   lit: boolean;
+  /** The most serious finding about this node (lib/findings), drawn as a badge at its top right. */
+  badge?: FindingLevel | null;
 }
+
+const BADGE_COLOURS: Record<FindingLevel, string> = {
+  error: 'fill-red-600 stroke-white dark:stroke-slate-900',
+  warning: 'fill-amber-500 stroke-white dark:stroke-slate-900',
+  info: 'fill-sky-500 stroke-white dark:stroke-slate-900',
+};
 
 const TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-800 text-[11px] dark:fill-slate-100`;
 const SUBTEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-500 text-[9.5px] dark:fill-slate-400`;
@@ -87,6 +96,14 @@ export const NodeView = memo(function NodeView(p: NodeViewProps) {
       />
       <Shape kind={p.kind} box={box} className={colours} />
       <Label {...p} />
+      {p.badge && (
+        <g data-finding-badge={p.badge} className="pointer-events-none">
+          <circle cx={p.x + p.w - 2} cy={p.y + 2} r={6} strokeWidth={1.5} className={BADGE_COLOURS[p.badge]} />
+          <text x={p.x + p.w - 2} y={p.y + 5.5} textAnchor="middle" className="fill-white text-[9px] font-bold">
+            {p.badge === 'info' ? 'i' : '!'}
+          </text>
+        </g>
+      )}
     </g>
   );
 });

@@ -5,6 +5,7 @@ import type { Graph, Layout } from '@/lib/topology/types';
 import { GraphLayers, visibleNodes } from './GraphLayers';
 import { Legend } from './Legend';
 import { adjacency, neighbourhood } from './neighbourhood';
+import type { FindingLevel } from '@/lib/findings/types';
 import { boundsOf, usePanZoom } from './usePanZoom';
 import { ZoomControls } from './ZoomControls';
 
@@ -24,6 +25,8 @@ export interface TopologyGraphProps {
    * (numbered, with arrows), and the nodes on it are marked. Ids not drawn (unknown, filtered out) are skipped.
    */
   path?: string[];
+  /** The most serious finding per node id, drawn as a badge. */
+  badges?: Map<string, FindingLevel>;
 }
 
 const PAN_STEP = 80;
@@ -35,7 +38,7 @@ function nodeIdOf(e: SyntheticEvent): string | null {
 }
 
 export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphProps) {
-  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path } = props;
+  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path, badges } = props;
   const svgRef = useRef<SVGSVGElement>(null);
   const gRef = useRef<SVGGElement>(null);
   const { zoomBy, fit, reveal, panBy, interacting } = usePanZoom(svgRef, gRef);
@@ -126,7 +129,7 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
       >
         {/* The transform of this <g> belongs to d3-zoom: React must never render a transform prop here. */}
         <g ref={gRef} data-hovering={hover ? '' : undefined}>
-          <GraphLayers graph={graph} layout={layout} visible={visible} selectedId={selectedId} highlightIds={highlightIds} path={path} hover={hover} />
+          <GraphLayers graph={graph} layout={layout} visible={visible} selectedId={selectedId} highlightIds={highlightIds} path={path} hover={hover} badges={badges} />
         </g>
       </svg>
       {visible.byId.size === 0 && (

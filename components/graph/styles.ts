@@ -38,6 +38,7 @@ export const EDGE_STYLES: Record<EdgeKind, EdgeStyle> = {
   'port-map': { className: 'stroke-rose-500 dark:stroke-rose-400', width: 1.4, dash: '6 4' },
   proxy: { className: 'stroke-orange-500 dark:stroke-orange-400', width: 1.4, dash: '1 4' },
   uplink: { className: 'stroke-emerald-600 dark:stroke-emerald-400', width: 4 },
+  parent: { className: 'stroke-teal-500 dark:stroke-teal-400', width: 1.6, dash: '3 2' },
 };
 
 export const EDGE_NAMES: Record<EdgeKind, string> = {
@@ -46,6 +47,7 @@ export const EDGE_NAMES: Record<EdgeKind, string> = {
   'port-map': 'port → container',
   proxy: 'port ↔ proxy',
   uplink: 'to uplink',
+  parent: 'macvlan/ipvlan → parent',
 };
 
 /** Labels are unreadable below this scale; dropping them then spares the rasteriser thousands of glyph runs. */

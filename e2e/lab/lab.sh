@@ -2,7 +2,8 @@
 # The netatlas lab: the seed articles' scenarios, built on this host's Docker engine.
 #   lab.sh up     idempotent: makes whatever is missing
 #   lab.sh down   removes what `up` made (everything labelled netatlas.lab, the demo namespace, the outside client's
-#                 httpd, the host DOCKER-USER rule commented netatlas-lab) and nothing else
+#                 httpd, the host DOCKER-USER rule commented netatlas-lab, the macvlan parent veth and the
+#                 netatlas-mvlan namespace) and nothing else
 # Every address is inside 198.18.0.0/15 (see scripts/ensure-docker.sh for the daemon's pools).
 #
 # The packet-path matrix (server/paths/matrix.int.test.ts) connects every source to every target here, so every
@@ -25,6 +26,13 @@ STATE=/run/netatlas-lab            # the outside client's httpd: pid file and it
 WWW="$STATE/www"
 HTTPD_PID="$STATE/httpd.pid"
 USER_RULE_COMMENT=netatlas-lab     # the host DOCKER-USER rule `up` inserts and `down` deletes
+# A macvlan network on a veth the lab makes (this kernel has no dummy module): its parent na-mv-parent is in the host,
+# with the host's own address 198.18.6.254 on it; the other end is the "LAN" namespace netatlas-mvlan (198.18.6.1, the
+# network's gateway). lab-mv1 (198.18.6.2) talks to the LAN, but not to the host through the parent: macvlan's classic.
+NET_MV=netatlas-lab-mv        # 198.18.6.0/24, driver macvlan, parent na-mv-parent
+MV_PARENT=na-mv-parent
+MV_PEER=na-mv-peer
+MV_NETNS=netatlas-mvlan
 CGI='#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n'
 
 exists_container() { docker container inspect "$1" >/dev/null 2>&1; }
@@ -133,6 +141,20 @@ ensure_httpd() {
   return 1
 }
 
+ensure_macvlan() {
+  ip netns list | grep -qw "$MV_NETNS" || ip netns add "$MV_NETNS"
+  if ! ip link show "$MV_PARENT" >/dev/null 2>&1; then
+    ip link add "$MV_PARENT" type veth peer name "$MV_PEER" netns "$MV_NETNS"
+    ip addr add 198.18.6.254/24 dev "$MV_PARENT"
+    ip link set "$MV_PARENT" up
+    ip -n "$MV_NETNS" addr add 198.18.6.1/24 dev "$MV_PEER"
+    ip -n "$MV_NETNS" link set "$MV_PEER" up
+    ip -n "$MV_NETNS" link set lo up
+  fi
+  network "$NET_MV" 198.18.6.0/24 -d macvlan --gateway 198.18.6.1 -o parent="$MV_PARENT"
+  run lab-mv1 --network "$NET_MV" --ip 198.18.6.2 "$IMAGE"
+}
+
 up() {
   make_image
   network "$NET_A" 198.18.1.0/24
@@ -153,6 +175,8 @@ up() {
   run lab-int1 --network "$NET_INT" "$IMAGE"
   run lab-noicc1 --network "$NET_NOICC" "$IMAGE"
   run lab-noicc2 --network "$NET_NOICC" "$IMAGE"
+  # Default bridge, naming lab-web through a legacy --link (an /etc/hosts line): the default bridge has no embedded DNS.
+  run lab-linked --link lab-web:web "$IMAGE"
   if ! ip netns list | grep -qw "$NETNS"; then
     ip netns add "$NETNS"
   fi
@@ -172,6 +196,7 @@ up() {
   fi
   ensure_httpd
   ensure_user_rule
+  ensure_macvlan
   echo "lab is up: $(docker ps -q --filter label=$LABEL | wc -l) containers, namespace $NETNS (httpd on $NS_IP:80)"
 }
 
@@ -186,6 +211,8 @@ down() {
   docker image inspect "$IMAGE" >/dev/null 2>&1 && docker image rm "$IMAGE" >/dev/null
   ip link show "$VETH_HOST" >/dev/null 2>&1 && ip link del "$VETH_HOST"
   ip netns list | grep -qw "$NETNS" && ip netns del "$NETNS"
+  ip link show "$MV_PARENT" >/dev/null 2>&1 && ip link del "$MV_PARENT"
+  ip netns list | grep -qw "$MV_NETNS" && ip netns del "$MV_NETNS"
   rm -rf "$WWW"
   rmdir "$STATE" 2>/dev/null || true
   echo "lab is down"

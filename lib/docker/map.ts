@@ -84,6 +84,17 @@ export function mapNetwork(n: ApiNetwork, containerIds: string[]): DockerNetwork
   };
 }
 
+/**
+ * A macvlan or ipvlan network's mode, with Docker's defaults: macvlan `bridge` (children talk to each other
+ * directly; also private, vepa, passthru), ipvlan `l2` (also l3, l3s: the parent routes, no ARP on the wire).
+ * null for other drivers.
+ */
+export function lowerMode(n: Pick<DockerNetwork, 'driver' | 'options'>): string | null {
+  if (n.driver === 'macvlan') return n.options.macvlan_mode || 'bridge';
+  if (n.driver === 'ipvlan') return n.options.ipvlan_mode || 'l2';
+  return null;
+}
+
 /** "default", "bridge", "host", "none", "container:X", or a network name/id. */
 export function networkModeOf(
   raw: string,

@@ -24,6 +24,7 @@ function verdict(p: Prepared, o: Outcome, w: Walk): string {
       return `is ${o.result} in ${nsName(p, o.namespaceId)} by ${which} (${o.rule})${explanation ? `: ${explanation.replace(/\.$/, '')}` : ''}`;
     }
     case 'no-route':
+      if (o.isolation) return `finds no way on: ${o.why}`;
       return o.namespaceId === null ? `finds no way on: the source has ${o.why ?? 'no network'}` : `finds no way on: ${nsName(p, o.namespaceId)} has ${o.why ?? `no route to ${o.destination}`}`;
     case 'uncertain':
       return o.cause === 'rule'

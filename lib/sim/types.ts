@@ -97,7 +97,14 @@ export type Outcome =
   /** The kernel dropped it before any rule: a martian address, or a namespace that does not forward. */
   | ({ result: 'dropped'; cause: KernelDrop; namespaceId: string; why: string } & ReplyFailure)
   /** No way on. `namespaceId` null: the source has no network namespace (a container that is not running). */
-  | ({ result: 'no-route'; namespaceId: string | null; destination: string; why?: string } & ReplyFailure)
+  | ({
+      result: 'no-route';
+      namespaceId: string | null;
+      destination: string;
+      why?: string;
+      /** Set when it is macvlan/ipvlan isolation: the host and a child of `parent` cannot talk through the parent. */
+      isolation?: { driver: 'macvlan' | 'ipvlan'; parent: string; containerId: string };
+    } & ReplyFailure)
   /** A match the simulator does not understand decided (or could decide) the outcome: never guessed. */
   | ({ result: 'uncertain'; cause: 'rule'; namespaceId: string; table: string; chain: string; index: number; rule: string; why: string } & ReplyFailure)
   /** Something other than a rule is not known well enough to follow the packet. */

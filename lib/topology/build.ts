@@ -314,6 +314,14 @@ export function buildGraph(s: Snapshot): Graph {
     }
   }
 
+  // A macvlan/ipvlan endpoint's interface hangs off the network's parent in the host (Docker's `parent` option).
+  for (const c of containers) for (const e of c.endpoints) {
+    const parent = (e.driver === 'macvlan' || e.driver === 'ipvlan') && e.containerInterface ? netById.get(e.networkId)?.options.parent : undefined;
+    const parentIf = parent ? hostNs?.interfaces.find((i) => i.name === parent) : undefined;
+    const child = e.containerInterface ? ifaceByKey.get(ifKey(e.containerInterface.namespaceId, e.containerInterface.ifindex)) : undefined;
+    if (parentIf && child) addEdge('parent', ifaceNodeId(child), ifaceNodeId(parentIf));
+  }
+
   // Traffic from a docker bridge that is not `internal` leaves through whatever carries the default route.
   if (hostNs) {
     const uplinks = hostNs.interfaces.filter((i) => defaultDevs.has(i.name)).map(ifaceNodeId);

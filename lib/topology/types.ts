@@ -18,7 +18,8 @@ export type EdgeKind =
   | 'bridge-port' // bridge ↔ enslaved interface
   | 'port-map' // published port → the container serving it
   | 'proxy' // published port ↔ docker-proxy
-  | 'uplink'; // bridge → uplink: traffic leaving the host (routed / masqueraded)
+  | 'uplink' // bridge → uplink: traffic leaving the host (routed / masqueraded)
+  | 'parent'; // a container's macvlan/ipvlan interface → its parent in the host (frames leave through it)
 
 /** What in the snapshot a node stands for, so panels can show everything the snapshot knows. */
 export type NodeRef =

@@ -52,6 +52,13 @@ commands:
                         serve https
     --public-name NAME  the name a reverse proxy serves netatlas under (accepted as Host/Origin)
     --data DIR          where netatlas keeps its state (default ~/.local/share/netatlas)
+
+  check                 list the misconfigurations the snapshot proves (ip_forward, br_netfilter, MTU, published
+                        ports, DOCKER-USER, names on the default bridge, macvlan), each with evidence and the fix;
+                        exits 1 when any is an error
+    --json              print the findings as JSON
+    --snapshot REF      check another snapshot (REF below) instead of the live host
+
 snapshot references (REF): live | a time: -10m, -2h, -1d, 2026-11-30T14:02Z | a saved NAME | a FILE (.json,
   .json.gz, or any path with a /); name:NAME and file:PATH when a word is both
 --data DIR              where history and saved snapshots live (default $XDG_STATE_HOME/netatlas or
@@ -89,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     rules: [{ json: 'flag', all: 'flag', file: 'value', snapshot: 'value', data: 'value' }, rulesCommand],
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value', data: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
     history: [{ since: 'value', json: 'flag', stats: 'flag', data: 'value' }, async (f) => (await import('./history')).historyCommand(f)],
+    check: [{ json: 'flag', snapshot: 'value', data: 'value' }, async (f) => (await import('./check')).checkCommand(f)],
     serve: [SERVE_FLAGS, async (f) => (await import('../serve/command')).serveCommand(f, USAGE)],
   };
   const entry = commands[cmd];

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { hostname, release } from 'node:os';
 import Docker from 'dockerode';
-import type { ApiContainerInspect } from '../../lib/docker/map';
 import { mapContainer, mapNetwork, parseDockerProxyArgs } from '../../lib/docker/map';
 import type { Container, DockerProxy, Namespace, Problem, Snapshot } from '../../lib/snapshot/schema';
 import { SCHEMA_VERSION, Snapshot as SnapshotSchema, namespaceId } from '../../lib/snapshot/schema';
 import { joinEndpoints, resolveVethPeers, type RawVethPeers } from '../../lib/snapshot/joins';
-import { describeDockerError, dockerEndpoint, readDocker, type DockerRead } from './docker';
+import { describeDockerError, dockerEndpoint, readDocker, type DockerRead, type InspectRead } from './docker';
+import { containerDns } from '../../lib/dns/files';
 import { detectBackend } from './iptables-backend';
 import { endianness } from 'node:os';
 import { listenersFromRaw, type RawListener, type SocketOwner } from '../../lib/netlink/listeners';
@@ -79,7 +79,7 @@ export class Collector extends EventEmitter {
   readonly endpoint: string;
   private readonly docker: Docker;
   private readonly concurrency: number;
-  private readonly inspectCache = new Map<string, ApiContainerInspect>();
+  private readonly inspectCache = new Map<string, InspectRead>();
   private readonly nsCache = new Map<number, NsCacheEntry>();
   /** The last Docker read, reused while the event stream is up and quiet. */
   private lastDocker: DockerRead | null = null;
@@ -517,7 +517,15 @@ export class Collector extends EventEmitter {
     const resolve = (ref: string) =>
       read.containers.find((c) => c.Id === ref || c.Id.startsWith(ref) || c.Name === `/${ref}`)?.Id ?? null;
     const nsOfContainer = new Map(namespaces.flatMap((n) => n.containers.map((c) => [c, n.id] as const)));
-    const containers: Container[] = read.containers.map((c) => mapContainer(c, read.networks, resolve, nsOfContainer.get(c.Id) ?? null));
+    const mapped = read.containers.map((c) => mapContainer(c, read.networks, resolve, nsOfContainer.get(c.Id) ?? null));
+    const containers: Container[] = mapped.map((c, i) => {
+      const files = read.containers[i].dnsFiles;
+      if (!files) return c;
+      // A container:X sharer uses X's files, whose own-name lines name X's addresses.
+      const owner = (c.networkMode.sharedWith && mapped.find((x) => x.id === c.networkMode.sharedWith)) || c;
+      const own = owner.endpoints.flatMap((e) => [e.ipv4, e.ipv6].filter((a): a is string => !!a));
+      return { ...c, dns: containerDns(files.resolvConf, files.hosts, own) };
+    });
     const networks = read.networks.map((n) =>
       mapNetwork(n, containers.filter((c) => c.endpoints.some((e) => e.networkId === n.Id)).map((c) => c.id)),
     );

@@ -1,7 +1,9 @@
 import Docker from 'dockerode';
 import type { ApiContainerInspect, ApiNetwork } from '../../lib/docker/map';
+import type { FileText } from '../../lib/dns/files';
 import type { Problem } from '../../lib/snapshot/schema';
 import { shortId } from '../../lib/snapshot/names';
+import { readContainerFile } from './dns-files';
 import { mapLimit } from './exec';
 
 export interface DockerEndpointConfig {
@@ -20,15 +22,22 @@ export function dockerEndpoint(env = process.env.DOCKER_HOST): DockerEndpointCon
   return { endpoint: env, options: { host: url.hostname, port: Number(url.port || 2375), protocol: 'http' } };
 }
 
+/** A container's inspection, with its resolv.conf and hosts files read at the same time (null when not running). */
+export interface InspectRead extends ApiContainerInspect {
+  dnsFiles: { resolvConf: FileText; hosts: FileText } | null;
+}
+
 export interface DockerRead {
   version: string | null;
   apiVersion: string | null;
   networks: ApiNetwork[];
-  containers: ApiContainerInspect[];
+  containers: InspectRead[];
 }
 
+type RawInspect = ApiContainerInspect & { Config?: unknown; ResolvConfPath?: string; HostsPath?: string };
+
 /** Keep only what lib/docker/map reads: the environment and the rest of the config never leave this function. */
-function whitelist(c: ApiContainerInspect & { Config?: unknown }): ApiContainerInspect {
+function whitelist(c: RawInspect): ApiContainerInspect {
   const cfg = (c.Config ?? {}) as { Image?: string; Labels?: Record<string, string> | null };
   return {
     Id: c.Id,
@@ -60,7 +69,7 @@ const isNotFound = (e: unknown) => (e as { statusCode?: number }).statusCode ===
  */
 export async function readDocker(
   docker: Docker,
-  cache: Map<string, ApiContainerInspect>,
+  cache: Map<string, InspectRead>,
   problems: Problem[],
 ): Promise<DockerRead> {
   const [version, networks, list] = await Promise.all([
@@ -74,7 +83,12 @@ export async function readDocker(
     const cached = cache.get(item.Id);
     if (cached && cached.State?.Status === item.State) return cached;
     try {
-      const c = whitelist((await docker.getContainer(item.Id).inspect()) as unknown as ApiContainerInspect);
+      const raw = (await docker.getContainer(item.Id).inspect()) as unknown as RawInspect;
+      const live = raw.State?.Status === 'running' || raw.State?.Status === 'paused';
+      const dnsFiles = live
+        ? { resolvConf: await readContainerFile(raw.ResolvConfPath), hosts: await readContainerFile(raw.HostsPath) }
+        : null;
+      const c: InspectRead = { ...whitelist(raw), dnsFiles };
       cache.set(item.Id, c);
       return c;
     } catch (e) {
@@ -92,6 +106,6 @@ export async function readDocker(
     version: version.Version ?? null,
     apiVersion: version.ApiVersion ?? null,
     networks,
-    containers: inspected.filter((c): c is ApiContainerInspect => c !== null),
+    containers: inspected.filter((c): c is InspectRead => c !== null),
   };
 }

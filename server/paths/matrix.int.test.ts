@@ -29,10 +29,10 @@ const at = (from: string, to: string) => {
 
 describe('the lab exercises what the matrix is for (kernel facts, no simulator)', () => {
   it('has the pairs it should', () => {
-    expect(lab.sources).toHaveLength(8);
-    expect(lab.targets).toHaveLength(12);
-    // Loopback targets only from the host: 8 × 12 − 7 × 2.
-    expect(observed).toHaveLength(82);
+    expect(lab.sources).toHaveLength(9);
+    expect(lab.targets).toHaveLength(13);
+    // Loopback targets only from the host: 9 × 13 − 8 × 2.
+    expect(observed).toHaveLength(101);
   });
 
   it('isolation, icc, --internal, the DOCKER-USER rule and docker-proxy all show', () => {
@@ -45,6 +45,8 @@ describe('the lab exercises what the matrix is for (kernel facts, no simulator)'
     expect(at('lab-db', 'outside 198.19.255.2:80')).toMatchObject({ connected: true, seenSource: '198.19.255.1' }); // masqueraded
     expect(at('lab-worker', 'outside 198.19.255.2:80').connected).toBe(false); // the lab's DOCKER-USER rule
     expect(at('host', 'published 127.0.0.1:18081')).toMatchObject({ connected: true, seenSource: '198.18.0.1' }); // docker-proxy
+    expect(at('host', 'lab-mv1').connected).toBe(false); // macvlan: the host cannot reach its child through the parent
+    expect(at('lab-mv1', 'lab-mv1')).toMatchObject({ connected: true, seenSource: '198.18.6.2' });
   });
 });
 

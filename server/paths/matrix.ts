@@ -47,9 +47,9 @@ interface Inspect {
 
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' }).trim();
 
-export const SOURCE_CONTAINERS = ['lab-web', 'lab-api', 'lab-db', 'lab-worker', 'lab-int1', 'lab-noicc1'];
+export const SOURCE_CONTAINERS = ['lab-web', 'lab-api', 'lab-db', 'lab-worker', 'lab-int1', 'lab-noicc1', 'lab-mv1'];
 /** Every lab container with an address of its own and an httpd on port 80 (lab-sidecar shares lab-api's). */
-export const TARGET_CONTAINERS = ['lab-web', 'lab-api', 'lab-db', 'lab-worker', 'lab-int1', 'lab-noicc1', 'lab-noicc2'];
+export const TARGET_CONTAINERS = ['lab-web', 'lab-api', 'lab-db', 'lab-worker', 'lab-int1', 'lab-noicc1', 'lab-noicc2', 'lab-mv1'];
 
 export interface Lab {
   sources: MatrixSource[];
