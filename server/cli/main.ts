@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { err, out } from '../safe-output';
 
 // Each command imports its modules when it runs, so `--help` and `rules --file` load only what they need (the
 // collector pulls in dockerode). The compiled CLI (scripts/build-cli.mjs) puts each in its own chunk.
@@ -12,7 +13,8 @@ commands:
   rules                 print this host's netfilter rules in traversal order, each with its role and a plain
                         explanation (rules netatlas does not understand are shown raw and flagged)
     --all               include every namespace's own rules (e.g. containers' embedded DNS rules)
-    --file FILE         explain a saved dump instead (iptables-save, iptables -S, nft list or nft -j; detected)
+    --file FILE         explain a saved dump instead (iptables-save, iptables -S, nft list or nft -j; detected;
+                        - reads stdin; at most 64 MiB, see docs/limits.md)
     --json              print the explained rules as JSON
   trace                 follow the first packet of a connection through routing, bridges, netfilter and NAT, and
                         say where it ends up (delivered, dropped by which rule, no route) and with which addresses
@@ -47,7 +49,7 @@ function parseFlags(cmd: string, args: string[], known: Record<string, 'flag' | 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
-    process.stdout.write(USAGE);
+    out.text(USAGE);
     return cmd ? 0 : 2;
   }
   const commands: Record<string, [Record<string, 'flag' | 'value'>, (f: Flags) => Promise<number>]> = {
@@ -57,15 +59,21 @@ export async function main(argv: string[]): Promise<number> {
   };
   const entry = commands[cmd];
   if (!entry) {
-    process.stderr.write(`netatlas: unknown command '${cmd}'\n\n${USAGE}`);
+    err.text(`netatlas: unknown command '${cmd}'\n\n${USAGE}`);
     return 2;
   }
   const flags = parseFlags(cmd, rest, entry[0]);
   if (typeof flags === 'string') {
-    process.stderr.write(`${flags}\n\n${USAGE}`);
+    err.text(`${flags}\n\n${USAGE}`);
     return 2;
   }
-  return entry[1](flags);
+  try {
+    return await entry[1](flags);
+  } catch (e) {
+    // A crash still leaves through the safe writer: its message may quote untrusted input.
+    err.text(`netatlas ${cmd}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
 }
 
 async function snapshotCommand(flags: Flags): Promise<number> {
@@ -73,30 +81,41 @@ async function snapshotCommand(flags: Flags): Promise<number> {
   const snapshot = assertValid(await collectSnapshot());
   const text = JSON.stringify(snapshot, null, 2) + '\n';
   if (typeof flags.out === 'string') await writeFile(flags.out, text);
-  process.stdout.write(flags.json ? text : summarize(snapshot));
+  if (flags.json) out.json(text);
+  else out.text(summarize(snapshot));
   return 0;
 }
 
 async function rulesCommand(flags: Flags): Promise<number> {
-  const { formatReport, reportDump, reportSnapshot } = await import('../../lib/netfilter/rules-report');
+  const { formatReport, reportDump, reportJson, reportSnapshot } = await import('../../lib/netfilter/rules-report');
   let report;
   if (typeof flags.file === 'string') {
-    let text: string;
-    try {
-      text = await readFile(flags.file, 'utf8');
-    } catch (e) {
-      process.stderr.write(`netatlas rules: cannot read ${flags.file}: ${(e as Error).message}\n`);
+    const [{ readInput }, { dumpText, detectRulesetFormat }, { RULE_DUMP_MAX_BYTES }] = await Promise.all([
+      import('./read-input'),
+      import('../../lib/netfilter/detect'),
+      import('../../lib/limits'),
+    ]);
+    const name = flags.file === '-' ? 'stdin' : flags.file;
+    const input = await readInput(flags.file, RULE_DUMP_MAX_BYTES);
+    if (!input.ok) {
+      err.text(`netatlas rules: ${input.message}\n`);
       return 1;
     }
-    const parsed = (await import('../../lib/netfilter/detect')).parseRulesetText(text);
-    if (parsed.format === 'unknown') {
-      process.stderr.write(`netatlas rules: ${flags.file} is not a ruleset netatlas recognises (iptables-save, iptables -S, nft list or nft -j output)\n`);
+    const decoded = dumpText(input.bytes);
+    if (!decoded.ok) {
+      err.text(`netatlas rules: ${name} ${decoded.why}\n`);
       return 1;
     }
-    report = reportDump(parsed);
+    const format = detectRulesetFormat(decoded.text);
+    if (format === 'unknown') {
+      err.text(`netatlas rules: ${name} is not a ruleset netatlas recognises (iptables-save, iptables -S, nft list or nft -j output)\n`);
+      return 1;
+    }
+    report = reportDump(decoded.text, format);
   } else {
     report = reportSnapshot(await (await import('../collect/collector')).collectSnapshot(), flags.all === true);
   }
-  process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+  if (flags.json) await out.pieces(reportJson(report), 'json');
+  else await out.pieces(formatReport(report), 'text');
   return 0;
 }

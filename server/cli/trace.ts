@@ -5,6 +5,7 @@ import { parseSnapshot, SnapshotFormatError } from '../../lib/snapshot/schema';
 import type { Endpoint, Outcome, Protocol, Step, Target, TraceQuery, TraceResult } from '../../lib/sim/types';
 import { tracePath } from '../../lib/sim/trace';
 import { collectSnapshot } from '../collect/collector';
+import { err, out as output } from '../safe-output';
 
 /**
  * `netatlas trace`: where would the first packet of a connection go, and why. Resolves the names in a query against
@@ -306,7 +307,7 @@ export function parseBatchLine(s: Snapshot, line: string): TraceQuery {
 
 export async function traceCommand(flags: Flags, usage: string): Promise<number> {
   const fail = (msg: string, code: number, withUsage = false) => {
-    process.stderr.write(`netatlas trace: ${msg}\n${withUsage ? `\n${usage}` : ''}`);
+    err.text(`netatlas trace: ${msg}\n${withUsage ? `\n${usage}` : ''}`);
     return code;
   };
   const batch = typeof flags.batch === 'string' ? flags.batch : undefined;
@@ -334,7 +335,8 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
     }
     if (flags.verbose) query.verbose = true;
     const result = tracePath(snapshot, query);
-    process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatTrace(snapshot, result, flags.verbose === true));
+    if (flags.json) output.json(JSON.stringify(result, null, 2) + '\n');
+    else output.text(formatTrace(snapshot, result, flags.verbose === true));
     return 0;
   }
 
@@ -351,11 +353,11 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
     } catch (e) {
       const queryError = e instanceof QueryError;
       const message = queryError ? e.message : `the simulator failed: ${(e as Error).message}`;
-      process.stderr.write(`netatlas trace: ${batch}:${i + 1}: ${message}\n`);
+      err.text(`netatlas trace: ${batch}:${i + 1}: ${message}\n`);
       out.push(JSON.stringify({ line: i + 1, error: message }));
       status = Math.max(status, queryError ? 2 : 1);
     }
   });
-  process.stdout.write(out.length ? out.join('\n') + '\n' : '');
+  output.json(out.length ? out.join('\n') + '\n' : '');
   return status === 0 ? 0 : status;
 }
