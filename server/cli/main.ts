@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { setFlagsFromString } from 'node:v8';
 import { err, out } from '../safe-output';
 
 // Each command imports its modules when it runs, so `--help` and `rules --file` load only what they need (the
@@ -90,32 +91,39 @@ async function rulesCommand(flags: Flags): Promise<number> {
   const { formatReport, reportDump, reportJson, reportSnapshot } = await import('../../lib/netfilter/rules-report');
   let report;
   if (typeof flags.file === 'string') {
-    const [{ readInput }, { dumpText, detectRulesetFormat }, { RULE_DUMP_MAX_BYTES }] = await Promise.all([
-      import('./read-input'),
-      import('../../lib/netfilter/detect'),
-      import('../../lib/limits'),
-    ]);
-    const name = flags.file === '-' ? 'stdin' : flags.file;
-    const input = await readInput(flags.file, RULE_DUMP_MAX_BYTES);
-    if (!input.ok) {
-      err.text(`netatlas rules: ${input.message}\n`);
+    // Explaining a dump allocates ~1 KB of short-lived objects per rule; with its default heuristics V8 lets the old
+    // generation grow to ~6x a 50 MB dump before collecting. Favouring size holds it near 3x for ~35% more CPU.
+    setFlagsFromString('--optimize-for-size');
+    const dump = await readDump(flags.file);
+    if (!dump.ok) {
+      err.text(`netatlas rules: ${dump.message}\n`);
       return 1;
     }
-    const decoded = dumpText(input.bytes);
-    if (!decoded.ok) {
-      err.text(`netatlas rules: ${name} ${decoded.why}\n`);
-      return 1;
-    }
-    const format = detectRulesetFormat(decoded.text);
-    if (format === 'unknown') {
-      err.text(`netatlas rules: ${name} is not a ruleset netatlas recognises (iptables-save, iptables -S, nft list or nft -j output)\n`);
-      return 1;
-    }
-    report = reportDump(decoded.text, format);
+    report = reportDump(dump.text, dump.format);
   } else {
     report = reportSnapshot(await (await import('../collect/collector')).collectSnapshot(), flags.all === true);
   }
   if (flags.json) await out.pieces(reportJson(report), 'json');
   else await out.pieces(formatReport(report), 'text');
   return 0;
+}
+
+/**
+ * A dump file's text and format, or why it is refused (too big, binary, not a ruleset). Its own function so the
+ * file's bytes are garbage once decoded: a local of the async command would live as long as the command.
+ */
+async function readDump(file: string) {
+  const [{ readInput }, { dumpText, detectRulesetFormat }, { RULE_DUMP_MAX_BYTES }] = await Promise.all([
+    import('./read-input'),
+    import('../../lib/netfilter/detect'),
+    import('../../lib/limits'),
+  ]);
+  const name = file === '-' ? 'stdin' : file;
+  const input = await readInput(file, RULE_DUMP_MAX_BYTES);
+  if (!input.ok) return input;
+  const decoded = dumpText(input.bytes);
+  if (!decoded.ok) return { ok: false as const, message: `${name} ${decoded.why}` };
+  const format = detectRulesetFormat(decoded.text);
+  if (format === 'unknown') return { ok: false as const, message: `${name} is not a ruleset netatlas recognises (iptables-save, iptables -S, nft list or nft -j output)` };
+  return { ok: true as const, text: decoded.text, format };
 }
