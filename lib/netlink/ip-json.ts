@@ -123,13 +123,18 @@ export function routesFromIp(family: 'inet' | 'inet6', routes: IpRoute[]): Route
   }));
 }
 
-/** Veth peer as `ip` reports it, before resolution: the peer's ifindex and the nsid (relative to this namespace). */
+/**
+ * Veth peer as `ip` reports it, before resolution: the peer's ifindex and the nsid (relative to this namespace).
+ * When the peer is in the same namespace, `ip` names it (`"link": "vb"`) instead of giving `link_index`.
+ */
 export function rawVethPeers(links: IpLink[]): Map<number, { peerIfindex: number; netnsid: number | null }> {
   const out = new Map<number, { peerIfindex: number; netnsid: number | null }>();
+  const byName = new Map(links.map((l) => [l.ifname, l]));
   for (const l of links) {
-    if (l.linkinfo?.info_kind === 'veth' && typeof l.link_index === 'number') {
-      out.set(l.ifindex, { peerIfindex: l.link_index, netnsid: l.link_netnsid ?? null });
-    }
+    if (l.linkinfo?.info_kind !== 'veth') continue;
+    const sameNs = l.link_netnsid === undefined && typeof l.link === 'string' ? byName.get(l.link) : undefined;
+    if (typeof l.link_index === 'number') out.set(l.ifindex, { peerIfindex: l.link_index, netnsid: l.link_netnsid ?? null });
+    else if (sameNs) out.set(l.ifindex, { peerIfindex: sameNs.ifindex, netnsid: null });
   }
   return out;
 }
