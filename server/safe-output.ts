@@ -8,7 +8,15 @@ import { terminalSafe, terminalSafeJson } from '../lib/text/terminal-safe';
  * are untrusted. Code that writes text uses these writers, never process.stdout/stderr directly.
  */
 export class SafeWriter {
-  constructor(private readonly stream: Writable) {}
+  /** The reader went away (`netatlas rules … | head`): the rest is dropped quietly, as the pager asked. */
+  private gone = false;
+
+  constructor(private readonly stream: Writable) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      this.gone = true;
+    });
+  }
 
   /** Plain text, escaped. */
   text(s: string): void {
@@ -32,9 +40,11 @@ export class SafeWriter {
       const ok = this.stream.write(escape(batch.join('')));
       batch = [];
       size = 0;
-      if (!ok) await once(this.stream, 'drain');
+      // `once` rejects when the stream errors; the error listener above has then said whether the reader is gone.
+      if (!ok) await once(this.stream, 'drain').catch(() => undefined);
     };
     for (const p of pieces) {
+      if (this.gone) return;
       batch.push(p);
       size += p.length;
       if (size >= 1 << 16) await flush();

@@ -27,6 +27,7 @@ export function terminalSafeJson(json: string): string {
 
 /** Whether text holds anything {@link terminalSafe} would escape. */
 export function hasTerminalControls(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  return new RegExp(UNSAFE.source).test(text);
+  return UNSAFE_ONE.test(text);
 }
+
+const UNSAFE_ONE = new RegExp(UNSAFE.source); // not global: no lastIndex state between calls

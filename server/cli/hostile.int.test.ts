@@ -120,6 +120,15 @@ describe('deep and cyclic chain structures', () => {
     expect(r.stdout.length).toBeLessThan(4000 * 400);
   });
 
+  it('a reader that stops early (| head) ends the output quietly, exit 0', () => {
+    const path = file('line-head.rules', line(4000, false));
+    // pipefail: the pipeline's status is netatlas's own unless that is 0.
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" bin/netatlas.mjs rules --file "${path}" | head -n 1`], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stdout).toBe('== file · ipv4 · table filter\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('a cycle of chains ends, listing each chain once', () => {
     const r = netatlas(['rules', '--file', file('cycle.rules', line(500, true)), '--json']);
     expect(r.status).toBe(0);
