@@ -15,20 +15,17 @@ export interface Token {
 
 export function tokenizeWithPositions(line: string): Token[] {
   const tokens: Token[] = [];
-  // Token text is taken as slices of the line, never built a character at a time: appending one character to a
-  // string makes a new cons-string node, and a 50 MB dump's tokens held that way cost ~1 KB per rule.
-  let parts: string[] = [];
+  let text = '';
   let quoted = false;
   let start = -1;
   let i = 0;
 
   const flush = (end: number) => {
-    if (start >= 0) tokens.push({ text: parts.length === 1 ? parts[0] : parts.join(''), quoted, start, end });
-    parts = [];
+    if (start >= 0) tokens.push({ text, quoted, start, end });
+    text = '';
     quoted = false;
     start = -1;
   };
-  const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 
   while (i < line.length) {
     const c = line[i];
@@ -37,30 +34,24 @@ export function tokenizeWithPositions(line: string): Token[] {
       quoted = true;
       i++;
       // An unterminated quote runs to the end of the line rather than failing.
-      let from = i;
       while (i < line.length && line[i] !== '"') {
-        if (line[i] === '\\' && i + 1 < line.length) {
-          parts.push(line.slice(from, i));
-          from = ++i; // the escaped character starts the next slice
-        }
+        if (line[i] === '\\' && i + 1 < line.length) i++;
+        text += line[i];
         i++;
       }
-      parts.push(line.slice(from, Math.min(i, line.length)));
       i++; // closing quote
       // iptables-restore ends the argument at the closing quote, even if more text follows directly.
       flush(Math.min(i, line.length));
       continue;
     }
-    if (isSpace(c)) {
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
       flush(i);
       i++;
       continue;
     }
     if (start < 0) start = i;
-    let end = i;
-    while (end < line.length && line[end] !== '"' && !isSpace(line[end])) end++;
-    parts.push(line.slice(i, end));
-    i = end;
+    text += c;
+    i++;
   }
   flush(line.length);
   return tokens;
