@@ -23,3 +23,5 @@ export const LIMITS = {
 /** Short names the share/import code uses. */
 export const MAX_SNAPSHOT_FILE_BYTES = LIMITS.importFileBytes;
 export const MAX_SNAPSHOT_JSON_DEPTH = LIMITS.importJsonDepth;
+/** `netatlas rules --file`: refused before reading when larger (stdin and devices: reading stops just past it). */
+export const RULE_DUMP_MAX_BYTES = LIMITS.ruleDumpBytes;

@@ -6,6 +6,7 @@ import { describeRedaction, parseRedactionList, redactSnapshot } from '../../lib
 import { summarize } from '../../lib/snapshot/summary';
 
 import { writeExport } from '../share/snapshot-file';
+import { err, out as output } from '../safe-output';
 
 type Flags = Record<string, string | true>;
 
@@ -16,14 +17,14 @@ type Flags = Record<string, string | true>;
  */
 export async function snapshotCommand(flags: Flags): Promise<number> {
   const fail = (msg: string, code: number) => {
-    process.stderr.write(`netatlas snapshot: ${msg}\n`);
+    err.text(`netatlas snapshot: ${msg}\n`);
     return code;
   };
   const redactList = typeof flags.redact === 'string' ? parseRedactionList(flags.redact) : null;
   if (redactList?.unknown.length) return fail(`unknown --redact option(s): ${redactList.unknown.join(', ')} (known: addresses, macs, hostname, names, labels, comments, all)`, 2);
   const options = redactList?.options ?? new Set();
   if (flags['redact-preview']) {
-    process.stdout.write(`An export with --redact ${[...options].join(',') || '(nothing)'} carries:\n${describeRedaction(options).map((l) => `  - ${l}\n`).join('')}`);
+    output.text(`An export with --redact ${[...options].join(',') || '(nothing)'} carries:\n${describeRedaction(options).map((l) => `  - ${l}\n`).join('')}`);
     return 0;
   }
   const out = typeof flags.out === 'string' ? flags.out : null;
@@ -57,6 +58,7 @@ export async function snapshotCommand(flags: Flags): Promise<number> {
       await writeExport(out, staticGraphSvg(shared, (await offlineAssets()).css));
     }
   }
-  process.stdout.write(flags.json ? JSON.stringify(snapshot, null, 2) + '\n' : summarize(snapshot));
+  if (flags.json) output.json(JSON.stringify(snapshot, null, 2) + '\n');
+  else output.text(summarize(snapshot));
   return 0;
 }

@@ -7,6 +7,7 @@ import type { NameResolution } from '../../lib/dns/resolve';
 import { tracePath } from '../../lib/sim/trace';
 import { collectSnapshot } from '../collect/collector';
 import { dataDirOf, loadSnapshotRef } from '../history/load-ref';
+import { err, out as output } from '../safe-output';
 
 /**
  * `netatlas trace`: where would the first packet of a connection go, and why. Resolves the names in a query against
@@ -174,7 +175,7 @@ export function parseBatchLine(s: Snapshot, line: string): { ok: true; query: Tr
 
 export async function traceCommand(flags: Flags, usage: string): Promise<number> {
   const fail = (msg: string, code: number, withUsage = false) => {
-    process.stderr.write(`netatlas trace: ${msg}\n${withUsage ? `\n${usage}` : ''}`);
+    err.text(`netatlas trace: ${msg}\n${withUsage ? `\n${usage}` : ''}`);
     return code;
   };
   const batch = typeof flags.batch === 'string' ? flags.batch : undefined;
@@ -202,11 +203,8 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
     // In JSON only when it changed the target (to an address) or could not resolve: a plain container name stays a
     // container target, as in --batch, so single and batch answers stay equal.
     const telling = resolution && (!resolution.ok || query.to.kind === 'ip');
-    process.stdout.write(
-      flags.json
-        ? JSON.stringify(telling ? { ...result, resolution } : result, null, 2) + '\n'
-        : `${resolution ? `${resolutionText(resolution)}\n` : ''}${formatTrace(snapshot, result, flags.verbose === true)}`,
-    );
+    if (flags.json) output.json(JSON.stringify(telling ? { ...result, resolution } : result, null, 2) + '\n');
+    else output.text(`${resolution ? `${resolutionText(resolution)}\n` : ''}${formatTrace(snapshot, result, flags.verbose === true)}`);
     return 0;
   }
 
@@ -217,7 +215,7 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
     const line = raw.trim();
     if (!line) return;
     const answer = (message: string, code: number) => {
-      process.stderr.write(`netatlas trace: ${batch}:${i + 1}: ${message}\n`);
+      err.text(`netatlas trace: ${batch}:${i + 1}: ${message}\n`);
       out.push(JSON.stringify({ line: i + 1, error: message }));
       status = Math.max(status, code);
     };
@@ -231,6 +229,6 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
       answer(`the simulator failed: ${(e as Error).message}`, 1);
     }
   });
-  process.stdout.write(out.length ? out.join('\n') + '\n' : '');
+  output.json(out.length ? out.join('\n') + '\n' : '');
   return status === 0 ? 0 : status;
 }
