@@ -5,6 +5,6 @@ import { hub } from '@/server/live/hub';
 export const dynamic = 'force-dynamic';
 
 export default async function SummaryPage() {
-  const r = await hub().latest();
+  const r = await hub().current(); // nobody subscribes here: never the idle tick's old reading
   return <SnapshotSummary snapshot={r.snapshot} />;
 }

@@ -150,18 +150,27 @@ export class Collector extends EventEmitter {
     );
   }
 
-  close(): void {
-    this.pool?.close();
-    this.pool = null;
-    if (this.native instanceof NativeReader) this.native.close();
-    this.native = null;
-    this.netlinkMonitor?.close();
+  /**
+   * Ends every child (readers, worker shells, `ip monitor`) and the Docker event stream; resolves once the
+   * children have exited. The closed reader and pool are kept, so a collection still running cannot start new ones.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.closing.abort();
+    if (this.native === null) this.native = 'the collector is closed';
+    this.pool ??= new ShellPool(0);
+    const monitor = this.netlinkMonitor;
     this.dockerWatcher?.close();
     this.netlinkMonitor = null;
     this.dockerWatcher = null;
+    await Promise.all([this.pool.close(), this.native instanceof NativeReader ? this.native.close() : null, monitor?.close()]);
   }
 
   private hostInode = -1;
+  /** After close(), a collection still running skips its slow fallbacks: its result is thrown away. */
+  private closed = false;
+  /** Aborts Docker requests in flight on close(). */
+  private readonly closing = new AbortController();
 
   private invalidateNs(inode: number, part: keyof NsCacheEntry) {
     const e = this.nsCache.get(inode);
@@ -300,7 +309,7 @@ export class Collector extends EventEmitter {
     if (useCache && !this.dockerDirty && this.lastDocker) return this.lastDocker;
     this.dockerDirty = false; // before the read: an event arriving during it marks it dirty again
     try {
-      this.lastDocker = await readDocker(this.docker, this.inspectCache, problems);
+      this.lastDocker = await readDocker(this.docker, this.inspectCache, problems, this.closing.signal);
       return this.lastDocker;
     } catch (e) {
       this.lastDocker = null;
@@ -385,6 +394,7 @@ export class Collector extends EventEmitter {
         // the reader died: Node's own scan below
       }
     }
+    if (this.closed) return { procs: [], owners: null };
     const [procs, owners] = await Promise.all([scanProc(), socketOwners().catch(() => null)]);
     return { procs, owners };
   }
@@ -536,7 +546,7 @@ export class Collector extends EventEmitter {
   }
 
   private async backend(hostIpt4: string | null): Promise<Snapshot['host']['iptables']> {
-    if (this.watching && this.backendCache && Date.now() - this.backendCache.at < 10_000) return this.backendCache.value;
+    if (this.backendCache && (this.closed || (this.watching && Date.now() - this.backendCache.at < 10_000))) return this.backendCache.value;
     const value = await detectBackend(hostIpt4);
     this.backendCache = { at: Date.now(), value };
     return value;
@@ -588,7 +598,7 @@ export async function collectSnapshot(opts: CollectorOptions = {}): Promise<Snap
   try {
     return await c.snapshot();
   } finally {
-    c.close();
+    await c.close();
   }
 }
 

@@ -65,17 +65,20 @@ const isNotFound = (e: unknown) => (e as { statusCode?: number }).statusCode ===
 
 /**
  * Reads networks and containers. `cache` holds earlier inspections; the caller empties entries on Docker events.
- * A container that disappears between the list and its inspection is reported and skipped.
+ * A container that disappears between the list and its inspection is reported and skipped. `signal` aborts the
+ * requests in flight (the collector closing: a busy dockerd must not hold up a server's exit).
  */
 export async function readDocker(
   docker: Docker,
   cache: Map<string, InspectRead>,
   problems: Problem[],
+  signal?: AbortSignal,
 ): Promise<DockerRead> {
   const [version, networks, list] = await Promise.all([
-    docker.version(),
-    docker.listNetworks() as unknown as Promise<ApiNetwork[]>,
-    docker.listContainers({ all: true }),
+    // dockerode's version() takes options like every call, but its types do not say so.
+    (docker.version as (opts: { abortSignal?: AbortSignal }) => ReturnType<Docker['version']>).call(docker, { abortSignal: signal }),
+    docker.listNetworks({ abortSignal: signal }) as unknown as Promise<ApiNetwork[]>,
+    docker.listContainers({ all: true, abortSignal: signal }),
   ]);
   const seen = new Set(list.map((c) => c.Id));
   for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
@@ -83,7 +86,7 @@ export async function readDocker(
     const cached = cache.get(item.Id);
     if (cached && cached.State?.Status === item.State) return cached;
     try {
-      const raw = (await docker.getContainer(item.Id).inspect()) as unknown as RawInspect;
+      const raw = (await docker.getContainer(item.Id).inspect({ abortSignal: signal })) as unknown as RawInspect;
       const live = raw.State?.Status === 'running' || raw.State?.Status === 'paused';
       const dnsFiles = live
         ? { resolvConf: await readContainerFile(raw.ResolvConfPath), hosts: await readContainerFile(raw.HostsPath) }

@@ -47,6 +47,11 @@ export class Hub extends EventEmitter {
   private subscribers = 0;
   private readonly onRevision: ((r: Revision) => void) | null;
   private idleTicker: NodeJS.Timeout | null = null;
+  /** The last snapshot collected, published or not (an unchanged state is not republished, but it is newer). */
+  private newest: Snapshot | null = null;
+  /** A change notification arrived after the newest collection started. */
+  private dirty = false;
+  private closed = false;
 
   constructor(opts: HubOptions = {}) {
     super();
@@ -79,7 +84,23 @@ export class Hub extends EventEmitter {
       const first = once(this, 'revision') as Promise<[Revision]>;
       await Promise.race([first, this.collect()]);
     }
+    // Only a hub closed before its first publication has nothing (server shutdown while a request waits).
+    if (this.revisions.length === 0) throw new Error('the live hub is closed');
     return this.revisions[this.revisions.length - 1];
+  }
+
+  /**
+   * The latest revision with the newest snapshot of that state, collected at most `maxAgeMs` ago (default: the
+   * tick) and after any change notified so far: for readers that do not subscribe, which would otherwise get
+   * whatever the idle tick last read. Collects on demand, joining a collection already running rather than
+   * starting a second one.
+   */
+  async current(maxAgeMs = this.tickMs): Promise<Revision> {
+    const r = await this.latest();
+    const at = this.newest ? Date.parse(this.newest.host.collectedAt) : 0;
+    if ((Date.now() - at <= maxAgeMs && !this.dirty) || this.closed) return { id: r.id, snapshot: this.newest ?? r.snapshot };
+    await this.collect(this.dirty ? 'change' : 'tick');
+    return { id: this.revisions[this.revisions.length - 1].id, snapshot: this.newest ?? r.snapshot };
   }
 
   /**
@@ -117,6 +138,7 @@ export class Hub extends EventEmitter {
   }
 
   private schedule() {
+    this.dirty = true;
     if (this.debounce) return;
     this.debounce = setTimeout(() => {
       this.debounce = null;
@@ -130,6 +152,7 @@ export class Hub extends EventEmitter {
    * tick would keep the loop going forever.
    */
   collect(reason: 'change' | 'tick' = 'change'): Promise<void> {
+    if (this.closed) return Promise.resolve();
     if (this.collecting) {
       if (reason === 'change') this.again = true;
       return this.collecting;
@@ -138,7 +161,10 @@ export class Hub extends EventEmitter {
       try {
         do {
           this.again = false;
+          this.dirty = false;
           const snapshot = await this.collector.snapshot();
+          if (this.closed) return; // collected by a closing collector: nothing to publish or record
+          this.newest = snapshot;
           const fp = snapshotFingerprint(snapshot);
           if (fp !== this.fingerprint || this.revisions.length === 0) {
             this.fingerprint = fp;
@@ -164,11 +190,15 @@ export class Hub extends EventEmitter {
     this.ticker = null;
   }
 
-  close() {
+  /** Stops collecting; resolves once the collector's children have exited and no collection is running. */
+  async close(): Promise<void> {
+    this.closed = true;
     this.stopTicking();
     if (this.idleTicker) clearInterval(this.idleTicker);
     if (this.debounce) clearTimeout(this.debounce);
-    this.collector.close();
+    const running = this.collecting?.catch(() => {});
+    await this.collector.close();
+    await running;
   }
 }
 
@@ -186,8 +216,15 @@ export function history(): HistoryRecorder {
   return g.__netatlasHistory;
 }
 
-/** Stops the process-wide hub, if one was started (server shutdown). */
-export function stopHub() {
-  g.__netatlasHub?.close();
-  g.__netatlasHub = undefined;
+/**
+ * Server shutdown: stops the process-wide hub (its children exit), then writes what the history recorder has
+ * queued and closes its database. Both stay in place, closed, so a request still running cannot start new ones.
+ */
+export async function stopHub(): Promise<void> {
+  await g.__netatlasHub?.close();
+  const recorder = g.__netatlasHistory;
+  if (recorder) {
+    await recorder.flush();
+    recorder.close();
+  }
 }

@@ -60,9 +60,9 @@ export async function startServer(opts: ServeOptions, say: Say = (l) => process.
     url,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Streams are cut, not ended: a browser then shows "reconnecting" and reconnects to whoever serves next.
       server.closeAllConnections();
-      stopHub();
-      await closed;
+      await Promise.all([stopHub(), closed]);
       await app.close();
     },
   };

@@ -6,9 +6,9 @@ import { streamSlots } from './streams';
 
 export const appRouter = router({
   snapshot: router({
-    /** The latest revision of the live host. */
+    /** The latest revision of the live host, collected at most one tick ago even when nobody watches. */
     current: publicProcedure.query(async () => {
-      const r = await hub().latest();
+      const r = await hub().current();
       return { revision: r.id, snapshot: r.snapshot };
     }),
   }),
