@@ -1,10 +1,11 @@
 import { SnapshotSummary } from '@/components/SnapshotSummary';
 import { hub } from '@/server/live/hub';
+import { serveMode } from '@/server/serve/mode';
 
 // The plain tables view (like `brctl show` and `docker ps`): handy for copying, and a fallback without JS.
 export const dynamic = 'force-dynamic';
 
 export default async function SummaryPage() {
-  const r = await hub().latest();
-  return <SnapshotSummary snapshot={r.snapshot} />;
+  const snapshot = serveMode().file?.snapshot ?? (await hub().latest()).snapshot;
+  return <SnapshotSummary snapshot={snapshot} />;
 }
