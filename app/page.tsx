@@ -13,9 +13,11 @@ export default async function Page() {
   const file = serveMode().file;
   if (file) {
     return (
-      <Suspense>
-        <FixedSnapshot file={file} offlineAssets />
-      </Suspense>
+      <TrpcProviders>
+        <Suspense>
+          <FixedSnapshot file={file} offlineAssets links />
+        </Suspense>
+      </TrpcProviders>
     );
   }
   const r = await hub().latest();

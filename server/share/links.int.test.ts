@@ -185,6 +185,14 @@ describe('netatlas open FILE', () => {
       expect(current.status).toBe(412);
       expect(current.body).toContain('no live view');
       expect(opened.log()).toContain('this host is not collected');
+      // A link made here shares the file.
+      const secret = new RegExp(`<meta name="${CSRF_META}" content="([^"]+)"`).exec(page.body)?.[1] ?? '';
+      const made = await get('http://127.0.0.1:4373/api/trpc/shares.create', { origin: 'http://127.0.0.1:4373', 'content-type': 'application/json', [CSRF_HEADER]: secret },
+        { method: 'POST', body: JSON.stringify({ source: { kind: 'current' }, redact: [] }) });
+      expect(made.status, made.body).toBe(200);
+      const shared = await get(`http://127.0.0.1:4373${dataOf<Made>(made).path}`);
+      expect(shared.status).toBe(200);
+      expect(shared.body).toContain('opened-from-a-file');
     } finally {
       await opened.stop();
     }
