@@ -18,6 +18,10 @@ export const LIMITS = {
   /** Failed token attempts per client address per window before it gets 429. */
   failedLoginsPerWindow: 10,
   failedLoginWindowMs: 60_000,
+  /** Share links (`/s/<id>`): the expiry a new link gets, the longest one may have, and how many may be live at once. */
+  shareLinkDefaultDays: 7,
+  shareLinkMaxDays: 90,
+  shareLinksLive: 200,
 } as const;
 
 /** Short names the share/import code uses. */

@@ -4,15 +4,18 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import { useMemo, useRef, useState } from 'react';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import { Dashboard } from '@/components/Dashboard';
-import type { OfflineAssets } from '@/components/share/export-file';
+import { fetchOfflineAssets } from '@/components/share/export-file';
 import type { OpenedFile } from '@/components/share/open-file';
 import type { ShareProps } from '@/components/share/ShareBar';
+import { ShareLinks } from '@/components/share/ShareLinks';
 import { useTRPC } from './trpc';
 
 export interface LiveState {
   revision: number;
   snapshot: Snapshot;
 }
+
+const CURRENT = { kind: 'current' } as const;
 
 export type LiveStatus = 'live' | 'reconnecting' | 'docker-unreachable' | 'connecting';
 
@@ -45,13 +48,14 @@ export function LiveDashboard({ initial }: { initial: LiveState }) {
         : 'connecting';
   // A file opened from disk replaces the view (read-only) until "Back to live"; the stream keeps running meanwhile.
   const [opened, setOpened] = useState<OpenedFile | null>(null);
-  const share = useMemo<ShareProps>(() => ({ loadAssets: fetchOfflineAssets, onOpen: setOpened, opened, onClose: () => setOpened(null) }), [opened]);
+  // Links are made on the server from what it shows (the live host), so they are offered for that view only.
+  const share = useMemo<ShareProps>(
+    () => ({
+      loadAssets: fetchOfflineAssets, onOpen: setOpened, opened, onClose: () => setOpened(null),
+      linksMenu: opened ? undefined : (redact, setRedact) => <ShareLinks source={CURRENT} redact={redact} setRedact={setRedact} />,
+    }),
+    [opened],
+  );
   if (opened) return <Dashboard snapshot={opened.snapshot} status="file" lastChange={opened.snapshot.host.collectedAt} share={share} />;
   return <Dashboard snapshot={state.snapshot} status={status} lastChange={lastChange} share={share} />;
-}
-
-async function fetchOfflineAssets(): Promise<OfflineAssets> {
-  const res = await fetch('/api/offline-assets');
-  if (!res.ok) throw new Error(`the server could not build the offline page (HTTP ${res.status})`);
-  return (await res.json()) as OfflineAssets;
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { describeRedaction, redactSnapshot, REDACTION_OPTIONS, type RedactionOption } from '@/lib/share/redact';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import { download, exportName, snapshotFile, type FileFormat, type OfflineAssets } from './export-file';
@@ -16,6 +16,11 @@ export interface ShareProps {
   opened: OpenedFile | null;
   /** Leaves the file; null where there is nothing to go back to (the offline page). */
   onClose: (() => void) | null;
+  /**
+   * The Share menu (links, components/share/ShareLinks.tsx), given the redaction chosen here; absent where the page
+   * cannot make links (the offline page, a share link's own page, a file opened in the browser).
+   */
+  linksMenu?: (redact: ReadonlySet<RedactionOption>, setRedact: (v: ReadonlySet<RedactionOption>) => void) => ReactNode;
 }
 
 type Item = { id: string; label: string; run: (s: Snapshot) => Promise<void>; picture?: boolean };
@@ -116,35 +121,10 @@ export function ShareBar({ snapshot, share }: { snapshot: Snapshot; share: Share
               </li>
             ))}
           </ul>
-          <fieldset className="border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-700">
-            <legend className="pt-1 font-semibold">Redact before export</legend>
-            <div className="flex flex-wrap gap-x-3 gap-y-1">
-              {REDACTION_OPTIONS.map((o) => (
-                <label key={o} className="inline-flex items-center gap-1">
-                  <input
-                    type="checkbox"
-                    data-testid={`redact-${o}`}
-                    checked={redact.has(o)}
-                    onChange={(e) => {
-                      const next = new Set(redact);
-                      if (e.target.checked) next.add(o);
-                      else next.delete(o);
-                      setRedact(next);
-                    }}
-                  />
-                  {o}
-                </label>
-              ))}
-            </div>
-            <p className="mt-2 text-xs font-semibold">What a file will carry:</p>
-            <ul data-testid="redaction-preview" className="mt-1 max-h-48 list-disc overflow-y-auto pl-4 text-xs text-slate-600 dark:text-slate-400">
-              {describeRedaction(redact).map((line) => (
-                <li key={line}>{line}</li>
-              ))}
-            </ul>
-          </fieldset>
+          <RedactionFieldset value={redact} onChange={setRedact} />
         </div>
       </details>
+      {share.linksMenu?.(redact, setRedact)}
       <button type="button" className={button} onClick={() => input.current?.click()} data-testid="open-file">
         Open file…
       </button>
@@ -168,13 +148,51 @@ export function ShareBar({ snapshot, share }: { snapshot: Snapshot; share: Share
   );
 }
 
+/**
+ * The redaction options and the preview of what will leave: one choice for Export and Share (the Share menu's copy
+ * has its test ids prefixed, `share-`).
+ */
+export function RedactionFieldset({ value: redact, onChange: setRedact, testPrefix = '', what = 'a file' }: {
+  value: ReadonlySet<RedactionOption>; onChange: (v: ReadonlySet<RedactionOption>) => void; testPrefix?: string; what?: string;
+}) {
+  return (
+    <fieldset className="border-t border-slate-200 px-3 py-2 text-sm dark:border-slate-700">
+      <legend className="pt-1 font-semibold">Redact before {what === 'a file' ? 'export' : 'sharing'}</legend>
+      <div className="flex flex-wrap gap-x-3 gap-y-1">
+        {REDACTION_OPTIONS.map((o) => (
+          <label key={o} className="inline-flex items-center gap-1">
+            <input
+              type="checkbox"
+              data-testid={`${testPrefix}redact-${o}`}
+              checked={redact.has(o)}
+              onChange={(e) => {
+                const next = new Set(redact);
+                if (e.target.checked) next.add(o);
+                else next.delete(o);
+                setRedact(next);
+              }}
+            />
+            {o}
+          </label>
+        ))}
+      </div>
+      <p className="mt-2 text-xs font-semibold">What {what} will carry:</p>
+      <ul data-testid={`${testPrefix}redaction-preview`} className="mt-1 max-h-48 list-disc overflow-y-auto pl-4 text-xs text-slate-600 dark:text-slate-400">
+        {describeRedaction(redact).map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+    </fieldset>
+  );
+}
+
 /** Says that what is shown is a saved file, not the host now. */
 export function FileBanner({ opened, onClose }: { opened: OpenedFile; onClose: (() => void) | null }) {
   const redacted = opened.header?.redaction.applied ?? [];
   return (
     <div role="status" data-testid="file-banner" className="flex flex-wrap items-center gap-3 border-b border-sky-300 bg-sky-50 px-4 py-1.5 text-sm text-sky-900 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100">
       <span>
-        Viewing file <strong data-testid="file-name">{opened.name}</strong> — a snapshot of {opened.snapshot.host.hostname} taken {opened.snapshot.host.collectedAt}, read-only
+        Viewing {opened.kind ?? 'file'} <strong data-testid="file-name">{opened.name}</strong> — a snapshot of {opened.snapshot.host.hostname} taken {opened.snapshot.host.collectedAt}, read-only
         {redacted.length > 0 ? ` (redacted: ${redacted.join(', ')})` : ''}.
       </span>
       {onClose && (

@@ -38,3 +38,10 @@ export function download(blob: Blob, name: string): void {
   // Revoked later: some browsers start reading the blob only after click() returns.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** The offline app's bundle from the server that served this page (`/api/offline-assets`). */
+export async function fetchOfflineAssets(): Promise<OfflineAssets> {
+  const res = await fetch('/api/offline-assets');
+  if (!res.ok) throw new Error(`the server could not build the offline page (HTTP ${res.status})`);
+  return (await res.json()) as OfflineAssets;
+}

@@ -5,6 +5,8 @@ import type { Snapshot } from '@/lib/snapshot/schema';
 
 export interface OpenedFile {
   name: string;
+  /** What the banner calls it: 'file' (the default) or 'shared link'. */
+  kind?: 'file' | 'shared link';
   snapshot: Snapshot;
   header: EnvelopeHeader | null;
 }

@@ -60,6 +60,9 @@ commands:
                         exits 1 when any is an error
     --json              print the findings as JSON
     --snapshot REF      check another snapshot (REF below) instead of the live host
+  open FILE             serve the dashboard on a snapshot file (.json, .json.gz), read-only: no live view, this
+                        host is not collected; takes serve's options. Invalid, oversized or newer files are
+                        refused (exit 1)
 
 snapshot references (REF): live | a time: -10m, -2h, -1d, 2026-11-30T14:02Z | a saved NAME | a FILE (.json,
   .json.gz, or any path with a /); name:NAME and file:PATH when a word is both
@@ -90,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
     out.text(USAGE);
     return cmd ? 0 : 2;
   }
+  // `open FILE`: the one positional argument any command takes.
+  const positional = cmd === 'open' && rest[0] !== undefined && !rest[0].startsWith('--') ? rest.shift() : undefined;
   const commands: Record<string, [Readonly<Record<string, 'flag' | 'value'>>, (f: Flags) => Promise<number>]> = {
     snapshot: [
       { json: 'flag', out: 'value', redact: 'value', 'redact-preview': 'flag', snapshot: 'value', at: 'value', save: 'value', note: 'value', list: 'flag', delete: 'value', data: 'value' },
@@ -100,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     history: [{ since: 'value', json: 'flag', stats: 'flag', data: 'value' }, async (f) => (await import('./history')).historyCommand(f)],
     check: [{ json: 'flag', snapshot: 'value', data: 'value' }, async (f) => (await import('./check')).checkCommand(f)],
     serve: [SERVE_FLAGS, async (f) => (await import('../serve/command')).serveCommand(f, USAGE)],
+    open: [SERVE_FLAGS, async (f) => (await import('../share/open-command')).openCommand(positional, f, USAGE)],
   };
   const entry = commands[cmd];
   if (!entry) {

@@ -12,9 +12,12 @@ export interface Served {
   stop: () => Promise<number | null>;
 }
 
-/** Starts the real `netatlas serve` (needs `next build`) and waits until it says it is serving. */
-export async function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
-  const proc = spawn(process.execPath, ['bin/netatlas.mjs', 'serve', ...args], {
+/**
+ * Starts the real `netatlas serve` (needs `next build`) and waits until it says it is serving. `command` is `open`
+ * for `netatlas open FILE` (args then start with the file).
+ */
+export async function serve(args: string[], env: Record<string, string> = {}, command: 'serve' | 'open' = 'serve'): Promise<Served> {
+  const proc = spawn(process.execPath, ['bin/netatlas.mjs', command, ...args], {
     cwd: ROOT, env: { ...process.env, NETATLAS_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

@@ -5,11 +5,13 @@ import type { AddressInfo } from 'node:net';
 import next from 'next';
 import { LIMITS } from '../../lib/limits';
 import { stopHub } from '../live/hub';
-import { authenticate, FailureLimiter, loginPage, presentedToken, safeNext, sessionCookie, TOKEN_SYNTAX, type AuthResult } from './auth';
+import { authenticate, cookieValue, FailureLimiter, loginPage, presentedToken, safeNext, sessionCookie, TOKEN_SYNTAX, type AuthResult } from './auth';
 import { applySecurityHeaders } from './headers';
 import type { ServeOptions } from './options';
 import { allowedHosts, isLoopbackBind, screenRequest, type AllowedHosts } from './origin';
-import { resourceOf, scopeAllows } from './scope';
+import { shareLinks } from '../share/links-store';
+import { setServeMode } from './mode';
+import { PRINCIPAL_HEADER, resourceOf, SCOPE_HEADER, SHARE_COOKIE, shareCookie, scopeAllows, type Resource, type Scope } from './scope';
 import { TokenStore } from './tokens';
 
 export interface RunningServer {
@@ -42,6 +44,7 @@ export async function startServer(opts: ServeOptions, say: Say = (l) => process.
     https: tls !== null || opts.publicName !== undefined, tokens, limiter: new FailureLimiter(),
   };
 
+  setServeMode({ loopbackOnly: loopback && !opts.publicName });
   const app = next({ dev: false, dir: opts.dir, hostname: opts.host, port: opts.port });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -109,13 +112,60 @@ function admit(req: IncomingMessage, res: ServerResponse, gate: Gate): boolean {
     login(req, res, gate).catch(() => res.destroy()); // the client went away mid-body
     return false;
   }
-  if (!gate.tokens) return true;
-  const auth = authenticate(presentedToken(req), clientAddress(req), gate.tokens, gate.limiter);
+  const resource = resourceOf(path);
+  delete req.headers[SCOPE_HEADER];
+  delete req.headers[PRINCIPAL_HEADER];
+  // A dead link answers the same to everyone, token or not: there is nothing behind it any more.
+  if (resource.kind === 'share') {
+    const links = shareLinks();
+    if (!links.ok) return reply(res, 503, `${links.reason}\n`);
+    const state = links.store.state(resource.snapshotId);
+    if (state !== 'live') return reply(res, state === 'unknown' ? 404 : 410, deadLinkPage(state), 'text/html; charset=utf-8');
+  }
+  if (!gate.tokens) return admitAs(req, { kind: 'full' }, 'local');
+  const token = presentedToken(req);
+  if (!token) {
+    const shared = shareScope(req, res, resource, gate.https);
+    if (shared === 'refused') return reply(res, 403, 'this link does not give access to that page\n');
+    if (shared) return admitAs(req, shared, 'share link');
+  }
+  const auth = authenticate(token, clientAddress(req), gate.tokens, gate.limiter);
   if (auth.kind === 'ok') {
-    if (scopeAllows(auth.token.scope, resourceOf(path))) return true;
+    if (scopeAllows(auth.token.scope, resource)) return admitAs(req, auth.token.scope, auth.token.name);
     return reply(res, 403, 'this link does not give access to that page\n');
   }
   return refuse(res, auth, (req.headers.accept ?? '').includes('text/html'), req.url ?? '/');
+}
+
+/** Tells the page and the API what this request may do (headers no client can set: they were deleted above). */
+function admitAs(req: IncomingMessage, scope: Scope, principal: string): true {
+  req.headers[SCOPE_HEADER] = scope.kind;
+  req.headers[PRINCIPAL_HEADER] = principal;
+  return true;
+}
+
+/**
+ * A request without a token may carry a share link: opening `/s/<id>` (live, checked before) grants that link and
+ * sets the share cookie, so its page's static files load; a cookie for a link still live grants what that link
+ * may read and nothing else ('refused'). null: no live share link here, so the token is asked for.
+ */
+function shareScope(req: IncomingMessage, res: ServerResponse, resource: Resource, secure: boolean): Scope | 'refused' | null {
+  if (resource.kind === 'share') {
+    res.setHeader('Set-Cookie', shareCookie(resource.snapshotId, secure));
+    return { kind: 'share', snapshotId: resource.snapshotId };
+  }
+  const id = cookieValue(req.headers.cookie, SHARE_COOKIE);
+  const links = id === undefined ? null : shareLinks();
+  if (!id || !links?.ok || links.store.state(id) !== 'live') return null;
+  const scope: Scope = { kind: 'share', snapshotId: id };
+  return scopeAllows(scope, resource) ? scope : 'refused';
+}
+
+function deadLinkPage(state: 'unknown' | 'expired' | 'revoked'): string {
+  const why = state === 'unknown' ? 'There is no shared snapshot at this address.' : `This share link has ${state === 'expired' ? 'expired' : 'been revoked'}.`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>netatlas — link not available</title>
+<style>body{font:15px system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}</style></head>
+<body><h1>netatlas</h1><p data-testid="dead-link">${why}</p><p>Ask whoever sent it for a new link.</p></body></html>`;
 }
 
 function clientAddress(req: IncomingMessage): string {

@@ -75,12 +75,15 @@ describe('authentication', () => {
 
 describe('scopes', () => {
   it('a share link reads its one frozen snapshot (and static files), nothing live, no other share', () => {
-    const share = { kind: 'share', snapshotId: 'abc123' } as const;
-    expect(scopeAllows(share, resourceOf('/s/abc123'))).toBe(true);
+    const id = 'abc123abc123abc123abc1';
+    const share = { kind: 'share', snapshotId: id } as const;
+    expect(scopeAllows(share, resourceOf(`/s/${id}`))).toBe(true);
     expect(scopeAllows(share, resourceOf('/_next/static/chunks/x.js'))).toBe(true);
-    for (const p of ['/s/other', '/', '/summary', '/api/trpc/snapshot.current', '/api/trpc/live.revisions', '/s/abc123/../x', '/s/']) {
+    expect(scopeAllows(share, resourceOf('/favicon.svg'))).toBe(true);
+    const other = 'zzz123abc123abc123abc1';
+    for (const p of [`/s/${other}`, '/', '/summary', '/api/trpc/snapshot.current', '/api/trpc/live.revisions', '/api/trpc/shares.list', '/api/offline-assets', `/s/${id}/../x`, '/s/', '/s/abc123', `/s/${id}x/y`]) {
       expect(scopeAllows(share, resourceOf(p)), p).toBe(false);
     }
-    for (const p of ['/', '/s/abc123', '/api/trpc/snapshot.current']) expect(scopeAllows({ kind: 'full' }, resourceOf(p))).toBe(true);
+    for (const p of ['/', `/s/${id}`, '/api/trpc/snapshot.current']) expect(scopeAllows({ kind: 'full' }, resourceOf(p))).toBe(true);
   });
 });
