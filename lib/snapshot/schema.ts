@@ -208,6 +208,11 @@ export const Container = z.object({
   ports: z.array(PublishedPort),
   composeProject: z.string().nullable(),
   composeService: z.string().nullable(),
+  /** Set for a swarm task's container (from its com.docker.swarm.* labels); absent in older snapshots. */
+  swarm: z
+    .object({ serviceId: z.string(), serviceName: z.string(), taskId: z.string(), taskName: z.string().nullable() })
+    .nullable()
+    .optional(),
 });
 export type Container = z.infer<typeof Container>;
 

@@ -11,7 +11,7 @@ import { detectBackend } from './iptables-backend';
 import { NETFILTER_SECTIONS, NETLINK_SECTIONS, readNamespace, type NamespaceRead, type Section } from './netns-read';
 import { ShellPool } from './shell-pool';
 import { parseNetfilterRead, parseNetlinkRead, type ParsedNetfilter, type ParsedNetlink } from './netns-parse';
-import { listNamedNetns, netnsInode, readCmdline, scanProc, type ProcEntry } from './procfs';
+import { listDockerNetns, listNamedNetns, netnsInode, readCmdline, scanProc, type ProcEntry } from './procfs';
 import { readSysctls } from './sysctls';
 import { NetlinkMonitor, DockerEventWatcher } from './watchers';
 
@@ -155,16 +155,17 @@ export class Collector extends EventEmitter {
     // Name the host namespace by PID 1 when we share it (the usual case): a path that still means something later.
     const hostPath = (await netnsInode('/proc/1/ns/net')) === selfInode ? '/proc/1/ns/net' : `/proc/${process.pid}/ns/net`;
     this.hostInode = selfInode ?? -1;
-    const [dockerRead, procs, named] = await Promise.all([
+    const [dockerRead, procs, named, dockerNetns] = await Promise.all([
       this.readDockerSafe(problems, cacheDocker),
       scanProc().catch((e) => {
         problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
         return [] as ProcEntry[];
       }),
       listNamedNetns(),
+      listDockerNetns(),
     ]);
 
-    const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, problems);
+    const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, dockerNetns, problems);
     const reads = await Promise.all(targets.map((t) => this.readTarget(t, cacheNetlink && cacheDocker)));
 
     const namespaces: Namespace[] = [];
@@ -270,6 +271,7 @@ export class Collector extends EventEmitter {
     docker: DockerRead | null,
     procs: ProcEntry[],
     named: { name: string; path: string }[],
+    dockerNetns: { name: string; path: string; inode: number }[],
     problems: Problem[],
   ): Promise<NsTarget[]> {
     const byInode = new Map<number, NsTarget>();
@@ -303,6 +305,8 @@ export class Collector extends EventEmitter {
       const inode = await netnsInode(n.path);
       if (inode !== null) add({ inode, kind: 'named', path: n.path, name: n.name, containers: [] });
     }
+    // Namespaces no process lives in: swarm's overlay networks (br0, vxlan), ingress_sbox, load balancers.
+    for (const n of dockerNetns) add({ inode: n.inode, kind: 'other', path: n.path, name: n.name, containers: [] });
     for (const p of procs) {
       if (p.netnsInode !== null && !byInode.has(p.netnsInode)) {
         add({ inode: p.netnsInode, kind: 'other', path: `/proc/${p.pid}/ns/net`, name: p.comm, containers: [] });
