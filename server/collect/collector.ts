@@ -68,6 +68,8 @@ export class Collector extends EventEmitter {
   /** nsid (as seen from the host namespace) → namespace inode, learnt from host-side veth peers. */
   private nsidToInode = new Map<number, number>();
   private containerToInode = new Map<string, number>();
+  /** Namespaces Docker made for no container (swarm's overlay, ingress_sbox, lb_): any Docker event may change them. */
+  private sandboxInodes = new Set<number>();
   private netlinkMonitor: NetlinkMonitor | null = null;
   private dockerWatcher: DockerEventWatcher | null = null;
   private backendCache: { at: number; value: Snapshot['host']['iptables'] } | null = null;
@@ -111,6 +113,8 @@ export class Collector extends EventEmitter {
           this.inspectCache.delete(containerId);
           const inode = this.containerToInode.get(containerId);
           if (inode !== undefined) this.nsCache.delete(inode);
+          // A task joining an overlay adds a veth to the overlay's namespace, which no event names.
+          for (const sb of this.sandboxInodes) this.nsCache.delete(sb);
         }
         this.emit('change', 'docker');
       },
@@ -307,6 +311,7 @@ export class Collector extends EventEmitter {
     }
     // Namespaces no process lives in: swarm's overlay networks (br0, vxlan), ingress_sbox, load balancers.
     for (const n of dockerNetns) add({ inode: n.inode, kind: 'other', path: n.path, name: n.name, containers: [] });
+    this.sandboxInodes = new Set(dockerNetns.filter((n) => byInode.get(n.inode)?.kind === 'other').map((n) => n.inode));
     for (const p of procs) {
       if (p.netnsInode !== null && !byInode.has(p.netnsInode)) {
         add({ inode: p.netnsInode, kind: 'other', path: `/proc/${p.pid}/ns/net`, name: p.comm, containers: [] });
