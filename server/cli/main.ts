@@ -35,6 +35,16 @@ commands:
     --batch FILE        answer one query per line, {"from": "...", "to": "..."} in the syntax above, against one
                         snapshot; prints one JSON result per line (- reads stdin)
 
+  agent                 send this host's states to a fleet hub (a whole snapshot, then deltas; resends what the
+                        hub has not acknowledged, reconnecting with backoff)
+    --hub URL --token-file FILE   the hub and this agent's token (scoped to this host)
+    --name HOST         the host's name at the hub (default: hostname);  --interval MS (default 1000)
+  hub                   keep a fleet's history in PostgreSQL and serve it (JSON API under /api/fleet/v1)
+    --pg URL --tokens FILE        the database and the token file (hashes only; see hub-token)
+    --host ADDR --port N          where to listen (default 127.0.0.1:4350)
+  hub-token             add a token to a hub's token file and print it once
+    --tokens FILE --name NAME --scope agent:HOST|read
+
 snapshot references (REF): live | a time: -10m, -2h, -1d, 2026-11-30T14:02Z | a saved NAME | a FILE (.json,
   .json.gz, or any path with a /); name:NAME and file:PATH when a word is both
 --data DIR              where history and saved snapshots live (default $XDG_STATE_HOME/netatlas or
@@ -72,6 +82,12 @@ export async function main(argv: string[]): Promise<number> {
     rules: [{ json: 'flag', all: 'flag', file: 'value', snapshot: 'value', data: 'value' }, rulesCommand],
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value', data: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
     history: [{ since: 'value', json: 'flag', stats: 'flag', data: 'value' }, async (f) => (await import('./history')).historyCommand(f)],
+    agent: [
+      { hub: 'value', 'token-file': 'value', name: 'value', interval: 'value', 'snapshot-source': 'value' },
+      async (f) => (await import('../fleet/cli')).agentCommand(f),
+    ],
+    hub: [{ pg: 'value', tokens: 'value', host: 'value', port: 'value' }, async (f) => (await import('../fleet/cli')).hubCommand(f)],
+    'hub-token': [{ tokens: 'value', name: 'value', scope: 'value' }, async (f) => (await import('../fleet/cli')).hubTokenCommand(f)],
   };
   const entry = commands[cmd];
   if (!entry) {
