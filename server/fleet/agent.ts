@@ -117,26 +117,32 @@ export class Agent {
     return this.outgoing().length === 0;
   }
 
-  /** Collect and send on every tick until stopped; failures back off and retry, keeping every state. */
+  /**
+   * Collect on every tick until stopped, and send when the backoff allows: a hub that is away delays sending, never
+   * collecting, so every state is kept.
+   */
   start(): void {
+    let nextSend = 0;
     const tick = async () => {
       if (this.stopped) return;
-      let wait = this.o.intervalMs ?? 1000;
       try {
         await this.collectOnce();
       } catch (e) {
         this.log(`collect failed: ${(e as Error).message}`);
       }
-      try {
-        while (!(await this.flush()) && !this.stopped) {
-          /* resync or more to send: go on at once */
+      if (Date.now() >= nextSend) {
+        try {
+          while (!(await this.flush()) && !this.stopped) {
+            /* resync, or more than one batch to send: go on at once */
+          }
+          this.attempt = 0;
+        } catch (e) {
+          const wait = Math.min(30_000, 500 * 2 ** this.attempt++) * (0.75 + Math.random() / 2);
+          nextSend = Date.now() + wait;
+          this.log(`send failed (${(e as Error).message}); retrying in ${Math.round(wait)} ms`);
         }
-        this.attempt = 0;
-      } catch (e) {
-        wait = Math.min(30_000, 500 * 2 ** this.attempt++) * (0.75 + Math.random() / 2);
-        this.log(`send failed (${(e as Error).message}); retrying in ${Math.round(wait)} ms`);
       }
-      if (!this.stopped) this.timer = setTimeout(() => void tick(), wait);
+      if (!this.stopped) this.timer = setTimeout(() => void tick(), this.o.intervalMs ?? 1000);
     };
     void tick();
   }

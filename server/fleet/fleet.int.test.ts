@@ -3,8 +3,8 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../lib/snapshot/schema';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseSnapshot, type Snapshot } from '../../lib/snapshot/schema';
 import { ruledHost, withTraffic } from '../../lib/history/corpus.test-helper';
 import { addContainer } from '../../lib/topology/synthetic';
 import { ingestPath } from '../../lib/fleet/protocol';
@@ -81,11 +81,14 @@ async function advance(h: Host, opts: { agentUp: boolean }) {
   writeFileSync(`${file}.tmp`, JSON.stringify(s));
   renameSync(`${file}.tmp`, file);
   if (!opts.agentUp) return;
-  w.expected.push(s);
+  w.expected.push(asRead(s));
   const a = agents[h]!;
   const before = a.collected;
   await expect.poll(() => a.collected, { timeout: 60_000 }).toBeGreaterThan(before);
 }
+
+/** A state as the agent reads it from its world (validated: the schema's own key order). */
+const asRead = (s: Snapshot) => parseSnapshot(JSON.parse(JSON.stringify(s)));
 
 const get = async (path: string, token = READ) => fetch(`${HUB}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
@@ -112,6 +115,8 @@ async function everyStateStored(h: Host) {
 beforeAll(async () => {
   cluster = startPgCluster(54342);
   pool = new pg.Pool({ connectionString: cluster.url, max: 4 });
+  // Idle clients are terminated when the cluster stops at the end: expected, not an error of the test.
+  pool.on('error', () => undefined);
   dir = mkdtempSync(join(tmpdir(), 'netatlas-fleet-'));
   const entries = [{ name: 'reader', scope: 'read', sha256: hashToken(READ) }];
   HOSTS.forEach((h, i) => {
@@ -121,23 +126,29 @@ beforeAll(async () => {
     const s = ruledHost(3 + 2 * i);
     s.host.hostname = h;
     s.host.collectedAt = new Date(T0).toISOString();
-    worlds[h] = { state: s, step: 0, expected: [s] };
+    worlds[h] = { state: s, step: 0, expected: [asRead(s)] };
     writeFileSync(join(dir, `${h}.json`), JSON.stringify(s));
   });
   writeFileSync(join(dir, 'tokens.json'), JSON.stringify(entries));
   await startHub();
   for (const h of HOSTS) startAgent(h);
+  // Each agent has read its world's first state before the worlds move on.
+  for (const h of HOSTS) {
+    await vi.waitFor(() => {
+      if (agents[h]!.collected === 0) throw new Error(`agent ${h} has not collected yet`);
+    }, { timeout: 120_000, interval: 100 });
+  }
 }, 300_000);
 
 afterAll(async () => {
   await Promise.all([...HOSTS.map((h) => kill9(agents[h]?.proc)), kill9(hub)]);
-  await pool?.end();
   cluster?.stop();
+  await pool?.end();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('three agents, one hub, PostgreSQL', () => {
-  it('each agent streams its own host: a whole snapshot, then deltas', async () => {
+  it('each agent streams its own host: a whole snapshot, then deltas', { timeout: 300_000 }, async () => {
     for (let i = 0; i < 5; i++) for (const h of HOSTS) await advance(h, { agentUp: true });
     for (const h of HOSTS) await hubHoldsLatest(h);
     for (const h of HOSTS) await everyStateStored(h);
@@ -162,7 +173,7 @@ describe('three agents, one hub, PostgreSQL', () => {
     await hubHoldsLatest('alpha');
   });
 
-  it('the hub killed mid-stream: agents keep what they collect and resend it; nothing lost, nothing twice', async () => {
+  it('the hub killed mid-stream: agents keep what they collect and resend it; nothing lost, nothing twice', { timeout: 300_000 }, async () => {
     await kill9(hub);
     for (let i = 0; i < 6; i++) for (const h of HOSTS) await advance(h, { agentUp: true });
     const before = await pool.query('SELECT COUNT(*)::int AS n FROM revisions');
@@ -176,7 +187,7 @@ describe('three agents, one hub, PostgreSQL', () => {
     expect((await pool.query('SELECT COUNT(*)::int AS n FROM revisions')).rows[0].n).toBe(before.rows[0].n + 6 * HOSTS.length);
   });
 
-  it('an agent killed and restarted: it sends its state whole, which is not stored twice, and goes on', async () => {
+  it('an agent killed and restarted: it sends its state whole, which is not stored twice, and goes on', { timeout: 300_000 }, async () => {
     await kill9(agents.beta!.proc);
     const revisions = async () => (await pool.query("SELECT COUNT(*)::int AS n FROM revisions r JOIN hosts h ON h.id = r.host WHERE h.name = 'beta'")).rows[0].n as number;
     const held = await revisions();
