@@ -4,7 +4,7 @@
 // moved: what a quiet host sends each second). Prints the hub's and PostgreSQL's CPU, the write rate and sizes.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ruledHost, withTraffic } from '../../lib/history/corpus.test-helper';
@@ -58,12 +58,18 @@ try {
   const seed = ruledHost(CONTAINERS);
   const size = JSON.stringify(seed).length;
   const t0 = Date.now();
+  const events = { collected: 0, acked: 0, failed: 0 };
   const agents = tokens.map((token, i) => {
     let s = structuredClone(seed);
     s.host.hostname = `host-${i}`;
     let n = 0;
     return new Agent({
       hub: `http://127.0.0.1:${PORT}`, host: `host-${i}`, token, intervalMs: 1000,
+      log: (l) => {
+        if (l.startsWith('collected')) events.collected++;
+        else if (l.startsWith('acked')) events.acked++;
+        else if (l.startsWith('send failed')) events.failed++;
+      },
       collect: async () => {
         s = withTraffic(s, (c) => (c.ports.length ? 1 + ((n + i) % 3) : 0));
         s.host.collectedAt = new Date(t0 + ++n * 1000).toISOString();
@@ -86,19 +92,22 @@ try {
     };
   };
   const a = await sample();
+  const e0 = { ...events };
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const b = await sample();
   for (const ag of agents) ag.stop();
+  const e1 = { ...events };
 
   const secs = (b.at - a.at) / 1000;
   const cores = (t: number) => (t / 100 / secs).toFixed(2);
   const rows = b.rows - a.rows;
   const selfCpu = (b.self.user - a.self.user + b.self.system - a.self.system) / 1e6;
   console.log(`fleet ingest: ${HOSTS} hosts × ${CONTAINERS} containers (snapshot ${(size / 1024).toFixed(0)} KiB as JSON), one state per host per second, ${secs.toFixed(1)} s measured`);
+  console.log(`  agents: ${((e1.collected - e0.collected) / secs).toFixed(1)} states/s collected, ${((e1.acked - e0.acked) / secs).toFixed(1)} requests/s acknowledged, ${e1.failed - e0.failed} failed sends`);
   console.log(`  revisions stored  ${(rows / secs).toFixed(1)}/s (expected ${HOSTS}/s), ${((b.bytes - a.bytes) / rows).toFixed(0)} B per revision (deflated delta)`);
   console.log(`  hub CPU           ${cores(b.hub - a.hub)} cores (${(((b.hub - a.hub) * 10) / Math.max(rows, 1)).toFixed(2)} ms per revision)`);
   console.log(`  PostgreSQL CPU    ${cores(b.pg - a.pg)} cores, WAL ${(((b.wal - a.wal) / secs) / 1024).toFixed(0)} KiB/s, database ${(b.db / 1024 / 1024).toFixed(1)} MiB`);
-  console.log(`  agents (this process, all ${HOSTS}) ${(selfCpu / secs).toFixed(2)} cores; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${navigator.hardwareConcurrency} cores`);
+  console.log(`  agents (this process, all ${HOSTS}) ${(selfCpu / secs).toFixed(2)} cores; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${availableParallelism()} cores`);
 } finally {
   hub.kill('SIGTERM');
   await new Promise((r) => hub.once('exit', r));

@@ -125,6 +125,7 @@ export class Agent {
     let nextSend = 0;
     const tick = async () => {
       if (this.stopped) return;
+      const started = Date.now();
       try {
         await this.collectOnce();
       } catch (e) {
@@ -142,7 +143,9 @@ export class Agent {
           this.log(`send failed (${(e as Error).message}); retrying in ${Math.round(wait)} ms`);
         }
       }
-      if (!this.stopped) this.timer = setTimeout(() => void tick(), this.o.intervalMs ?? 1000);
+      // A fixed rate: the time the tick took (a slow hub answering) comes off the wait.
+      const wait = Math.max(0, (this.o.intervalMs ?? 1000) - (Date.now() - started));
+      if (!this.stopped) this.timer = setTimeout(() => void tick(), wait);
     };
     void tick();
   }
