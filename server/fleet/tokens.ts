@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 
 /**
  * What the hub needs from a token store: who a bearer token is, and what it may do. `netatlas serve`'s token store
@@ -25,7 +25,6 @@ export class FileTokens implements TokenVerifier {
   constructor(private readonly path: string) {}
 
   private async entries(): Promise<TokenEntry[]> {
-    const { stat } = await import('node:fs/promises');
     const st = await stat(this.path);
     if (this.cache?.mtimeMs === st.mtimeMs) return this.cache.entries;
     const parsed = JSON.parse(await readFile(this.path, 'utf8')) as unknown;

@@ -85,9 +85,8 @@ export async function openPgHistory(pool: pg.Pool, host: string, opts: PgStoreOp
   }
 }
 
-/** The host names the database holds, oldest first. */
+/** The host names the database holds, oldest first (the schema must exist: `migratePg` or `openPgHistory` first). */
 export async function listPgHosts(pool: pg.Pool): Promise<string[]> {
-  await migratePg(pool);
   return (await pool.query<{ name: string }>('SELECT name FROM hosts ORDER BY id')).rows.map((r) => r.name);
 }
 
