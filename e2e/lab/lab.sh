@@ -3,7 +3,10 @@
 #   lab.sh up     idempotent: makes whatever is missing
 #   lab.sh down   removes what `up` made (everything labelled netatlas.lab, the demo namespace, the outside client's
 #                 httpd, the host DOCKER-USER rule commented netatlas-lab, the macvlan parent veth and the
-#                 netatlas-mvlan namespace) and nothing else
+#                 netatlas-mvlan namespace) and nothing else; leaves swarm mode too
+#   lab.sh swarm-up    single-node swarm mode with a service (see swarm_up); changes the shared dockerd's rules, so
+#                      only tests that need it turn it on, and always turn it off again:
+#   lab.sh swarm-down  leaves swarm mode, removes docker_gwbridge and the advertise veth
 # Every address is inside 198.18.0.0/15 (see scripts/ensure-docker.sh for the daemon's pools).
 #
 # The packet-path matrix (server/paths/matrix.int.test.ts) connects every source to every target here, so every
@@ -34,6 +37,19 @@ MV_PARENT=na-mv-parent
 MV_PEER=na-mv-peer
 MV_NETNS=netatlas-mvlan
 CGI='#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n'
+
+# Swarm (swarm-up / swarm-down). This kernel has vxlan but no IPVS, so the routing mesh cannot run: the service
+# publishes in host mode and resolves by DNS round robin, which need no IPVS.
+SW_NETNS=netatlas-swarm   # the far end of the advertise veth (this kernel has no dummy module)
+SW_VETH=na-sw-adv         # 198.18.60.1/30: the address swarm advertises
+SW_VETH_PEER=na-sw-peer   # 198.18.60.2/30, in $SW_NETNS
+SW_ADDR=198.18.60.1
+SW_POOL=198.18.64.0/18    # swarm's own address pool (the ingress network comes from it)
+SW_GWBRIDGE_SUBNET=198.18.61.0/24
+SW_OVERLAY=netatlas-lab-overlay   # 198.18.62.0/24
+SW_OVERLAY_SUBNET=198.18.62.0/24
+SW_SERVICE=netatlas-lab-svc       # one task, port 80 published in host mode on 18090
+SW_PORT=18090
 
 exists_container() { docker container inspect "$1" >/dev/null 2>&1; }
 exists_network() { docker network inspect "$1" >/dev/null 2>&1; }
@@ -218,9 +234,63 @@ down() {
   echo "lab is down"
 }
 
+swarm_up() {
+  make_image
+  if ! ip netns list | grep -qw "$SW_NETNS"; then ip netns add "$SW_NETNS"; fi
+  if ! ip link show "$SW_VETH" >/dev/null 2>&1; then
+    ip link add "$SW_VETH" type veth peer name "$SW_VETH_PEER" netns "$SW_NETNS"
+    ip addr add "$SW_ADDR/30" dev "$SW_VETH"
+    ip link set "$SW_VETH" up
+    ip -n "$SW_NETNS" addr add 198.18.60.2/30 dev "$SW_VETH_PEER"
+    ip -n "$SW_NETNS" link set "$SW_VETH_PEER" up
+  fi
+  if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
+    # Made before swarm init, or swarm would make it from Docker's default pool, outside 198.18.0.0/15.
+    exists_network docker_gwbridge || docker network create --subnet "$SW_GWBRIDGE_SUBNET" \
+      -o com.docker.network.bridge.name=docker_gwbridge -o com.docker.network.bridge.enable_icc=false \
+      -o com.docker.network.bridge.enable_ip_masquerade=true docker_gwbridge >/dev/null
+    docker swarm init --advertise-addr "$SW_ADDR" --listen-addr "$SW_ADDR:2377" \
+      --default-addr-pool "$SW_POOL" --default-addr-pool-mask-length 24 >/dev/null
+  fi
+  exists_network "$SW_OVERLAY" || docker network create --driver overlay --label "$LABEL" \
+    --subnet "$SW_OVERLAY_SUBNET" "$SW_OVERLAY" >/dev/null
+  if ! docker service inspect "$SW_SERVICE" >/dev/null 2>&1; then
+    docker service create --detach --name "$SW_SERVICE" --label "$LABEL" --container-label "$LABEL" \
+      --no-resolve-image --network "$SW_OVERLAY" --endpoint-mode dnsrr \
+      --publish "mode=host,target=80,published=$SW_PORT" "$IMAGE" >/dev/null
+  fi
+  for _ in $(seq 120); do
+    [ -n "$(docker ps -q --filter "label=com.docker.swarm.service.name=$SW_SERVICE")" ] && break
+    sleep 0.5
+  done
+  for _ in $(seq 60); do
+    curl -fsS -m 2 "http://127.0.0.1:$SW_PORT/cgi-bin/remote" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fsS -m 5 "http://127.0.0.1:$SW_PORT/cgi-bin/remote" >/dev/null 2>&1 \
+    || { echo "lab.sh: the swarm service does not answer on port $SW_PORT" >&2; return 1; }
+  echo "swarm is up: service $SW_SERVICE on $SW_OVERLAY ($SW_OVERLAY_SUBNET), port $SW_PORT published in host mode"
+}
+
+swarm_down() {
+  docker service rm "$SW_SERVICE" >/dev/null 2>&1 || true
+  if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != inactive ]; then docker swarm leave --force >/dev/null; fi
+  # Swarm leaves its gateway bridge behind; the task's endpoint on it may take a moment to go.
+  for _ in $(seq 30); do
+    exists_network docker_gwbridge || break
+    docker network rm docker_gwbridge >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  ip link show "$SW_VETH" >/dev/null 2>&1 && ip link del "$SW_VETH"
+  ip netns list | grep -qw "$SW_NETNS" && ip netns del "$SW_NETNS"
+  echo "swarm is down"
+}
+
 case "${1:-}" in
   up) bash "$here/../../scripts/ensure-deps.sh" lab; bash "$here/../../scripts/ensure-docker.sh"; up ;;
-  down) down ;;
+  down) swarm_down; down ;;
+  swarm-up) bash "$here/../../scripts/ensure-docker.sh"; swarm_up ;;
+  swarm-down) swarm_down ;;
   image) make_image ;;
-  *) echo "usage: $0 up|down|image" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|swarm-up|swarm-down|image" >&2; exit 2 ;;
 esac

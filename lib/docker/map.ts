@@ -172,8 +172,19 @@ export function mapContainer(
     ports: mapPorts(inspect.NetworkSettings?.Ports),
     composeProject: labels['com.docker.compose.project'] ?? null,
     composeService: labels['com.docker.compose.service'] ?? null,
+    swarm: swarmTaskOf(labels),
   };
 }
+
+/** The service and task a swarm task's container belongs to, from the labels swarm gives it. */
+export function swarmTaskOf(labels: Record<string, string>): Container['swarm'] {
+  const serviceId = labels['com.docker.swarm.service.id'];
+  const serviceName = labels['com.docker.swarm.service.name'];
+  const taskId = labels['com.docker.swarm.task.id'];
+  if (!serviceId || !serviceName || !taskId) return null;
+  return { serviceId, serviceName, taskId, taskName: labels['com.docker.swarm.task.name'] ?? null };
+}
+
 
 /** docker-proxy's command line: `-proto tcp -host-ip 0.0.0.0 -host-port 8080 -container-ip 172.17.0.2 -container-port 80`. */
 export function parseDockerProxyArgs(argv: string[]): {

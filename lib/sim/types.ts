@@ -115,9 +115,10 @@ export type KernelDrop = 'martian' | 'forwarding';
 /**
  * route: a route or device the simulator does not model; forwarding: the namespace's forwarding sysctl is not in
  * the snapshot; conntrack / reply: the reply takes another way back; docker-proxy: its target is not understood;
- * ruleset: a ruleset that loops or could not be read.
+ * ruleset: a ruleset that loops or could not be read; ipvs: swarm's load balancer (the routing mesh in ingress_sbox, a
+ * service VIP's lb_ namespace) takes the packet, and its IPVS table is not in the snapshot.
  */
-export type UncertainCause = 'route' | 'forwarding' | 'conntrack' | 'reply' | 'docker-proxy' | 'ruleset';
+export type UncertainCause = 'route' | 'forwarding' | 'conntrack' | 'reply' | 'docker-proxy' | 'ruleset' | 'ipvs';
 
 /** The outcomes a netfilter rule (or chain policy) decided, which the UI links to the Firewall tab. */
 export type RuleOutcome = Extract<Outcome, { cause: 'rule' }>;

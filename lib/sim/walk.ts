@@ -1,5 +1,6 @@
 import { containerName } from '../snapshot/names';
 import type { DockerProxy, Interface } from '../snapshot/schema';
+import { dockerSandboxOfNamespace } from '../docker/swarm';
 import { hostPort, isLoopbackIP, sameIP, type IP } from './addr';
 import { runHook } from './hooks';
 import { EPHEMERAL, portOf, stopWith, type Conn, type HookIO, type Pkt, type Stop } from './packet';
@@ -69,7 +70,7 @@ function kernelDrop(view: NsView, pkt: Pkt, cause: 'martian' | 'forwarding', why
   return stopWith({ result: 'dropped', cause, namespaceId: view.id, why, ...onReply(pkt) });
 }
 
-function uncertain(view: NsView, cause: 'route' | 'forwarding' | 'conntrack' | 'reply', why: string): Stop {
+function uncertain(view: NsView, cause: 'route' | 'forwarding' | 'conntrack' | 'reply' | 'ipvs', why: string): Stop {
   return stopWith({ result: 'uncertain', cause, namespaceId: view.id, why });
 }
 
@@ -198,6 +199,15 @@ function deliverLocal(w: Walk, view: NsView, pkt: Pkt): Walked {
     const c = w.client;
     if (c?.kind === 'local' && c.nsId === view.id && sameIP(c.ip, pkt.dst)) return { view, pkt, leaves: null, proxy: null };
     return uncertain(view, 'reply', `the reply is delivered to ${view.label} (${pkt.dst.text}), not to the client`);
+  }
+  // IPVS takes packets at LOCAL_IN, after INPUT's rules: in swarm's sandboxes it forwards them to a task instead.
+  const sandbox = dockerSandboxOfNamespace(view.ns, w.p.s.docker?.networks ?? []);
+  if (sandbox && sandbox.role !== 'overlay') {
+    return uncertain(
+      view,
+      'ipvs',
+      `${view.label} is swarm's ${sandbox.role === 'ingress' ? 'routing mesh' : 'service load balancer'}: IPVS there would send ${hostPort(pkt.dst, portOf(pkt))} on to one of the service's tasks, and its IPVS table is not in the snapshot`,
+    );
   }
   const proxy = view.isHost ? findProxy(w.p, pkt) : null;
   const where = hostPort(pkt.dst, portOf(pkt));

@@ -1,4 +1,5 @@
 import type { Container, DockerNetwork, Namespace, Snapshot } from './schema';
+import { dockerSandboxLabel, dockerSandboxOfNamespace } from '../docker/swarm';
 
 /**
  * How every view (graph, panels, CLI, simulator sentences, summary) names a snapshot's objects. One place, so the
@@ -6,7 +7,7 @@ import type { Container, DockerNetwork, Namespace, Snapshot } from './schema';
  *
  * - a container: its name, else its short id;
  * - a namespace: `the host`; the containers in it, owner first then `container:X` sharers (`lab-api + lab-sidecar`);
- *   an `ip netns` one as `netns NAME`; anything else as `netns INODE`;
+ *   an `ip netns` one as `netns NAME`; swarm's own as `overlay NET`, `ingress_sbox`, `load balancer of NET`; anything else as `netns INODE`;
  * - an address with a port: `1.2.3.4:80`, `[fd00::1]:80`.
  */
 
@@ -71,6 +72,8 @@ export function namespaceLabel(s: Snapshot, nsId: string): string {
   // Containers the snapshot lists in the namespace but whose inspection is missing still count, by short id.
   const names = ctrs.length ? ctrs.map((c) => c.name) : ns.containers.map(shortId);
   if (names.length) return joinNames(names);
+  const sandbox = dockerSandboxOfNamespace(ns, s.docker?.networks ?? []);
+  if (sandbox) return dockerSandboxLabel(sandbox, ns.name!);
   return ns.kind === 'named' && ns.name ? `netns ${ns.name}` : `netns ${ns.inode}`;
 }
 

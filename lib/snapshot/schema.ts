@@ -239,6 +239,11 @@ export const Container = z.object({
   composeService: z.string().nullable(),
   /** Absent in snapshots from before it was collected, and for containers that are not running. */
   dns: ContainerDns.optional(),
+  /** Set for a swarm task's container (from its com.docker.swarm.* labels); absent in older snapshots. */
+  swarm: z
+    .object({ serviceId: z.string(), serviceName: z.string(), taskId: z.string(), taskName: z.string().nullable() })
+    .nullable()
+    .optional(),
 });
 export type Container = z.infer<typeof Container>;
 

@@ -1,6 +1,7 @@
 import type { Address, Container, DockerNetwork, Interface, Namespace, Snapshot } from '../snapshot/schema';
 import type { Graph, GraphEdge, GraphNode, NodeKind } from './types';
 import { hostPort as hostPortText, namespaceLabel, shortId as short } from '../snapshot/names';
+import { dockerSandboxOfNamespace } from '../docker/swarm';
 
 /**
  * Snapshot → topology graph (pure).
@@ -193,7 +194,10 @@ export function buildGraph(s: Snapshot): Graph {
     const id = ids.namespace(ns.id);
     // The host's box holds only host-mode containers: it is named for what it is, not for them.
     const label = isHost ? 'host network namespace' : namespaceLabel(s, ns.id);
-    const kindWord = { host: 'host', container: 'container sandbox', named: `ip netns ${ns.name ?? ''}`.trim(), other: 'namespace' }[ns.kind];
+    const sandbox = dockerSandboxOfNamespace(ns, s.docker?.networks ?? []);
+    const kindWord = sandbox
+      ? `swarm ${sandbox.role === 'overlay' ? 'overlay network' : sandbox.role} namespace ${ns.name}`
+      : { host: 'host', container: 'container sandbox', named: `ip netns ${ns.name ?? ''}`.trim(), other: 'namespace' }[ns.kind];
     const tags = new Set<string>();
     if (isHost) tags.add('host-mode');
     for (const c of ctrs) if (c.networkMode.kind === 'none') tags.add('none-mode');
@@ -227,7 +231,12 @@ export function buildGraph(s: Snapshot): Graph {
       detail = legs.length > 0 ? legs.join(', ') : mode.raw;
     }
     if (c.state !== 'running') detail += ` · ${c.state}`;
-    const tags = mode.kind === 'host' ? ['host-mode'] : mode.kind === 'none' ? ['none-mode'] : [];
+    const tags: string[] = mode.kind === 'host' ? ['host-mode'] : mode.kind === 'none' ? ['none-mode'] : [];
+    // A swarm task's container: its service and task are its parents in swarm's terms.
+    if (c.swarm) {
+      detail = `task ${c.swarm.taskName ?? short(c.swarm.taskId)} of service ${c.swarm.serviceName} · ${detail}`;
+      tags.push('swarm-task');
+    }
     nodes.set(id, {
       id,
       kind: 'container',
@@ -240,6 +249,7 @@ export function buildGraph(s: Snapshot): Graph {
       networks: ctrNets(c),
       search: tokens(
         c.name, c.id, short(c.id), c.image, c.state, mode.raw, c.composeProject, c.composeService,
+        c.swarm?.serviceName, c.swarm?.taskId,
         c.endpoints.flatMap((e) => [
           e.networkName, e.mac, ...e.aliases,
           ...addressTokens({ address: e.ipv4, prefixlen: e.ipv4PrefixLen }),

@@ -53,7 +53,7 @@ commands:
     --tls-cert FILE --tls-key FILE
                         serve https
     --public-name NAME  the name a reverse proxy serves netatlas under (accepted as Host/Origin)
-    --data DIR          where netatlas keeps its state (default ~/.local/share/netatlas)
+    --data DIR          where netatlas keeps its state (default ~/.local/state/netatlas; tokens and history)
 
   check                 list the misconfigurations the snapshot proves (ip_forward, br_netfilter, MTU, published
                         ports, DOCKER-USER, names on the default bridge, macvlan), each with evidence and the fix;
@@ -63,6 +63,15 @@ commands:
   open FILE             serve the dashboard on a snapshot file (.json, .json.gz), read-only: no live view, this
                         host is not collected; takes serve's options. Invalid, oversized or newer files are
                         refused (exit 1)
+  agent                 send this host's states to a fleet hub (a whole snapshot, then deltas; resends what the
+                        hub has not acknowledged, reconnecting with backoff)
+    --hub URL --token-file FILE   the hub and this agent's token (scoped to this host)
+    --name HOST         the host's name at the hub (default: hostname);  --interval MS (default 1000)
+  hub                   keep a fleet's history in PostgreSQL and serve it (JSON API under /api/fleet/v1)
+    --pg URL --tokens FILE        the database and the token file (hashes only; see hub-token)
+    --host ADDR --port N          where to listen (default 127.0.0.1:4350)
+  hub-token             add a token to a hub's token file and print it once
+    --tokens FILE --name NAME --scope agent:HOST|read
 
 snapshot references (REF): live | a time: -10m, -2h, -1d, 2026-11-30T14:02Z | a saved NAME | a FILE (.json,
   .json.gz, or any path with a /); name:NAME and file:PATH when a word is both
@@ -106,6 +115,12 @@ export async function main(argv: string[]): Promise<number> {
     check: [{ json: 'flag', snapshot: 'value', data: 'value' }, async (f) => (await import('./check')).checkCommand(f)],
     serve: [SERVE_FLAGS, async (f) => (await import('../serve/command')).serveCommand(f, USAGE)],
     open: [SERVE_FLAGS, async (f) => (await import('../share/open-command')).openCommand(positional, f, USAGE)],
+    agent: [
+      { hub: 'value', 'token-file': 'value', name: 'value', interval: 'value', 'snapshot-source': 'value' },
+      async (f) => (await import('../fleet/cli')).agentCommand(f),
+    ],
+    hub: [{ pg: 'value', tokens: 'value', host: 'value', port: 'value' }, async (f) => (await import('../fleet/cli')).hubCommand(f)],
+    'hub-token': [{ tokens: 'value', name: 'value', scope: 'value' }, async (f) => (await import('../fleet/cli')).hubTokenCommand(f)],
   };
   const entry = commands[cmd];
   if (!entry) {

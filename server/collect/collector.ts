@@ -17,7 +17,7 @@ import { parseNftJson } from '../../lib/netfilter/nft-json-parse';
 import { iptablesSaveFromNft } from '../../lib/netfilter/iptables-from-nft';
 import { ShellPool } from './shell-pool';
 import { parseListenerRead, parseNetfilterRead, parseNetlinkData, parseNetlinkRead, type ParsedNetfilter, type ParsedNetlink } from './netns-parse';
-import { listNamedNetns, netnsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
+import { listDockerNetns, listNamedNetns, netnsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
 import { readSysctls } from './sysctls';
 import { NetlinkMonitor, DockerEventWatcher } from './watchers';
 
@@ -93,6 +93,8 @@ export class Collector extends EventEmitter {
   /** nsid (as seen from the host namespace) → namespace inode, learnt from host-side veth peers. */
   private nsidToInode = new Map<number, number>();
   private containerToInode = new Map<string, number>();
+  /** Namespaces Docker made for no container (swarm's overlay, ingress_sbox, lb_): any Docker event may change them. */
+  private sandboxInodes = new Set<number>();
   private netlinkMonitor: NetlinkMonitor | null = null;
   private dockerWatcher: DockerEventWatcher | null = null;
   private backendCache: { at: number; value: Snapshot['host']['iptables'] } | null = null;
@@ -143,6 +145,8 @@ export class Collector extends EventEmitter {
           this.inspectCache.delete(containerId);
           const inode = this.containerToInode.get(containerId);
           if (inode !== undefined) this.nsCache.delete(inode);
+          // A task joining an overlay adds a veth to the overlay's namespace, which no event names.
+          for (const sb of this.sandboxInodes) this.nsCache.delete(sb);
         }
         this.emit('change', 'docker');
       },
@@ -202,16 +206,17 @@ export class Collector extends EventEmitter {
     if (typeof this.native === 'string') {
       problems.push({ source: 'reader', subject: null, severity: 'debug', message: `${this.native}: namespaces are read with nsenter and ip` });
     }
-    const [dockerRead, { procs, owners }, named] = await Promise.all([
+    const [dockerRead, { procs, owners }, named, dockerNetns] = await Promise.all([
       this.readDockerSafe(problems, cacheDocker),
       this.scanProcesses().catch((e) => {
         problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
         return { procs: [] as ProcEntry[], owners: null };
       }),
       listNamedNetns(),
+      listDockerNetns(),
     ]);
 
-    const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, problems);
+    const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, dockerNetns, problems);
     const useCache = cacheNetlink && cacheDocker;
     const reads = await Promise.all(targets.map((t) => this.readTarget(t, useCache)));
 
@@ -325,6 +330,7 @@ export class Collector extends EventEmitter {
     docker: DockerRead | null,
     procs: ProcEntry[],
     named: { name: string; path: string }[],
+    dockerNetns: { name: string; path: string; inode: number }[],
     problems: Problem[],
   ): Promise<NsTarget[]> {
     const byInode = new Map<number, NsTarget>();
@@ -365,6 +371,9 @@ export class Collector extends EventEmitter {
       const inode = namedInodes[i];
       if (inode !== null) add({ inode, kind: 'named', path: n.path, name: n.name, containers: [] });
     }
+    // Namespaces no process lives in: swarm's overlay networks (br0, vxlan), ingress_sbox, load balancers.
+    for (const n of dockerNetns) add({ inode: n.inode, kind: 'other', path: n.path, name: n.name, containers: [] });
+    this.sandboxInodes = new Set(dockerNetns.filter((n) => byInode.get(n.inode)?.kind === 'other').map((n) => n.inode));
     for (const p of procs) {
       if (p.netnsInode !== null && !byInode.has(p.netnsInode)) {
         add({ inode: p.netnsInode, kind: 'other', path: `/proc/${p.pid}/ns/net`, name: p.comm, containers: [] });

@@ -42,6 +42,8 @@ export function ContainerDetails({ ctx, container: c }: { ctx: DetailsContext; c
             ['sandbox', c.sandboxKey && <Mono key="sb">{c.sandboxKey}</Mono>],
             ['compose project', c.composeProject],
             ['compose service', c.composeService],
+            ['swarm service', c.swarm?.serviceName ?? null],
+            ['swarm task', c.swarm ? (c.swarm.taskName ?? c.swarm.taskId) : null],
           ]}
         />
       </Section>

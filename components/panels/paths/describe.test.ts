@@ -47,6 +47,6 @@ describe('isRuleOutcome', () => {
   });
   it('names a word for every non-rule cause', () => {
     expect(Object.keys(KERNEL_DROP_LABELS).sort()).toEqual(['forwarding', 'martian']);
-    expect(Object.keys(UNCERTAIN_LABELS).sort()).toEqual(['conntrack', 'docker-proxy', 'forwarding', 'reply', 'route', 'ruleset']);
+    expect(Object.keys(UNCERTAIN_LABELS).sort()).toEqual(['conntrack', 'docker-proxy', 'forwarding', 'ipvs', 'reply', 'route', 'ruleset']);
   });
 });

@@ -23,6 +23,7 @@ export const UNCERTAIN_LABELS: Record<UncertainCause, string> = {
   reply: 'the reply takes another way back',
   'docker-proxy': 'docker-proxy',
   ruleset: 'a ruleset it cannot follow',
+  ipvs: "swarm's IPVS load balancer",
 };
 
 export type Verdict = Extract<Step, { type: 'rule' }>['verdict'];
