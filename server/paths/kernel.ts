@@ -23,6 +23,8 @@ export interface Observation {
   ms: number;
   /** Why it did not connect, in a few words: timed out (dropped somewhere), refused/unreachable (wget's message). */
   error: string | null;
+  /** How it failed: 'fast' — an answer said no (RST, ICMP unreachable) well before the timeout; 'timeout' — nothing came back. */
+  failure: 'fast' | 'timeout' | null;
 }
 
 /** Seconds a connection may take before it counts as dropped. */
@@ -65,14 +67,14 @@ export function connect(from: Source, ip: string, port: number): Promise<Observa
       const ms = Math.round(performance.now() - started);
       if (!err) {
         const seen = parseRemoteAddr(stdout);
-        resolve({ connected: seen !== null, seenSource: seen, ms, error: seen === null ? `unexpected answer: ${JSON.stringify(stdout.slice(0, 80))}` : null });
+        resolve({ connected: seen !== null, seenSource: seen, ms, error: seen === null ? `unexpected answer: ${JSON.stringify(stdout.slice(0, 80))}` : null, failure: null });
         return;
       }
       const code = (err as { code?: number | string }).code;
       // timeout(1) exits 124 (coreutils) or the killed child's 128+15 (busybox); a killed docker exec, likewise.
       const timedOut = code === 124 || code === 143 || (err as { killed?: boolean }).killed === true;
       const msg = stderr.trim().split('\n').pop() ?? '';
-      resolve({ connected: false, seenSource: null, ms, error: timedOut ? `timed out after ${CONNECT_TIMEOUT_S} s` : msg || `exit ${String(code)}` });
+      resolve({ connected: false, seenSource: null, ms, error: timedOut ? `timed out after ${CONNECT_TIMEOUT_S} s` : msg || `exit ${String(code)}`, failure: timedOut ? 'timeout' : 'fast' });
     });
   });
 }
