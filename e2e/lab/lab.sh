@@ -141,6 +141,42 @@ ensure_httpd() {
   return 1
 }
 
+# A UDP echo server in lab-db (busybox nc has no -u here): answers each datagram with the peer address it saw, as
+# /cgi-bin/remote does for TCP. Python from the host, in lab-db's network namespace; the pid file marks it ours.
+UDP_PORT=18053
+UDP_PID="$STATE/udp.pid"
+UDP_ECHO='import socket  # netatlas-lab-udp
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 18053))
+while True:
+    data, peer = s.recvfrom(512)
+    s.sendto(peer[0].encode() + b"\n", peer)'
+
+udp_pid_ours() {
+  [ -f "$UDP_PID" ] || return 1
+  local pid; pid="$(cat "$UDP_PID")"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "netatlas-lab-udp" || return 1
+  echo "$pid"
+}
+
+stop_udp() {
+  local pid
+  if pid="$(udp_pid_ours)"; then kill "$pid" 2>/dev/null || true; fi
+  rm -f "$UDP_PID"
+}
+
+ensure_udp() {
+  local pid owner; owner="$(docker inspect -f '{{.State.Pid}}' lab-db)"
+  if pid="$(udp_pid_ours)" && [ "$(stat -L -c %i "/proc/$pid/ns/net")" = "$(stat -L -c %i "/proc/$owner/ns/net")" ]; then
+    return
+  fi
+  stop_udp # a leftover from an older lab-db
+  mkdir -p "$STATE"
+  setsid nsenter -t "$owner" -n /usr/bin/python3 -c "$UDP_ECHO" </dev/null >/dev/null 2>&1 &
+  echo $! > "$UDP_PID"
+}
+
 ensure_macvlan() {
   ip netns list | grep -qw "$MV_NETNS" || ip netns add "$MV_NETNS"
   if ! ip link show "$MV_PARENT" >/dev/null 2>&1; then
@@ -197,12 +233,14 @@ up() {
   ensure_httpd
   ensure_user_rule
   ensure_macvlan
+  ensure_udp
   echo "lab is up: $(docker ps -q --filter label=$LABEL | wc -l) containers, namespace $NETNS (httpd on $NS_IP:80)"
 }
 
 down() {
   delete_user_rules
   stop_httpd
+  stop_udp
   local ids; ids="$(docker ps -aq --filter "label=$LABEL")"
   # Containers that share another's namespace go first, or Docker refuses to remove the owner.
   [ -z "$ids" ] || docker rm -f $ids >/dev/null

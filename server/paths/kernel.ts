@@ -92,3 +92,51 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/**
+ * A UDP probe: one datagram from a connected socket (Python, as the lab image's busybox nc has no -u), waiting for
+ * the lab's UDP echo (e2e/lab/lab.sh ensure_udp, which answers with the peer address it saw). An ICMP port
+ * unreachable makes the connected socket's recv fail with ECONNREFUSED at once; a drop leaves it waiting.
+ */
+const UDP_PROBE = `import socket, sys
+ip, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(${CONNECT_TIMEOUT_S})
+s.connect((ip, port))
+s.send(b"netatlas")
+try:
+    print(s.recv(512).decode().strip())
+except ConnectionRefusedError:
+    sys.exit(2)
+except socket.timeout:
+    sys.exit(3)`;
+
+async function udpCommand(from: Source, ip: string, port: number): Promise<[string, string[]]> {
+  const argv = ['/usr/bin/python3', '-c', UDP_PROBE, ip, String(port)];
+  if (!('container' in from)) return commandFor(from, argv);
+  // The host's Python in the container's network namespace.
+  const pid = await new Promise<string>((resolve, reject) =>
+    execFile('docker', ['inspect', '-f', '{{.State.Pid}}', from.container], { encoding: 'utf8' }, (e, out) => (e ? reject(e) : resolve(out.trim()))),
+  );
+  return ['nsenter', ['-t', pid, '-n', ...argv]];
+}
+
+export async function sendUdp(from: Source, ip: string, port: number): Promise<Observation> {
+  if (!isIP(ip)) throw new Error(`not an IP address: ${ip}`);
+  const [cmd, args] = await udpCommand(from, ip, port);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(cmd, args, { encoding: 'utf8', timeout: (CONNECT_TIMEOUT_S + 7) * 1000 }, (err, stdout, stderr) => {
+      const ms = Math.round(performance.now() - started);
+      if (!err) {
+        const seen = parseRemoteAddr(stdout);
+        resolve({ connected: seen !== null, seenSource: seen, ms, error: seen === null ? `unexpected answer: ${JSON.stringify(stdout.slice(0, 80))}` : null, failure: null });
+        return;
+      }
+      const code = (err as { code?: number | string }).code;
+      if (code === 2) resolve({ connected: false, seenSource: null, ms, error: 'ICMP port unreachable (ECONNREFUSED)', failure: 'fast' });
+      else if (code === 3) resolve({ connected: false, seenSource: null, ms, error: `no answer in ${CONNECT_TIMEOUT_S} s`, failure: 'timeout' });
+      else resolve({ connected: false, seenSource: null, ms, error: stderr.trim().split('\n').pop() || `exit ${String(code)}`, failure: 'fast' });
+    });
+  });
+}

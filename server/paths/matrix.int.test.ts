@@ -31,9 +31,9 @@ const at = (from: string, to: string) => {
 describe('the lab exercises what the matrix is for (kernel facts, no simulator)', () => {
   it('has the pairs it should', () => {
     expect(lab.sources).toHaveLength(10);
-    expect(lab.targets).toHaveLength(17);
+    expect(lab.targets).toHaveLength(19);
     // Every source × every target, loopback ones included.
-    expect(observed).toHaveLength(170);
+    expect(observed).toHaveLength(190);
   });
 
   it('loopback, loopback-only published ports and ports where nothing listens show', () => {
@@ -42,6 +42,8 @@ describe('the lab exercises what the matrix is for (kernel facts, no simulator)'
     expect(at('host', 'loopback-only 198.19.255.1:18081')).toMatchObject({ connected: false, failure: 'fast' });
     expect(at('lab-api', 'lab-web:81').connected).toBe(false);
     expect(at('198.19.255.2@na-demo-h', 'outside 198.19.255.2:80')).toMatchObject({ connected: true, seenSource: '198.19.255.2' });
+    expect(at('lab-api', 'lab-db udp:18053')).toMatchObject({ connected: true, seenSource: '198.18.1.2' });
+    expect(at('lab-api', 'lab-db udp:18054')).toMatchObject({ connected: false, failure: 'fast' }); // ICMP port unreachable
   });
 
   it('isolation, icc, --internal, the DOCKER-USER rule and docker-proxy all show', () => {
@@ -67,7 +69,7 @@ interface Verdict {
 }
 
 const judge = (pair: ObservedPair): Verdict => {
-  const query: TraceQuery = { from: pair.source.sim, to: { kind: 'ip', ip: pair.target.ip, port: pair.target.port }, protocol: 'tcp' };
+  const query: TraceQuery = { from: pair.source.sim, to: { kind: 'ip', ip: pair.target.ip, port: pair.target.port }, protocol: pair.target.protocol ?? 'tcp' };
   let result: TraceResult;
   try {
     result = tracePath(snapshot, query);
@@ -109,7 +111,7 @@ describe('the simulator agrees with the kernel', () => {
     console.log(
       `paths: ${verdicts.length - bad.length}/${verdicts.length} agree; kernel: ${count((v) => v.pair.observed.connected)} connected, ` +
         `${count((v) => v.pair.observed.failure === 'fast')} failed at once, ${count((v) => v.pair.observed.failure === 'timeout')} timed out; ` +
-        `simulator: ${['delivered', 'refused', 'rejected', 'dropped', 'no-route', 'uncertain'].map((r) => `${count((v) => v.result?.outcome.result === r)} ${r}`).join(', ')}`,
+        `simulator: ${['delivered', 'refused', 'port-unreachable', 'rejected', 'dropped', 'no-route', 'uncertain'].map((r) => `${count((v) => v.result?.outcome.result === r)} ${r}`).join(', ')}`,
     );
     if (bad.length) {
       const rows = bad.map((v) => [

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Endpoint } from '../../lib/sim/types';
-import { connect, CONNECT_TIMEOUT_S, mapLimit, type Observation, type Source } from './kernel';
+import { connect, CONNECT_TIMEOUT_S, mapLimit, sendUdp, type Observation, type Source } from './kernel';
 
 /**
  * The lab's packet-path matrix: every source (a process in some namespace) × every target (an address and port
@@ -13,6 +13,8 @@ export const OUTSIDE_IP = '198.19.255.2';
 export const HOST_VETH_IP = '198.19.255.1';
 /** The host's end of the veth to NETNS. */
 export const VETH_HOST = 'na-demo-h';
+/** lab-db's UDP echo (e2e/lab/lab.sh). */
+export const UDP_PORT = 18053;
 /** A host port nothing in the lab listens on. */
 export const UNUSED_PORT = 18099;
 
@@ -31,6 +33,8 @@ export interface MatrixTarget {
   port: number;
   /** A loopback address: it names the host only from the host's namespace. */
   loopback: boolean;
+  /** Default tcp (an HTTP request); udp: a datagram to the lab's UDP echo. */
+  protocol?: 'tcp' | 'udp';
 }
 
 export interface Pair {
@@ -107,6 +111,12 @@ export function discoverLab(): Lab {
   );
   const web = targets.find((t) => t.label === 'lab-web')!;
   targets.push({ label: 'lab-web:81', ip: web.ip, port: 81, loopback: false });
+  // UDP: lab-db's echo (e2e/lab/lab.sh ensure_udp), and the next port, where nothing is bound.
+  const db = targets.find((t) => t.label === 'lab-db')!;
+  targets.push(
+    { label: `lab-db udp:${UDP_PORT}`, ip: db.ip, port: UDP_PORT, loopback: false, protocol: 'udp' },
+    { label: `lab-db udp:${UDP_PORT + 1}`, ip: db.ip, port: UDP_PORT + 1, loopback: false, protocol: 'udp' },
+  );
   return { sources, targets, ids: Object.fromEntries([...byName].map(([n, c]) => [n, c.Id])) };
 }
 
@@ -120,7 +130,10 @@ export function pairsOf(lab: Lab): Pair[] {
 
 /** Runs every pair's real connection, a few at a time. */
 export async function observeAll(pairs: Pair[], concurrency = 8): Promise<ObservedPair[]> {
-  return mapLimit(pairs, concurrency, async (p) => ({ ...p, observed: await connect(p.source.kernel, p.target.ip, p.target.port) }));
+  return mapLimit(pairs, concurrency, async (p) => ({
+    ...p,
+    observed: await (p.target.protocol === 'udp' ? sendUdp : connect)(p.source.kernel, p.target.ip, p.target.port),
+  }));
 }
 
 const cell = (o: Observation) => (o.connected ? o.seenSource! : o.failure === 'timeout' ? '· timeout' : `· fast ${o.ms}ms`);
