@@ -101,13 +101,15 @@ ensure_user_rule() {
 }
 
 # The outside client's httpd is ours when the pid file names a live busybox httpd in the current netatlas-demo.
-httpd_pid_ours() { # prints the pid when the recorded process is still our httpd (in whatever namespace)
-  [ -f "$HTTPD_PID" ] || return 1
-  local pid; pid="$(cat "$HTTPD_PID")"
+pid_of_ours() { # pid_of_ours PIDFILE TEXT — prints the recorded pid while its command line still holds TEXT
+  [ -f "$1" ] || return 1
+  local pid; pid="$(cat "$1")"
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "httpd -f -p 80 -h $WWW" || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$2" || return 1
   echo "$pid"
 }
+
+httpd_pid_ours() { pid_of_ours "$HTTPD_PID" "httpd -f -p 80 -h $WWW"; } # our httpd (in whatever namespace)
 
 stop_httpd() {
   local pid
@@ -152,13 +154,7 @@ while True:
     data, peer = s.recvfrom(512)
     s.sendto(peer[0].encode() + b"\n", peer)'
 
-udp_pid_ours() {
-  [ -f "$UDP_PID" ] || return 1
-  local pid; pid="$(cat "$UDP_PID")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "netatlas-lab-udp" || return 1
-  echo "$pid"
-}
+udp_pid_ours() { pid_of_ours "$UDP_PID" "netatlas-lab-udp"; }
 
 stop_udp() {
   local pid

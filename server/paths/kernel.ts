@@ -56,41 +56,32 @@ export function parseRemoteAddr(text: string): string | null {
 
 const url = (ip: string, port: number) => `http://${hostPort(ip, port)}/cgi-bin/remote`;
 
-export function connect(from: Source, ip: string, port: number): Promise<Observation> {
-  if (!isIP(ip)) return Promise.reject(new Error(`not an IP address: ${ip}`));
-  const wget = 'container' in from ? ['wget'] : ['busybox', 'wget'];
-  const [cmd, args] = commandFor(from, ['timeout', String(CONNECT_TIMEOUT_S), ...wget, '-qO-', url(ip, port)]);
+type ExitError = Error & { code?: number | string | null; killed?: boolean };
+type Failure = Pick<Observation, 'error' | 'failure'>;
+
+/** Runs a probe; its stdout is the peer address the server echoed, a failed run says how it failed (`failed`). */
+function probe(cmd: string, args: string[], failed: (err: ExitError, stderr: string) => Failure): Promise<Observation> {
   const started = performance.now();
   return new Promise((resolve) => {
     // The outer kill is a backstop only (docker exec itself can hang when dockerd is busy).
     execFile(cmd, args, { encoding: 'utf8', timeout: (CONNECT_TIMEOUT_S + 7) * 1000 }, (err, stdout, stderr) => {
       const ms = Math.round(performance.now() - started);
-      if (!err) {
-        const seen = parseRemoteAddr(stdout);
-        resolve({ connected: seen !== null, seenSource: seen, ms, error: seen === null ? `unexpected answer: ${JSON.stringify(stdout.slice(0, 80))}` : null, failure: null });
-        return;
-      }
-      const code = (err as { code?: number | string }).code;
-      // timeout(1) exits 124 (coreutils) or the killed child's 128+15 (busybox); a killed docker exec, likewise.
-      const timedOut = code === 124 || code === 143 || (err as { killed?: boolean }).killed === true;
-      const msg = stderr.trim().split('\n').pop() ?? '';
-      resolve({ connected: false, seenSource: null, ms, error: timedOut ? `timed out after ${CONNECT_TIMEOUT_S} s` : msg || `exit ${String(code)}`, failure: timedOut ? 'timeout' : 'fast' });
+      if (err) return resolve({ connected: false, seenSource: null, ms, ...failed(err, stderr.trim().split('\n').pop() ?? '') });
+      const seen = parseRemoteAddr(stdout);
+      resolve({ connected: seen !== null, seenSource: seen, ms, error: seen === null ? `unexpected answer: ${JSON.stringify(stdout.slice(0, 80))}` : null, failure: null });
     });
   });
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time, results in input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+export function connect(from: Source, ip: string, port: number): Promise<Observation> {
+  if (!isIP(ip)) return Promise.reject(new Error(`not an IP address: ${ip}`));
+  const wget = 'container' in from ? ['wget'] : ['busybox', 'wget'];
+  const [cmd, args] = commandFor(from, ['timeout', String(CONNECT_TIMEOUT_S), ...wget, '-qO-', url(ip, port)]);
+  return probe(cmd, args, (err, msg) => {
+    // timeout(1) exits 124 (coreutils) or the killed child's 128+15 (busybox); a killed docker exec, likewise.
+    const timedOut = err.code === 124 || err.code === 143 || err.killed === true;
+    return timedOut ? { error: `timed out after ${CONNECT_TIMEOUT_S} s`, failure: 'timeout' } : { error: msg || `exit ${String(err.code)}`, failure: 'fast' };
+  });
 }
 
 /**
@@ -124,19 +115,24 @@ async function udpCommand(from: Source, ip: string, port: number): Promise<[stri
 export async function sendUdp(from: Source, ip: string, port: number): Promise<Observation> {
   if (!isIP(ip)) throw new Error(`not an IP address: ${ip}`);
   const [cmd, args] = await udpCommand(from, ip, port);
-  const started = performance.now();
-  return new Promise((resolve) => {
-    execFile(cmd, args, { encoding: 'utf8', timeout: (CONNECT_TIMEOUT_S + 7) * 1000 }, (err, stdout, stderr) => {
-      const ms = Math.round(performance.now() - started);
-      if (!err) {
-        const seen = parseRemoteAddr(stdout);
-        resolve({ connected: seen !== null, seenSource: seen, ms, error: seen === null ? `unexpected answer: ${JSON.stringify(stdout.slice(0, 80))}` : null, failure: null });
-        return;
-      }
-      const code = (err as { code?: number | string }).code;
-      if (code === 2) resolve({ connected: false, seenSource: null, ms, error: 'ICMP port unreachable (ECONNREFUSED)', failure: 'fast' });
-      else if (code === 3) resolve({ connected: false, seenSource: null, ms, error: `no answer in ${CONNECT_TIMEOUT_S} s`, failure: 'timeout' });
-      else resolve({ connected: false, seenSource: null, ms, error: stderr.trim().split('\n').pop() || `exit ${String(code)}`, failure: 'fast' });
-    });
+  return probe(cmd, args, (err, msg): Failure => {
+    if (err.code === 2) return { error: 'ICMP port unreachable (ECONNREFUSED)', failure: 'fast' };
+    if (err.code === 3 || err.killed === true) return { error: `no answer in ${CONNECT_TIMEOUT_S} s`, failure: 'timeout' };
+    return { error: msg || `exit ${String(err.code)}`, failure: 'fast' };
   });
 }
+
+/** Runs `fn` over `items` with at most `limit` at a time, results in input order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
