@@ -117,13 +117,15 @@ ensure_user_rule() {
 }
 
 # The outside client's httpd is ours when the pid file names a live busybox httpd in the current netatlas-demo.
-httpd_pid_ours() { # prints the pid when the recorded process is still our httpd (in whatever namespace)
-  [ -f "$HTTPD_PID" ] || return 1
-  local pid; pid="$(cat "$HTTPD_PID")"
+pid_of_ours() { # pid_of_ours PIDFILE TEXT — prints the recorded pid while its command line still holds TEXT
+  [ -f "$1" ] || return 1
+  local pid; pid="$(cat "$1")"
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "httpd -f -p 80 -h $WWW" || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$2" || return 1
   echo "$pid"
 }
+
+httpd_pid_ours() { pid_of_ours "$HTTPD_PID" "httpd -f -p 80 -h $WWW"; } # our httpd (in whatever namespace)
 
 stop_httpd() {
   local pid
@@ -155,6 +157,36 @@ ensure_httpd() {
   done
   echo "lab.sh: the outside client's httpd does not answer on $NS_IP:80" >&2
   return 1
+}
+
+# A UDP echo server in lab-db (busybox nc has no -u here): answers each datagram with the peer address it saw, as
+# /cgi-bin/remote does for TCP. Python from the host, in lab-db's network namespace; the pid file marks it ours.
+UDP_PORT=18053
+UDP_PID="$STATE/udp.pid"
+UDP_ECHO='import socket  # netatlas-lab-udp
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 18053))
+while True:
+    data, peer = s.recvfrom(512)
+    s.sendto(peer[0].encode() + b"\n", peer)'
+
+udp_pid_ours() { pid_of_ours "$UDP_PID" "netatlas-lab-udp"; }
+
+stop_udp() {
+  local pid
+  if pid="$(udp_pid_ours)"; then kill "$pid" 2>/dev/null || true; fi
+  rm -f "$UDP_PID"
+}
+
+ensure_udp() {
+  local pid owner; owner="$(docker inspect -f '{{.State.Pid}}' lab-db)"
+  if pid="$(udp_pid_ours)" && [ "$(stat -L -c %i "/proc/$pid/ns/net")" = "$(stat -L -c %i "/proc/$owner/ns/net")" ]; then
+    return
+  fi
+  stop_udp # a leftover from an older lab-db
+  mkdir -p "$STATE"
+  setsid nsenter -t "$owner" -n /usr/bin/python3 -c "$UDP_ECHO" </dev/null >/dev/null 2>&1 &
+  echo $! > "$UDP_PID"
 }
 
 ensure_macvlan() {
@@ -213,12 +245,14 @@ up() {
   ensure_httpd
   ensure_user_rule
   ensure_macvlan
+  ensure_udp
   echo "lab is up: $(docker ps -q --filter label=$LABEL | wc -l) containers, namespace $NETNS (httpd on $NS_IP:80)"
 }
 
 down() {
   delete_user_rules
   stop_httpd
+  stop_udp
   local ids; ids="$(docker ps -aq --filter "label=$LABEL")"
   # Containers that share another's namespace go first, or Docker refuses to remove the owner.
   [ -z "$ids" ] || docker rm -f $ids >/dev/null

@@ -70,6 +70,13 @@ export type Step =
   | { type: 'deliver'; namespaceId: string; containerIds: string[]; what: string }
   | { type: 'note'; text: string };
 
+/** A listening socket as a result names it. */
+export interface ListenerSeen {
+  address: string;
+  port: number;
+  processes: Array<{ pid: number; comm: string }>;
+}
+
 /** Set on a failure outcome when it is the reply (SYN-ACK) that fails, not the first packet. */
 type ReplyFailure = { direction?: 'reply' };
 
@@ -84,14 +91,28 @@ export type Outcome =
       /** address:port the receiver sees the connection addressed to. */
       seenDestination: string;
       /**
-       * Who takes the connection: docker-proxy never does here (it is a leg's end, see `legs`); 'container' for a
-       * container's namespace (assumed to listen, as the lab's do); 'unknown' for the host or a plain namespace,
-       * whose listening sockets are not in the snapshot.
+       * The socket that takes the connection (its address, port and processes), from the namespace's listeners;
+       * 'unknown' when they could not be read (or the packet leaves the snapshot): then a note says so. Absent for
+       * ICMP or a query without a port. docker-proxy never takes it here (it is a leg's end, see `legs`).
        */
-      listener?: 'container' | 'unknown';
+      listener?: ListenerSeen | 'unknown';
       /** Set when the packet left through an interface the snapshot sees nothing behind (delivered to the next hop). */
       leaves?: { iface: string; via: string | null };
     }
+  /**
+   * It arrived, and nothing listens there: TCP is refused (RST), UDP gets an ICMP port unreachable. `why` names
+   * the namespace and what listens on that port at other addresses (`nearby`).
+   */
+  | ({
+      result: 'refused' | 'port-unreachable';
+      namespaceId: string;
+      containerIds: string[];
+      /** address:port it arrived for. */
+      destination: string;
+      seenSource: string;
+      why: string;
+      nearby: ListenerSeen[];
+    } & ReplyFailure)
   /** A netfilter rule (or a chain's policy: index null) dropped or rejected it. */
   | ({ result: 'dropped' | 'rejected'; cause: 'rule'; namespaceId: string; table: string; chain: string; index: number | null; rule: string } & ReplyFailure)
   /** The kernel dropped it before any rule: a martian address, or a namespace that does not forward. */

@@ -5,6 +5,7 @@ import { hostPort, isLoopbackIP, sameIP, type IP } from './addr';
 import { runHook } from './hooks';
 import { EPHEMERAL, portOf, stopWith, type Conn, type HookIO, type Pkt, type Stop } from './packet';
 import { childAt, macvlanIndex, type MacvlanChild } from './macvlan';
+import { findListener, listenerText, type ListenCheck } from './listen';
 import { findProxy } from './proxy';
 import { familyOf, isLocal, lookup, selectSource, type RouteResult } from './routing';
 import type { Protocol } from './types';
@@ -24,6 +25,8 @@ export interface Delivery {
   /** It left through an interface the snapshot sees nothing behind (an uplink): the next hop takes it. */
   leaves: { iface: string; via: string | null } | null;
   proxy: DockerProxy | null;
+  /** Who takes it there (lib/sim/listen.ts); null when the question does not arise (ICMP, no port, a reply, leaving). */
+  listen: ListenCheck | null;
 }
 
 /** Where a walk got to: delivered (or handed on), or stopped on the way. */
@@ -197,7 +200,7 @@ function receive(w: Walk, view: NsView, pkt: Pkt, inIf: string, physIn: string |
 function deliverLocal(w: Walk, view: NsView, pkt: Pkt): Walked {
   if (pkt.dir === 'reply') {
     const c = w.client;
-    if (c?.kind === 'local' && c.nsId === view.id && sameIP(c.ip, pkt.dst)) return { view, pkt, leaves: null, proxy: null };
+    if (c?.kind === 'local' && c.nsId === view.id && sameIP(c.ip, pkt.dst)) return { view, pkt, leaves: null, proxy: null, listen: null };
     return uncertain(view, 'reply', `the reply is delivered to ${view.label} (${pkt.dst.text}), not to the client`);
   }
   // IPVS takes packets at LOCAL_IN, after INPUT's rules: in swarm's sandboxes it forwards them to a task instead.
@@ -209,17 +212,28 @@ function deliverLocal(w: Walk, view: NsView, pkt: Pkt): Walked {
       `${view.label} is swarm's ${sandbox.role === 'ingress' ? 'routing mesh' : 'service load balancer'}: IPVS there would send ${hostPort(pkt.dst, portOf(pkt))} on to one of the service's tasks, and its IPVS table is not in the snapshot`,
     );
   }
-  const proxy = view.isHost ? findProxy(w.p, pkt) : null;
-  const where = hostPort(pkt.dst, portOf(pkt));
+  const port = portOf(pkt);
+  const where = hostPort(pkt.dst, port);
+  const listen = pkt.proto !== 'icmp' && port !== null ? findListener(view, pkt.proto, pkt.dst, port) : null;
+  if (listen?.kind === 'none') {
+    const result = pkt.proto === 'tcp' ? 'refused' : 'port-unreachable';
+    w.steps.push({ type: 'deliver', namespaceId: view.id, containerIds: view.ns.containers, what: `arrives at ${where} in ${view.label}, where nothing takes it: ${listen.why}` });
+    return stopWith({ result, namespaceId: view.id, containerIds: view.ns.containers, destination: where, seenSource: pkt.src.text, why: listen.why, nearby: listen.nearby });
+  }
+  if (listen?.kind === 'unknown') w.note(listen.why);
+  if (listen?.kind === 'listening' && listen.note) w.note(listen.note);
+  // The userland proxy takes it when its socket is the one listening (or, listeners unknown, when Docker says so).
+  const byProxy = listen?.kind !== 'listening' || listen.listener.processes.some((x) => x.comm === 'docker-proxy') || listen.listener.processes.length === 0;
+  const proxy = view.isHost && byProxy ? findProxy(w.p, pkt) : null;
   w.steps.push({
     type: 'deliver',
     namespaceId: view.id,
     containerIds: view.ns.containers,
     what: proxy
       ? `delivered to ${where} in ${view.label}, where docker-proxy (pid ${proxy.pid}) listens`
-      : `delivered to ${where} in ${view.label}, from ${pkt.src.text}`,
+      : `delivered to ${where} in ${view.label}, from ${pkt.src.text}${listen?.kind === 'listening' ? `, to the socket on ${listenerText(listen.listener)}` : ''}`,
   });
-  return { view, pkt, leaves: null, proxy };
+  return { view, pkt, leaves: null, proxy, listen };
 }
 
 /** The far end of a veth, when the snapshot has it. */
@@ -242,7 +256,7 @@ function leave(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP, why: s
   if (pkt.dir === 'reply' && !(c?.kind === 'outside' && c.nsId === view.id && c.iface === dev))
     return uncertain(view, 'reply', `the reply leaves ${view.label} through ${dev}, not the way the connection came in`);
   w.steps.push({ type: 'note', text: `leaves ${view.label} through ${dev} towards ${nexthop.text}: ${why}` });
-  return { view, pkt, leaves: { iface: dev, via: nexthop.text }, proxy: null };
+  return { view, pkt, leaves: { iface: dev, via: nexthop.text }, proxy: null, listen: null };
 }
 
 /** The packet goes out of `dev` towards `nexthop` (the gateway, or the destination itself when on-link). */

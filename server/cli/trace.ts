@@ -4,6 +4,7 @@ import type { Snapshot } from '../../lib/snapshot/schema';
 import type { Endpoint, Outcome, Protocol, Step, Target, TraceQuery, TraceResult } from '../../lib/sim/types';
 import { resolveQuery, type QueryErrors, type QueryField, type QueryOptions } from '../../lib/sim/query';
 import type { NameResolution } from '../../lib/dns/resolve';
+import { listenerText } from '../../lib/sim/listen';
 import { tracePath } from '../../lib/sim/trace';
 import { collectSnapshot } from '../collect/collector';
 import { dataDirOf, loadSnapshotRef } from '../history/load-ref';
@@ -103,9 +104,12 @@ function formatOutcome(o: Outcome, n: TraceNames): string {
         return `LEAVES the host through ${o.leaves.iface}${o.leaves.via ? ` via ${o.leaves.via}` : ''} (the snapshot sees nothing behind it); the next hop sees ${o.seenSource} → ${o.seenDestination}`;
       }
       const who = n.receiver(o.namespaceId, o.containerIds);
-      const listener = o.listener === 'unknown' ? ' (whether anything listens there is not in the snapshot)' : '';
+      const listener = o.listener === 'unknown' ? ' (whether anything listens there is not in the snapshot)' : o.listener ? `, taken by the socket on ${listenerText(o.listener)}` : '';
       return `DELIVERED to ${who} (${o.namespaceId})${o.port !== null ? ` port ${o.port}` : ''}; it sees ${o.seenSource} → ${o.seenDestination}${listener}`;
     }
+    case 'refused':
+    case 'port-unreachable':
+      return `${o.result === 'refused' ? 'REFUSED (RST)' : 'PORT UNREACHABLE (ICMP)'} in ${n.namespace(o.namespaceId)} at ${o.destination}: ${o.why}`;
     case 'dropped':
     case 'rejected':
       if (o.cause !== 'rule') return `${o.result.toUpperCase()}${reply} by the kernel in ${n.namespace(o.namespaceId)} (${o.cause}): ${o.why}`;

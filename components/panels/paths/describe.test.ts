@@ -6,8 +6,8 @@ import { API, API_NS, HOST_NS, labSnapshot, SIDECAR, WEB } from './test-fixture.
 const s = labSnapshot();
 
 describe('words', () => {
-  it('outcome labels are exactly the five the panel shows', () => {
-    expect(Object.values(OUTCOME_LABELS)).toEqual(['delivered', 'dropped', 'rejected', 'no route', 'uncertain']);
+  it('outcome labels are exactly the seven the panel shows', () => {
+    expect(Object.values(OUTCOME_LABELS)).toEqual(['delivered', 'dropped', 'rejected', 'no route', 'uncertain', 'refused', 'port unreachable']);
   });
   it('rules are numbered from 1, policies named', () => {
     expect(ruleWhere('filter', 'DOCKER-ISOLATION-STAGE-2', 0)).toBe('rule #1 of filter/DOCKER-ISOLATION-STAGE-2');

@@ -10,6 +10,8 @@ export const OUTCOME_LABELS: Record<Outcome['result'], string> = {
   rejected: 'rejected',
   'no-route': 'no route',
   uncertain: 'uncertain',
+  refused: 'refused',
+  'port-unreachable': 'port unreachable',
 };
 
 /** Why the kernel dropped it, when no rule did. */
