@@ -4,7 +4,7 @@ import { memo } from 'react';
 import { metrics } from '@/lib/topology/layout';
 import type { NodeKind } from '@/lib/topology/types';
 import { fit, ICON, iconCentre, isIconKind, Shape } from './shapes';
-import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, FADE_WHEN_HOVERING, HIDE_WHEN_FAR, KIND_NAMES, NODE_COLOURS } from './styles';
+import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, FADE_WHEN_HOVERING, HIDE_WHEN_FAR, HIDE_WHEN_MID, HIDE_WHEN_NEAR, KIND_NAMES, NODE_COLOURS } from './styles';
 
 export interface NodeViewProps {
   id: string;
@@ -26,9 +26,12 @@ export interface NodeViewProps {
   lit: boolean;
 }
 
-const TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-800 text-[11px] dark:fill-slate-100`;
-const SUBTEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-500 text-[9.5px] dark:fill-slate-400`;
-const DIM_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-400 text-[11px] dark:fill-slate-500`;
+const TEXT = `${HIDE_WHEN_MID} pointer-events-none select-none fill-slate-800 text-[11px] dark:fill-slate-100`;
+const SUBTEXT = `${HIDE_WHEN_NEAR} pointer-events-none select-none fill-slate-500 text-[9.5px] dark:fill-slate-400`;
+const DIM_TEXT = `${HIDE_WHEN_MID} pointer-events-none select-none fill-slate-400 text-[11px] dark:fill-slate-500`;
+/** Container names: the largest label (metrics.ctrFont), the last to go when zooming out. */
+const CTR_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-800 dark:fill-slate-100`;
+const CTR_DIM_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-400 dark:fill-slate-500`;
 
 /**
  * One node. Only primitives come in, so a new snapshot revision that leaves a node unchanged, or a hover elsewhere,
@@ -126,6 +129,13 @@ function Label(p: NodeViewProps) {
   }
   const cx = p.x + p.w / 2;
   const cy = p.y + p.h / 2;
+  if (p.kind === 'container') {
+    return (
+      <text x={cx} y={cy + 5} textAnchor="middle" className={`${p.dimmed ? CTR_DIM_TEXT : CTR_TEXT} font-medium`} style={{ fontSize: metrics.ctrFont }}>
+        {fit(p.label, p.w - 10, metrics.ctrFont * 0.6)}
+      </text>
+    );
+  }
   return (
     <>
       <text x={cx} y={twoLines ? cy - 1 : cy + 4} textAnchor="middle" className={`${text} font-medium`}>
