@@ -111,7 +111,7 @@ export function relationsOf(g: Graph): Relations {
 /** Every unit, in its group and in reading order; child positions inside boxes recovered from `prev`. */
 export function planUnits(g: Graph, rel: Relations, prev: Layout | undefined): Plan {
   const bridges = g.nodes.filter((n) => n.kind === 'bridge' && !rel.isChild(n))
-    .sort((a, b) => +(a.label !== 'docker0') - +(b.label !== 'docker0') || byLabel(a, b));
+    .sort((a, b) => +(a.id !== 'br:docker0') - +(b.id !== 'br:docker0') || byLabel(a, b));
   const groups = new Map<string, Group>();
   const mkGroup = (key: string, bridge: GraphNode | null, order: number): Group =>
     ({ key, bridge, order, slots: [], ports: [], x0: 0, limit: Infinity, placed: [], placedPorts: [], rows: { yBridge: 0, ySlots: 0, bandBottom: 0 } });
