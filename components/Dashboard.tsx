@@ -14,6 +14,7 @@ import { useShownSnapshot } from './dashboard/useShownSnapshot';
 import { useTopology } from './dashboard/useTopology';
 import { useViewState, type SidebarTab, type ViewState } from './dashboard/useViewState';
 import { TopologyGraph } from './graph/TopologyGraph';
+import { ProjectToggles } from './controls/ProjectToggles';
 import { DetailsPanel } from './panels/DetailsPanel';
 import { FirewallPanel } from './panels/FirewallPanel';
 import type { FocusRule } from './panels/firewall/focus';
@@ -40,7 +41,7 @@ const WIDE_TABS: SidebarTab[] = ['firewall', 'paths'];
 export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
   const { shown, stale } = useShownSnapshot(snapshot, status);
   const previous = usePreviousRevision(shown);
-  const { graph, layout } = useTopology(shown);
+  const { graph, layout, projects, expanded, toggleProject } = useTopology(shown);
   const [view, setView] = useViewState();
   const [hoveredId, setHoveredId] = useState<string | null>(null);
   const [matches, setMatches] = useState<string[]>([]);
@@ -85,6 +86,15 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
   const matchIds = useMemo(() => new Set(matches), [matches]);
   const highlightIds = ruleHighlight ?? matchIds;
   const nodesById = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, n])), [graph]);
+  // A folded compose project unfolds on click rather than being selected.
+  const onGraphSelect = useCallback(
+    (id: string | null) => {
+      const ref = id ? nodesById.get(id)?.ref : undefined;
+      if (ref?.type === 'project') toggleProject(ref.name);
+      else select(id);
+    },
+    [nodesById, toggleProject, select],
+  );
   const selected = view.selectedId ? (nodesById.get(view.selectedId) ?? null) : null;
 
   return (
@@ -93,6 +103,7 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
       <div className="flex flex-wrap items-center gap-3 border-b border-slate-300 px-4 py-2 dark:border-slate-700">
         {graph && <SearchBox graph={graph} onSelect={select} onMatches={setMatches} />}
         {shown && <Filters networks={shown.docker?.networks ?? []} value={view.filters} onChange={setFilters} />}
+        {projects.length > 0 && <ProjectToggles projects={projects} expanded={expanded} onToggle={toggleProject} />}
         {graph && hiddenIds.size > 0 && (
           <span className="text-xs text-slate-500 dark:text-slate-400">
             {hiddenIds.size} of {graph.nodes.length} nodes hidden
@@ -111,7 +122,7 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
               graph={graph}
               layout={layout}
               selectedId={view.selectedId}
-              onSelect={select}
+              onSelect={onGraphSelect}
               hoveredId={hoveredId}
               onHover={setHoveredId}
               highlightIds={highlightIds}

@@ -5,7 +5,7 @@ import type { EdgeKind, NodeKind } from '@/lib/topology/types';
 import { Shape } from './shapes';
 import { DIMMED_COLOURS, EDGE_NAMES, EDGE_STYLES, KIND_NAMES, NODE_COLOURS } from './styles';
 
-const NODE_KINDS: NodeKind[] = ['uplink', 'bridge', 'veth', 'interface', 'namespace', 'container', 'port', 'proxy'];
+const NODE_KINDS: NodeKind[] = ['uplink', 'bridge', 'veth', 'interface', 'namespace', 'container', 'port', 'proxy', 'project'];
 const EDGE_KINDS: EdgeKind[] = ['uplink', 'veth', 'bridge-port', 'port-map', 'proxy'];
 
 /** Swatch boxes per kind: wide kinds get a wide swatch so the legend looks like the graph. */
@@ -18,6 +18,7 @@ const SWATCH: Record<NodeKind, { w: number; h: number }> = {
   container: { w: 24, h: 14 },
   port: { w: 24, h: 12 },
   proxy: { w: 12, h: 12 },
+  project: { w: 26, h: 16 },
 };
 
 /** Whether the legend is folded, kept across visits. */

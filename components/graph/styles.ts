@@ -10,6 +10,7 @@ export const NODE_COLOURS: Record<NodeKind, string> = {
   container: 'fill-white stroke-indigo-500 dark:fill-slate-900 dark:stroke-indigo-400',
   port: 'fill-rose-100 stroke-rose-600 dark:fill-rose-950 dark:stroke-rose-400',
   proxy: 'fill-orange-200 stroke-orange-600 dark:fill-orange-900 dark:stroke-orange-400',
+  project: 'fill-indigo-50 stroke-indigo-500 dark:fill-indigo-950 dark:stroke-indigo-400',
 };
 
 export const DIMMED_COLOURS = 'fill-slate-100 stroke-slate-300 dark:fill-slate-800 dark:stroke-slate-600';
@@ -24,6 +25,7 @@ export const KIND_NAMES: Record<NodeKind, string> = {
   container: 'container',
   port: 'published port',
   proxy: 'docker-proxy',
+  project: 'compose project',
 };
 
 export interface EdgeStyle {

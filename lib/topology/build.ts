@@ -54,7 +54,7 @@ function tokens(...parts: (string | number | null | undefined | (string | number
 }
 
 const KIND_RANK: Record<NodeKind, number> = {
-  namespace: 0, uplink: 1, bridge: 2, interface: 3, veth: 4, container: 5, port: 6, proxy: 7,
+  namespace: 0, uplink: 1, bridge: 2, interface: 3, veth: 4, container: 5, port: 6, proxy: 7, project: 8,
 };
 
 export function buildGraph(s: Snapshot): Graph {

@@ -216,6 +216,14 @@ function otherUnits(
       const item: Unit = { type: 'item', node: n, w: M.ifW, h: M.ifH };
       (b ? groups.get(b.id)! : detached).slots.push(item);
       loose.push(item);
+    } else if (n.kind === 'project') {
+      // A folded compose project goes where its boxes would: under the first of its bridges.
+      const b = rel.bridgeOf.get(n.id);
+      const grp = b ? groups.get(b.id)! : detached;
+      const item: Unit = { type: 'item', node: n, w: M.projW, h: M.projH };
+      grp.slots.push(item);
+      loose.push(item);
+      groupOfNode.set(n.id, grp);
     } else if (n.kind === 'container') {
       const item: Unit = { type: 'item', node: n, w: M.ctrW, h: M.ctrH };
       detached.slots.push(item);

@@ -7,6 +7,7 @@
 import { buildGraph } from './build';
 import { boundsOf, fitView } from './fit';
 import { layoutGraph, metrics } from './layout';
+import { collapseProjects, projectsOf } from './projects';
 import { addContainer, syntheticSnapshot } from './synthetic';
 
 const VIEW = { w: 1600, h: 1000 };
@@ -51,3 +52,16 @@ console.log(`first build+layout (cold JIT): ${cold.toFixed(1)} ms`);
 console.log(`buildGraph median:              ${build.toFixed(2)} ms`);
 console.log(`layoutGraph fresh median:       ${fresh.toFixed(2)} ms (target ≤ 100)`);
 console.log(`layoutGraph with previous, +1:  ${incremental.toFixed(2)} ms`);
+
+// The first view of a busy host whose containers belong to compose projects: one node per project.
+const ps = syntheticSnapshot(300, 6, 20);
+const full = buildGraph(ps);
+const projects = projectsOf(ps);
+const folded = collapseProjects(full, projects, new Set());
+const lf = layoutGraph(folded);
+const bf = boundsOf(lf.values())!;
+const vf = fitView(bf, VIEW.w, VIEW.h);
+console.log(`300 containers in 20 compose projects, folded: ${folded.nodes.length} nodes (of ${full.nodes.length}), ` +
+  `fit scale ${vf.k.toFixed(3)}, project labels ${(11 * vf.k).toFixed(1)} px`);
+const unfold = median(() => layoutGraph(collapseProjects(full, projects, new Set(['project-3'])), lf));
+console.log(`unfold one project (collapse + layout with previous) median: ${unfold.toFixed(2)} ms`);
