@@ -25,6 +25,11 @@ commands:
     --snapshot FILE     trace against a saved snapshot (netatlas snapshot --out FILE) instead of the live host
     --batch FILE        answer one query per line, {"from": "...", "to": "..."} in the syntax above, against one
                         snapshot; prints one JSON result per line (- reads stdin)
+  matrix                who reaches whom: every container, the host and a client outside × every container port,
+                        published port (via the host's address and 127.0.0.1) and an address outside, each cell the
+                        simulator's verdict (delivered, refused, dropped by which rule, uncertain)
+    --json              print sources, targets and cells (with each cell's query) as JSON
+    --snapshot FILE     use a saved snapshot instead of the live host
 
 environment: DOCKER_HOST (default unix:///var/run/docker.sock). Reading namespaces and iptables needs root.
 `;
@@ -54,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     snapshot: [{ json: 'flag', out: 'value' }, snapshotCommand],
     rules: [{ json: 'flag', all: 'flag', file: 'value' }, rulesCommand],
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
+    matrix: [{ json: 'flag', snapshot: 'value' }, async (f) => (await import('./matrix')).matrixCommand(f)],
   };
   const entry = commands[cmd];
   if (!entry) {

@@ -264,7 +264,7 @@ export function formatTrace(s: Snapshot, r: TraceResult, verbose = false): strin
 
 type Flags = Record<string, string | true>;
 
-async function loadSnapshot(file: string | undefined): Promise<Snapshot | string> {
+export async function loadSnapshot(file: string | undefined): Promise<Snapshot | string> {
   if (file === undefined) return collectSnapshot();
   let text: string;
   try {
