@@ -19,7 +19,8 @@ import { DetailsPanel } from './panels/DetailsPanel';
 import { FirewallPanel } from './panels/FirewallPanel';
 import type { FocusRule } from './panels/firewall/focus';
 import { PathsPanel } from './panels/PathsPanel';
-import { pathNodeIds } from './panels/paths/path-nodes';
+import { ReachabilityMatrix } from './panels/ReachabilityMatrix';
+import { pathNodeIds, targetNodeId } from './panels/paths/path-nodes';
 import { runTrace } from './panels/paths/run';
 
 export interface DashboardProps {
@@ -34,6 +35,7 @@ const TABS: { id: SidebarTab; label: string }[] = [
   { id: 'details', label: 'Details' },
   { id: 'firewall', label: 'Firewall' },
   { id: 'paths', label: 'Paths' },
+  { id: 'reach', label: 'Reach' },
 ];
 const WIDE_TABS: SidebarTab[] = ['firewall', 'paths'];
 
@@ -74,12 +76,21 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
     },
     [setView],
   );
+  // A matrix cell's path: asked under the current selection, so it shows whatever is selected.
+  const openPath = useCallback(
+    (query: TraceQuery) => {
+      setPathAsked({ sel: view.selectedId, query });
+      setView({ tab: 'paths' });
+    },
+    [view.selectedId, setView],
+  );
   const pathQuery = pathAsked && pathAsked.sel === view.selectedId ? pathAsked.query : null;
   const pathRun = useMemo(() => (shown && pathQuery ? runTrace(shown, pathQuery) : null), [shown, pathQuery]);
   const pathKey = useMemo(
     () => (shown && pathRun?.ok && view.tab === 'paths' ? pathNodeIds(shown, pathRun.result).join('\n') : ''),
     [shown, pathRun, view.tab],
   );
+  const pathTarget = useMemo(() => (shown && pathKey && pathRun?.ok ? targetNodeId(shown, pathRun.result.query) : null), [shown, pathKey, pathRun]);
   // Same ids, same array: a new revision that leaves the path alone does not redraw it.
   const path = useMemo(() => (pathKey ? pathKey.split('\n') : undefined), [pathKey]);
   const hiddenIds = useMemo(() => (graph ? hiddenNodeIds(graph, view.filters) : NO_IDS), [graph, view.filters]);
@@ -128,6 +139,7 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
               highlightIds={highlightIds}
               hiddenIds={hiddenIds}
               path={path}
+              pathTarget={pathTarget}
             />
           ) : (
             <Placeholder status={status} />
@@ -135,10 +147,12 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
         </main>
         <aside
           aria-label="Sidebar"
-          className={`${WIDE_TABS.includes(view.tab) ? 'w-[34rem]' : 'w-96'} shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900`}
+          className={`${view.tab === 'reach' ? 'w-[46rem]' : WIDE_TABS.includes(view.tab) ? 'w-[34rem]' : 'w-96'} shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900`}
         >
           <SidebarTabs tabs={TABS} value={view.tab} onChange={setTab}>
-            {view.tab === 'paths' ? (
+            {view.tab === 'reach' && shown ? (
+              <ReachabilityMatrix snapshot={shown} onOpenPath={openPath} />
+            ) : view.tab === 'paths' ? (
               shown ? (
                 <PathsPanel snapshot={shown} node={selected} query={pathQuery} run={pathRun} onQuery={setPathQuery} onFocusRule={openRule} />
               ) : (

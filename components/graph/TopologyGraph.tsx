@@ -26,6 +26,8 @@ export interface TopologyGraphProps {
    * (numbered, with arrows), and the nodes on it are marked. Ids not drawn (unknown, filtered out) are skipped.
    */
   path?: string[];
+  /** The node the path is aimed at (shown with it even when the packet never gets there). */
+  pathTarget?: string | null;
 }
 
 const PAN_STEP = 80;
@@ -46,7 +48,7 @@ function anchor(kind: NodeKind, b: Box): [number, number] {
 }
 
 export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphProps) {
-  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path } = props;
+  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path, pathTarget } = props;
   const svgRef = useRef<SVGSVGElement>(null);
   const gRef = useRef<SVGGElement>(null);
   const { zoomBy, fit, reveal, panBy, interacting } = usePanZoom(svgRef, gRef);
@@ -72,12 +74,13 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
       }),
     [path, visible, layout],
   );
-  // Bring a new path into view (panning only, unless it is already visible).
-  const pathKey = (path ?? []).join(' ');
+  // Bring a new path into view, every hop and the node it is aimed at (even when dropped before it): pan, and zoom
+  // out when it does not fit at the current scale.
+  const pathKey = [...(path ?? []), ...(path && pathTarget ? [pathTarget] : [])].join(' ');
   useEffect(() => {
     if (!pathKey) return;
     const b = boundsOf(pathKey.split(' ').flatMap((id) => (visible.byId.has(id) ? [layout.get(id)!] : [])));
-    if (b) reveal(b);
+    if (b) reveal(b, { zoomOut: true });
     // Only when the path itself changes, not on every revision's new layout object.
   }, [pathKey, reveal]);
 

@@ -15,8 +15,9 @@ export interface PanZoom {
   zoomBy: (factor: number) => void;
   /** Zoom to show `bounds`; with `minScale`, never below it (then the top-left of bounds is shown, readable). */
   fit: (bounds: Box, opts?: { minScale?: number }) => boolean;
-  /** Pan (keeping the scale) to centre `box`, unless it is already fully in view. */
-  reveal: (box: Box) => void;
+  /** Pan (keeping the scale) to centre `box`, unless it is already fully in view; with `zoomOut`, also zoom out
+   * as far as needed for all of it to fit (never in). */
+  reveal: (box: Box, opts?: { zoomOut?: boolean }) => void;
   /** Pan by screen pixels (keyboard panning). */
   panBy: (dx: number, dy: number) => void;
   /** True while the user drags or wheels, so hover changes can wait. */
@@ -85,7 +86,7 @@ export function usePanZoom(svgRef: RefObject<SVGSVGElement | null>, gRef: RefObj
   );
 
   const reveal = useCallback(
-    (b: Box) => {
+    (b: Box, opts: { zoomOut?: boolean } = {}) => {
       const svg = svgRef.current;
       const z = behaviour.current;
       if (!svg || !z) return;
@@ -94,7 +95,8 @@ export function usePanZoom(svgRef: RefObject<SVGSVGElement | null>, gRef: RefObj
       const [x0, y0] = t.apply([b.x, b.y]);
       const [x1, y1] = t.apply([b.x + b.w, b.y + b.h]);
       if (x0 >= 0 && y0 >= 0 && x1 <= width && y1 <= height) return;
-      const next = zoomIdentity.translate(width / 2 - t.k * (b.x + b.w / 2), height / 2 - t.k * (b.y + b.h / 2)).scale(t.k);
+      const k = opts.zoomOut && width > 0 && height > 0 ? Math.min(t.k, fitView(b, width, height).k) : t.k;
+      const next = zoomIdentity.translate(width / 2 - k * (b.x + b.w / 2), height / 2 - k * (b.y + b.h / 2)).scale(k);
       select(svg).transition().duration(duration()).call(z.transform, next);
     },
     [svgRef],
