@@ -43,8 +43,8 @@ const WIDE_TABS: SidebarTab[] = ['firewall', 'paths'];
 export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
   const { shown, stale } = useShownSnapshot(snapshot, status);
   const previous = usePreviousRevision(shown);
-  const { graph, layout, projects, expanded, toggleProject } = useTopology(shown);
   const [view, setView] = useViewState();
+  const { graph, layout, projects, expanded, toggleProject } = useTopology(shown, view.selectedId);
   const [hoveredId, setHoveredId] = useState<string | null>(null);
   const [matches, setMatches] = useState<string[]>([]);
   // Objects of the firewall rule under the pointer; while set they replace the search matches' emphasis.

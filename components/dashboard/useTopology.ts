@@ -20,11 +20,16 @@ export interface Topology {
  * Graph and layout for a snapshot; each layout starts from the previous one so nodes that stay keep their place.
  * Compose projects start folded (a busy host opens on groups, not on every box) and unfold on demand.
  */
-export function useTopology(snapshot: Snapshot | null): Topology {
+export function useTopology(snapshot: Snapshot | null, selectedId: string | null = null): Topology {
   const full = useMemo(() => (snapshot ? buildGraph(snapshot) : null), [snapshot]);
   const projects = useMemo(() => (snapshot ? projectsOf(snapshot) : []), [snapshot]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
-  const graph = useMemo(() => (full ? collapseProjects(full, projects, expanded) : null), [full, projects, expanded]);
+  // A selected container (a link, a search) is drawn even when its project is folded.
+  const shownOpen = useMemo(() => {
+    const owner = projects.find((p) => p.containerIds.some((id) => `ctr:${id}` === selectedId));
+    return owner && !expanded.has(owner.name) ? new Set([...expanded, owner.name]) : expanded;
+  }, [projects, expanded, selectedId]);
+  const graph = useMemo(() => (full ? collapseProjects(full, projects, shownOpen) : null), [full, projects, shownOpen]);
   const previous = useRef<Layout | undefined>(undefined);
   // Reading the ref during render is deliberate: the previous layout is an input to this one.
   const layout = useMemo(() => (graph ? layoutGraph(graph, previous.current) : null), [graph]);
@@ -38,5 +43,5 @@ export function useTopology(snapshot: Snapshot | null): Topology {
       return next;
     });
   }, []);
-  return { graph, layout, projects, expanded, toggleProject };
+  return { graph, layout, projects, expanded: shownOpen, toggleProject };
 }
