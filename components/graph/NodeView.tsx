@@ -50,7 +50,7 @@ export const NodeView = memo(function NodeView(p: NodeViewProps) {
       data-on-path={p.onPath || undefined}
       role="button"
       tabIndex={0}
-      aria-label={`${KIND_NAMES[p.kind]} ${p.label}`}
+      aria-label={`${KIND_NAMES[p.kind]} ${p.label}${p.kind === 'project' && p.detail ? ` — ${p.detail}` : ''}`}
       aria-current={p.selected || undefined}
       className={`group cursor-pointer outline-none ${p.lit ? '' : FADE_WHEN_HOVERING}`}
     >
@@ -129,6 +129,20 @@ function Label(p: NodeViewProps) {
   }
   const cx = p.x + p.w / 2;
   const cy = p.y + p.h / 2;
+  // Names operators look for first (networks, projects) are large enough to stay when zoomed out.
+  if (p.kind === 'bridge' || p.kind === 'project') {
+    const size = p.kind === 'project' ? metrics.projFont : metrics.ctrFont;
+    return (
+      <>
+        <text x={cx} y={p.y + size + 2} textAnchor="middle" className={`${p.dimmed ? CTR_DIM_TEXT : CTR_TEXT} font-semibold`} style={{ fontSize: size }}>
+          {fit(p.label, p.w - 10, size * 0.6)}
+        </text>
+        <text x={cx} y={p.y + p.h - 5} textAnchor="middle" className={p.kind === 'project' ? TEXT : SUBTEXT}>
+          {fit(p.detail ?? '', p.w - 10, p.kind === 'project' ? 6.4 : 5.6)}
+        </text>
+      </>
+    );
+  }
   if (p.kind === 'container') {
     return (
       <text x={cx} y={cy + 5} textAnchor="middle" className={`${p.dimmed ? CTR_DIM_TEXT : CTR_TEXT} font-medium`} style={{ fontSize: metrics.ctrFont }}>

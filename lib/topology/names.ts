@@ -8,8 +8,8 @@ export function bridgeLabel(kernelName: string, networks: DockerNetwork[]): stri
   return networks.length > 0 ? networks.map((n) => n.name).sort().join(', ') : kernelName;
 }
 
-/** Who a compose project is: "shop — 12 containers, 2 networks". */
-export function projectSummary(project: string, containers: number, networks: number): string {
+/** What a folded compose project holds: "12 containers, 2 networks" (drawn as "shop — 12 containers, 2 networks"). */
+export function projectCounts(containers: number, networks: number): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${project} — ${plural(containers, 'container')}, ${plural(networks, 'network')}`;
+  return `${plural(containers, 'container')}, ${plural(networks, 'network')}`;
 }

@@ -23,7 +23,7 @@ describe('compose projects folded into one node', () => {
     const p1 = projects[1];
     const node = g.nodes.find((n) => n.id === projectNodeId('project-1'))!;
     expect(node.kind).toBe('project');
-    expect(node.label).toBe(`project-1 — ${p1.containerIds.length} containers, ${p1.networkIds.length} networks`);
+    expect([node.label, node.detail]).toEqual(['project-1', `${p1.containerIds.length} containers, ${p1.networkIds.length} networks`]);
     for (const id of p1.containerIds) expect(ids.has(`ctr:${id}`)).toBe(false);
     const mine = new Set(p1.containerIds);
     for (const c of s.docker!.containers) {

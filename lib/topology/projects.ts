@@ -1,5 +1,5 @@
 import type { Snapshot } from '../snapshot/schema';
-import { projectSummary } from './names';
+import { projectCounts } from './names';
 import type { Graph, GraphEdge, GraphNode } from './types';
 
 // Compose projects as groups: each one not expanded is drawn as one node standing for its containers' boxes.
@@ -83,14 +83,14 @@ export function collapseProjects(g: Graph, projects: Project[], expanded: Readon
     nodes.push({
       id: projectNodeId(p.name),
       kind: 'project',
-      label: projectSummary(p.name, p.containerIds.length, p.networkIds.length),
-      detail: ctrNodes.map((n) => n.label).sort().join(', '),
+      label: p.name,
+      detail: projectCounts(p.containerIds.length, p.networkIds.length),
       parent: null,
       state: 'n/a',
       dimmed: ctrNodes.every((n) => n.dimmed),
       ref: { type: 'project', name: p.name },
       networks: [...p.networkIds].sort(),
-      search: [p.name.toLowerCase(), ...ctrNodes.flatMap((n) => n.search)],
+      search: [p.name.toLowerCase(), ...ctrNodes.flatMap((n) => [n.label.toLowerCase(), ...n.search])],
       tags: [],
     });
   }

@@ -16,7 +16,9 @@ import { chromium } from 'playwright-core';
 const PORT = Number(process.env.BENCH_PORT ?? 4188);
 const BASE = `http://127.0.0.1:${PORT}`;
 const IMAGE = 'netatlas-lab/busybox:1';
-const LABEL = 'netatlas.bench=1';
+// Per server port, so two engineers' runs on one host never remove each other's containers or networks.
+const LABEL = `netatlas.bench=live-${PORT}`;
+const NETS = [0, 1, 2].map((i) => ({ name: `netatlas-bench-${PORT}-${i}`, subnet: `198.19.${100 + (PORT % 50) * 3 + i}.0/24` }));
 const LAB_LABEL = 'netatlas.lab=1';
 const VIEWPORT = { width: 1600, height: 1000 };
 const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -39,15 +41,13 @@ async function waitForServer() {
 
 /** `n` more containers over three bench networks; with `projects`, container i is in compose project bench-(i % projects). */
 function startMany(n: number, projects = 0, offset = 0) {
-  for (let i = 0; i < 3; i++) {
-    if (spawnSync('docker', ['network', 'inspect', `netatlas-bench-${i}`]).status !== 0) {
-      docker('network', 'create', '--label', LABEL, '--label', LAB_LABEL, '--subnet', `198.18.${10 + i}.0/24`, `netatlas-bench-${i}`);
-    }
+  for (const n of NETS) {
+    if (spawnSync('docker', ['network', 'inspect', n.name]).status !== 0) docker('network', 'create', '--label', LABEL, '--label', LAB_LABEL, '--subnet', n.subnet, n.name);
   }
   const compose = projects > 0
     ? `--label com.docker.compose.project=bench-$(( ({}) % ${projects} )) --label com.docker.compose.service=svc-{}`
     : '';
-  execFileSync('sh', ['-c', `xargs -P 4 -I{} sh -c 'docker run -d --label ${LABEL} --label ${LAB_LABEL} ${compose} --network netatlas-bench-$(({} % 3)) ${IMAGE} >/dev/null'`], {
+  execFileSync('sh', ['-c', `xargs -P 4 -I{} sh -c 'docker run -d --label ${LABEL} --label ${LAB_LABEL} ${compose} --network netatlas-bench-${PORT}-$(({} % 3)) ${IMAGE} >/dev/null'`], {
     input: Array.from({ length: n }, (_, i) => String(offset + i)).join('\n'),
   });
 }
@@ -95,7 +95,7 @@ async function fitAndShoot(page: import('playwright-core').Page, file: string) {
 function removeBench() {
   const ids = docker('ps', '-aq', '--filter', `label=${LABEL}`).split('\n').filter(Boolean);
   if (ids.length) execFileSync('sh', ['-c', 'xargs -n 50 docker rm -f >/dev/null'], { input: ids.join('\n') });
-  for (let i = 0; i < 3; i++) spawnSync('docker', ['network', 'rm', `netatlas-bench-${i}`]);
+  for (const n of NETS) spawnSync('docker', ['network', 'rm', n.name]);
 }
 
 async function main() {
@@ -108,9 +108,9 @@ async function main() {
     await page.goto(BASE);
     await page.waitForSelector(containerNode('lab-web'));
 
-    // 1. event → screen
+    // 1. event → screen (BENCH_LIVE_SKIP_EVENTS=1 skips it)
     const latencies: number[] = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < (process.env.BENCH_LIVE_SKIP_EVENTS ? 0 : 20); i++) {
       const name = `lab-bench-live-${i}`;
       docker('run', '-d', '--name', name, '--label', LABEL, IMAGE);
       const t0 = performance.now();
@@ -120,8 +120,8 @@ async function main() {
       await page.waitForSelector(containerNode(name), { state: 'detached', timeout: 15_000 });
     }
 
-    console.log('\nevent-to-screen (docker run returned → node in DOM), 20 runs');
-    console.log(`  p50 ${pct(latencies, 50).toFixed(0)} ms   p95 ${pct(latencies, 95).toFixed(0)} ms   max ${Math.max(...latencies).toFixed(0)} ms   (target p95 <= 1000)`);
+    if (latencies.length > 0) console.log('\nevent-to-screen (docker run returned → node in DOM), 20 runs');
+    if (latencies.length > 0) console.log(`  p50 ${pct(latencies, 50).toFixed(0)} ms   p95 ${pct(latencies, 95).toFixed(0)} ms   max ${Math.max(...latencies).toFixed(0)} ms   (target p95 <= 1000)`);
 
     // 2. ~50 containers: a screenshot after Fit.
     const extra50 = Math.max(0, 50 - running());
