@@ -62,6 +62,6 @@ const lf = layoutGraph(folded);
 const bf = boundsOf(lf.values())!;
 const vf = fitView(bf, VIEW.w, VIEW.h);
 console.log(`300 containers in 20 compose projects, folded: ${folded.nodes.length} nodes (of ${full.nodes.length}), ` +
-  `fit scale ${vf.k.toFixed(3)}, project labels ${(11 * vf.k).toFixed(1)} px`);
+  `fit scale ${vf.k.toFixed(3)}, project names ${(metrics.projFont * vf.k).toFixed(1)} px`);
 const unfold = median(() => layoutGraph(collapseProjects(full, projects, new Set(['project-3'])), lf));
 console.log(`unfold one project (collapse + layout with previous) median: ${unfold.toFixed(2)} ms`);
