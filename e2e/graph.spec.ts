@@ -98,3 +98,19 @@ test('showing a path pans and zooms until every hop and its destination are on s
   }).toBe(0);
   expect(await hops.count()).toBeGreaterThan(2);
 });
+
+test('the legend starts folded, and remembers being opened or folded', async ({ page }) => {
+  await open(page);
+  const legend = page.getByTestId('legend');
+  await expect(legend).not.toHaveAttribute('open');
+  await legend.locator('summary').click();
+  await expect(legend).toHaveAttribute('open');
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveText('live');
+  await expect(legend).toHaveAttribute('open');
+  await legend.locator('summary').click();
+  await expect(legend).not.toHaveAttribute('open');
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveText('live');
+  await expect(legend).not.toHaveAttribute('open');
+});

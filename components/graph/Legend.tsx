@@ -24,12 +24,15 @@ const SWATCH: Record<NodeKind, { w: number; h: number }> = {
 /** Whether the legend is folded, kept across visits. */
 const FOLDED_KEY = 'netatlas.legend.folded';
 
-/** What each shape, colour and line style means; a disclosure folded away over the graph, which remembers. */
+/**
+ * What each shape, colour and line style means; a disclosure over the graph, folded until opened (so it covers no
+ * nodes by default), which remembers being opened or folded.
+ */
 export function Legend() {
   const ref = useRef<HTMLDetailsElement>(null);
   // Applied after hydration (the server cannot know); the toggle handler then records every change.
   useEffect(() => {
-    if (ref.current && readFolded()) ref.current.open = false;
+    if (ref.current && !readFolded()) ref.current.open = true;
   }, []);
   const onToggle = () => {
     try {
@@ -39,7 +42,7 @@ export function Legend() {
     }
   };
   return (
-    <details ref={ref} open onToggle={onToggle} className="rounded-md border border-slate-300 bg-white/90 text-xs shadow-sm backdrop-blur dark:border-slate-600 dark:bg-slate-900/90" data-testid="legend">
+    <details ref={ref} onToggle={onToggle} className="rounded-md border border-slate-300 bg-white/90 text-xs shadow-sm backdrop-blur dark:border-slate-600 dark:bg-slate-900/90" data-testid="legend">
       <summary className="cursor-pointer rounded-md px-2 py-1 font-semibold select-none focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none">Legend</summary>
       <ul className="grid grid-cols-2 gap-x-4 gap-y-1 px-2 pb-2">
         {NODE_KINDS.map((k) => (
@@ -79,8 +82,8 @@ function Swatch({ w, h, children }: { w: number; h: number; children: React.Reac
 
 function readFolded(): boolean {
   try {
-    return localStorage.getItem(FOLDED_KEY) === '1';
+    return localStorage.getItem(FOLDED_KEY) !== '0';
   } catch {
-    return false;
+    return true;
   }
 }
