@@ -16,12 +16,14 @@ import { useViewState, type SidebarTab, type ViewState } from './dashboard/useVi
 import { TopologyGraph } from './graph/TopologyGraph';
 import { findingsByNode, findingsOf } from '@/lib/findings';
 import type { FindingLevel } from '@/lib/findings/types';
+import { ProjectToggles } from './controls/ProjectToggles';
 import { DetailsPanel } from './panels/DetailsPanel';
 import { FindingsPanel } from './panels/FindingsPanel';
 import { FirewallPanel } from './panels/FirewallPanel';
 import type { FocusRule } from './panels/firewall/focus';
 import { PathsPanel } from './panels/PathsPanel';
-import { pathNodeIds } from './panels/paths/path-nodes';
+import { ReachabilityMatrix } from './panels/ReachabilityMatrix';
+import { pathNodeIds, targetNodeId } from './panels/paths/path-nodes';
 import { runTrace } from './panels/paths/run';
 import { FileBanner, ShareBar, type ShareProps } from './share/ShareBar';
 
@@ -40,6 +42,7 @@ const TABS: { id: SidebarTab; label: string }[] = [
   { id: 'firewall', label: 'Firewall' },
   { id: 'paths', label: 'Paths' },
   { id: 'findings', label: 'Findings' },
+  { id: 'reach', label: 'Reach' },
 ];
 const LEVEL_RANK: Record<FindingLevel, number> = { error: 0, warning: 1, info: 2 };
 const WIDE_TABS: SidebarTab[] = ['firewall', 'paths', 'findings'];
@@ -50,8 +53,8 @@ export function Dashboard({ snapshot, status, lastChange, share }: DashboardProp
   // Rates need two revisions of one host; a file and the live view before it are not that.
   const lastRevision = usePreviousRevision(shown);
   const previous = status === 'file' ? null : lastRevision;
-  const { graph, layout } = useTopology(shown);
   const [view, setView] = useViewState();
+  const { graph, layout, projects, expanded, toggleProject } = useTopology(shown, view.selectedId);
   const [hoveredId, setHoveredId] = useState<string | null>(null);
   const [matches, setMatches] = useState<string[]>([]);
   // Objects of the firewall rule under the pointer; while set they replace the search matches' emphasis.
@@ -94,18 +97,36 @@ export function Dashboard({ snapshot, status, lastChange, share }: DashboardProp
     },
     [setView],
   );
+  // A matrix cell's path: asked under the current selection, so it shows whatever is selected.
+  const openPath = useCallback(
+    (query: TraceQuery) => {
+      setPathAsked({ sel: view.selectedId, query });
+      setView({ tab: 'paths' });
+    },
+    [view.selectedId, setView],
+  );
   const pathQuery = pathAsked && pathAsked.sel === view.selectedId ? pathAsked.query : null;
   const pathRun = useMemo(() => (shown && pathQuery ? runTrace(shown, pathQuery) : null), [shown, pathQuery]);
   const pathKey = useMemo(
     () => (shown && pathRun?.ok && view.tab === 'paths' ? pathNodeIds(shown, pathRun.result).join('\n') : ''),
     [shown, pathRun, view.tab],
   );
+  const pathTarget = useMemo(() => (shown && pathKey && pathRun?.ok ? targetNodeId(shown, pathRun.result.query) : null), [shown, pathKey, pathRun]);
   // Same ids, same array: a new revision that leaves the path alone does not redraw it.
   const path = useMemo(() => (pathKey ? pathKey.split('\n') : undefined), [pathKey]);
   const hiddenIds = useMemo(() => (graph ? hiddenNodeIds(graph, view.filters) : NO_IDS), [graph, view.filters]);
   const matchIds = useMemo(() => new Set(matches), [matches]);
   const highlightIds = ruleHighlight ?? matchIds;
   const nodesById = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, n])), [graph]);
+  // A folded compose project unfolds on click rather than being selected.
+  const onGraphSelect = useCallback(
+    (id: string | null) => {
+      const ref = id ? nodesById.get(id)?.ref : undefined;
+      if (ref?.type === 'project') toggleProject(ref.name);
+      else select(id);
+    },
+    [nodesById, toggleProject, select],
+  );
   const selected = view.selectedId ? (nodesById.get(view.selectedId) ?? null) : null;
 
   return (
@@ -115,6 +136,7 @@ export function Dashboard({ snapshot, status, lastChange, share }: DashboardProp
       <div className="flex flex-wrap items-center gap-3 border-b border-slate-300 px-4 py-2 dark:border-slate-700">
         {graph && <SearchBox graph={graph} onSelect={select} onMatches={setMatches} />}
         {shown && <Filters networks={shown.docker?.networks ?? []} value={view.filters} onChange={setFilters} />}
+        {projects.length > 0 && <ProjectToggles projects={projects} expanded={expanded} onToggle={toggleProject} />}
         {graph && hiddenIds.size > 0 && (
           <span className="text-xs text-slate-500 dark:text-slate-400">
             {hiddenIds.size} of {graph.nodes.length} nodes hidden
@@ -138,13 +160,14 @@ export function Dashboard({ snapshot, status, lastChange, share }: DashboardProp
               graph={graph}
               layout={layout}
               selectedId={view.selectedId}
-              onSelect={select}
+              onSelect={onGraphSelect}
               hoveredId={hoveredId}
               onHover={setHoveredId}
               highlightIds={highlightIds}
               hiddenIds={hiddenIds}
               path={path}
               badges={badges}
+              pathTarget={pathTarget}
             />
           ) : (
             <Placeholder status={status} />
@@ -152,10 +175,12 @@ export function Dashboard({ snapshot, status, lastChange, share }: DashboardProp
         </main>
         <aside
           aria-label="Sidebar"
-          className={`${WIDE_TABS.includes(view.tab) ? 'w-[34rem]' : 'w-96'} shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900`}
+          className={`${view.tab === 'reach' ? 'w-[46rem]' : WIDE_TABS.includes(view.tab) ? 'w-[34rem]' : 'w-96'} shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900`}
         >
           <SidebarTabs tabs={tabs} value={view.tab} onChange={setTab}>
-            {view.tab === 'findings' ? (
+            {view.tab === 'reach' && shown ? (
+              <ReachabilityMatrix snapshot={shown} onOpenPath={openPath} />
+            ) : view.tab === 'findings' ? (
               findings ? (
                 <FindingsPanel report={findings} graph={graph} onSelect={select} />
               ) : (
