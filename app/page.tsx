@@ -7,11 +7,12 @@ import { hub } from '@/server/live/hub';
 export const dynamic = 'force-dynamic';
 
 export default async function Page() {
-  const r = await hub().latest();
+  const h = hub();
+  const r = await h.latest();
   return (
     <TrpcProviders>
       <Suspense>
-        <LiveDashboard initial={{ revision: r.id, snapshot: r.snapshot }} />
+        <LiveDashboard initial={{ revision: r.id, eventId: h.eventId(r.id), snapshot: r.snapshot }} />
       </Suspense>
     </TrpcProviders>
   );

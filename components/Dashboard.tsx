@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { TraceQuery } from '@/lib/sim/types';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import { hiddenNodeIds } from './controls/filter-state';
@@ -26,6 +26,12 @@ export interface DashboardProps {
   status: LiveStatus;
   /** ISO time of the last change seen on the host. */
   lastChange: string | null;
+  /** The snapshot is the host as it was (time travel): no live rates against the revision shown before it. */
+  past?: boolean;
+  /** Under the header: the time-travel bar. */
+  timeline?: ReactNode;
+  /** The History tab's content; without it there is no History tab. */
+  historyPanel?: ReactNode;
 }
 
 const NO_IDS = new Set<string>();
@@ -34,14 +40,19 @@ const TABS: { id: SidebarTab; label: string }[] = [
   { id: 'firewall', label: 'Firewall' },
   { id: 'paths', label: 'Paths' },
 ];
-const WIDE_TABS: SidebarTab[] = ['firewall', 'paths'];
+const TABS_WITH_HISTORY = [...TABS, { id: 'history' as const, label: 'History' }];
+const WIDE_TABS: readonly SidebarTab[] = ['firewall', 'paths', 'history'];
 
 /** The page body: header, toolbar (search, filters), the graph, and the details sidebar. */
-export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
+export function Dashboard({ snapshot, status, lastChange, past = false, timeline, historyPanel }: DashboardProps) {
   const { shown, stale } = useShownSnapshot(snapshot, status);
-  const previous = usePreviousRevision(shown);
+  const before = usePreviousRevision(shown);
+  // Rates between a past snapshot and whatever was on screen before it would be nonsense: totals only.
+  const previous = past ? null : before;
   const { graph, layout } = useTopology(shown);
   const [view, setView] = useViewState();
+  const tabs = historyPanel ? TABS_WITH_HISTORY : TABS;
+  const tab = view.tab === 'history' && !historyPanel ? 'details' : view.tab;
   const [hoveredId, setHoveredId] = useState<string | null>(null);
   const [matches, setMatches] = useState<string[]>([]);
   // Objects of the firewall rule under the pointer; while set they replace the search matches' emphasis.
@@ -76,8 +87,8 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
   const pathQuery = pathAsked && pathAsked.sel === view.selectedId ? pathAsked.query : null;
   const pathRun = useMemo(() => (shown && pathQuery ? runTrace(shown, pathQuery) : null), [shown, pathQuery]);
   const pathKey = useMemo(
-    () => (shown && pathRun?.ok && view.tab === 'paths' ? pathNodeIds(shown, pathRun.result).join('\n') : ''),
-    [shown, pathRun, view.tab],
+    () => (shown && pathRun?.ok && tab === 'paths' ? pathNodeIds(shown, pathRun.result).join('\n') : ''),
+    [shown, pathRun, tab],
   );
   // Same ids, same array: a new revision that leaves the path alone does not redraw it.
   const path = useMemo(() => (pathKey ? pathKey.split('\n') : undefined), [pathKey]);
@@ -90,6 +101,7 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
   return (
     <div className="flex h-dvh flex-col">
       <Header snapshot={shown} status={status} lastChange={lastChange} />
+      {timeline}
       <div className="flex flex-wrap items-center gap-3 border-b border-slate-300 px-4 py-2 dark:border-slate-700">
         {graph && <SearchBox graph={graph} onSelect={select} onMatches={setMatches} />}
         {shown && <Filters networks={shown.docker?.networks ?? []} value={view.filters} onChange={setFilters} />}
@@ -124,10 +136,12 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
         </main>
         <aside
           aria-label="Sidebar"
-          className={`${WIDE_TABS.includes(view.tab) ? 'w-[34rem]' : 'w-96'} shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900`}
+          className={`${WIDE_TABS.includes(tab) ? 'w-[34rem]' : 'w-96'} shrink-0 overflow-y-auto border-l border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900`}
         >
-          <SidebarTabs tabs={TABS} value={view.tab} onChange={setTab}>
-            {view.tab === 'paths' ? (
+          <SidebarTabs tabs={tabs} value={tab} onChange={setTab}>
+            {tab === 'history' ? (
+              historyPanel
+            ) : tab === 'paths' ? (
               shown ? (
                 <PathsPanel snapshot={shown} node={selected} query={pathQuery} run={pathRun} onQuery={setPathQuery} onFocusRule={openRule} />
               ) : (
@@ -135,7 +149,7 @@ export function Dashboard({ snapshot, status, lastChange }: DashboardProps) {
                   Nothing to show yet.
                 </div>
               )
-            ) : view.tab === 'firewall' ? (
+            ) : tab === 'firewall' ? (
               shown ? (
                 <FirewallPanel
                   snapshot={shown}

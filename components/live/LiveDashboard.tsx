@@ -1,44 +1,39 @@
 'use client';
 
-import { useSubscription } from '@trpc/tanstack-react-query';
-import { useRef, useState } from 'react';
-import type { Snapshot } from '@/lib/snapshot/schema';
+import { useRef } from 'react';
 import { Dashboard } from '@/components/Dashboard';
-import { useTRPC } from './trpc';
+import type { LiveStatus } from '@/components/dashboard/StatusBadge';
+import { TimeTravelBar } from '@/components/history/TimeTravelBar';
+import { HistoryPanel } from '@/components/history/HistoryPanel';
+import { useTimeTravel } from '@/components/history/useTimeTravel';
+import { useLiveStream, type LiveState } from './useLiveStream';
 
-export interface LiveState {
-  revision: number;
-  snapshot: Snapshot;
-}
+export type { LiveState };
+export type { LiveStatus };
 
-export type LiveStatus = 'live' | 'reconnecting' | 'docker-unreachable' | 'connecting';
-
-/** Follows the hub's revisions over SSE, starting from the one the server rendered the page with. */
+/** Follows the live stream and, when the URL names a moment (`?at=`), shows the host as it was then instead. */
 export function LiveDashboard({ initial }: { initial: LiveState }) {
-  const trpc = useTRPC();
-  const [state, setState] = useState(initial);
-  const [lastChange, setLastChange] = useState<string | null>(initial.snapshot.host.collectedAt);
+  const live = useLiveStream(initial);
+  const travel = useTimeTravel();
   const connectedOnce = useRef(false);
-  const sub = useSubscription(
-    trpc.live.revisions.subscriptionOptions(
-      // The server resumes after this id; on reconnects the link substitutes the last id it received.
-      { lastEventId: String(initial.revision) },
-      {
-        onData: (envelope) => {
-          setState(envelope.data);
-          setLastChange(envelope.data.snapshot.host.collectedAt);
-        },
-      },
-    ),
-  );
-  if (sub.status === 'pending') connectedOnce.current = true;
+  if (live.subscription === 'pending') connectedOnce.current = true;
   const status: LiveStatus =
-    sub.status === 'pending'
-      ? state.snapshot.host.docker.reachable
+    live.subscription === 'pending'
+      ? live.snapshot.host.docker.reachable
         ? 'live'
         : 'docker-unreachable'
       : connectedOnce.current
         ? 'reconnecting'
         : 'connecting';
-  return <Dashboard snapshot={state.snapshot} status={status} lastChange={lastChange} />;
+  const past = travel.past;
+  return (
+    <Dashboard
+      snapshot={past ? past.snapshot : live.snapshot}
+      status={status}
+      lastChange={live.snapshot.host.collectedAt}
+      past={past !== null}
+      timeline={<TimeTravelBar travel={travel} liveAt={live.snapshot.host.collectedAt} />}
+      historyPanel={<HistoryPanel travel={travel} liveAt={live.snapshot.host.collectedAt} />}
+    />
+  );
 }

@@ -7,3 +7,11 @@ export const t = initTRPC.create({
     client: { reconnectAfterInactivityMs: 12_000 },
   },
 });
+
+export const publicProcedure = t.procedure;
+
+/**
+ * Every procedure that writes (saves or deletes anything) is built from this one, so the access layer of
+ * `netatlas serve` (tokens, the CSRF secret) guards all writes in one place. Today it is the public procedure.
+ */
+export const writeProcedure = t.procedure;
