@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { usePathname, useSearchParams } from 'next/navigation';
-import { useCallback } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import { parseTimeRef } from '@/lib/snapshot/ref';
 import { useTRPC } from '@/components/live/trpc';
@@ -34,15 +34,20 @@ export interface TimeTravel {
 export function useTimeTravel(): TimeTravel {
   const trpc = useTRPC();
   const pathname = usePathname();
-  const ref = useSearchParams().get('at') || null;
+  // Local first, the URL follows (as in useViewState); a URL we did not write (a pasted link, back) is adopted.
+  const urlRef = useSearchParams().get('at') || null;
+  const [ref, setRef] = useState(urlRef);
+  useEffect(() => setRef(urlRef), [urlRef]);
   const q = useQuery(trpc.history.at.queryOptions({ ref: ref ?? 'live' }, { enabled: ref !== null && ref !== 'live', placeholderData: keepPreviousData }));
 
   const goTo = useCallback(
     (next: string | null) => {
       const text = next?.trim() ?? '';
       const p = new URLSearchParams(window.location.search);
-      if (!text || text === 'live') p.delete('at');
-      else p.set('at', parseTimeRef(text, new Date())?.toISOString() ?? text);
+      const at = !text || text === 'live' ? null : (parseTimeRef(text, new Date())?.toISOString() ?? text);
+      setRef(at);
+      if (at === null) p.delete('at');
+      else p.set('at', at);
       const qs = p.toString();
       window.history.replaceState(window.history.state, '', qs ? `${pathname}?${qs}` : pathname);
     },
