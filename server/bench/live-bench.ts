@@ -71,7 +71,8 @@ function startMany(n: number) {
 function startTraffic() {
   const ports = Array.from({ length: TRAFFIC_TARGETS }, (_, i) => FIRST_PORT + i).join(' ');
   docker('run', '-d', '--name', 'netatlas-bench-client', '--label', LABEL, '--label', 'netatlas.lab=1', '--network', 'netatlas-bench-2', IMAGE,
-    'sh', '-c', `while true; do for p in ${ports}; do wget -q -O /dev/null -T 1 http://${GATEWAY}:$p/ || true; done; sleep 1; done`);
+    // `timeout`, not wget's -T, which crashes this busybox (see server/paths/kernel.ts).
+    'sh', '-c', `while true; do for p in ${ports}; do timeout 1 wget -q -O /dev/null http://${GATEWAY}:$p/ || true; done; sleep 1; done`);
 }
 
 /** CPU seconds used so far by a process group (live members, plus the children they reaped). */
@@ -101,6 +102,16 @@ async function idleCpu(pgid: number, label: string) {
   console.log(`idle CPU, nobody watching, history recording (${label}): ${(share * 100).toFixed(1)}% of a core over ${IDLE_MS / 1000} s (target <= 5%)`);
 }
 
+/** Packets DNATed to the traffic targets so far (iptables-save -c; proves the traffic really flows). */
+function dnatPackets(): number {
+  let n = 0;
+  for (const line of execFileSync('iptables-save', ['-c', '-t', 'nat'], { encoding: 'utf8' }).split('\n')) {
+    const m = /^\[(\d+):\d+\] -A DOCKER .*--dport (\d+) .*-j DNAT/.exec(line);
+    if (m && Number(m[2]) >= FIRST_PORT && Number(m[2]) < FIRST_PORT + TRAFFIC_TARGETS) n += Number(m[1]);
+  }
+  return n;
+}
+
 /** Bytes of the live stream and main-thread busy time in one page over WINDOW_MS, after it has settled. */
 async function streamCost(page: Page) {
   const cdp = await page.context().newCDPSession(page);
@@ -126,6 +137,7 @@ async function streamCost(page: Page) {
   const metric = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
   const b0 = bytes;
   const m0 = messages;
+  const p0 = dnatPackets();
   const busy0 = await metric();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, WINDOW_MS));
@@ -133,7 +145,8 @@ async function streamCost(page: Page) {
   const busy = (await metric()) - busy0;
   console.log(
     `delta stream at 300 containers, traffic to ${TRAFFIC_TARGETS}: ${((bytes - b0) / 1024 / secs).toFixed(1)} KB/s to one viewer (target <= 20), ` +
-      `${((messages - m0) / secs).toFixed(2)} messages/s; main thread busy ${((busy / secs) * 100).toFixed(1)}% (target <= 10%)`,
+      `${((messages - m0) / secs).toFixed(2)} messages/s (${((bytes - b0) / 1024 / Math.max(1, messages - m0)).toFixed(1)} KB each); ` +
+      `main thread busy ${((busy / secs) * 100).toFixed(1)}% (target <= 10%); ${dnatPackets() - p0} packets DNATed to the targets meanwhile`,
   );
   await cdp.detach();
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Snapshot } from '../../../lib/snapshot/schema';
-import { checkSnapshotName, resolveSnapshotRef } from '../../../lib/snapshot/ref';
+import { checkSnapshotName, resolveSnapshotRef, writtenAsFile } from '../../../lib/snapshot/ref';
 import { history, hub } from '../../live/hub';
 import type { HistoryStore, LoggedChange, SavedSnapshotInfo } from '../../history/store';
 import { publicProcedure, t, writeProcedure } from '../init';
@@ -31,13 +31,14 @@ const savedEntry = (s: SavedSnapshotInfo): SavedEntry => ({ ...s, at: s.at.toISO
 
 /** The snapshot a reference names: the live host, a moment of the history, or a saved snapshot. */
 async function snapshotOf(text: string, now = new Date()): Promise<AtResult> {
+  if (writtenAsFile(text)) return { ok: false, error: 'the page does not open snapshot files (netatlas snapshot --at FILE --save NAME makes one a saved snapshot)' };
   const opened = store();
   const names = opened.ok ? new Set((await opened.store.listSaved()).map((s) => s.name)) : new Set<string>();
   const r = resolveSnapshotRef(text, { fileExists: () => false, nameExists: (n) => names.has(n) }, now);
   if (!r.ok) return r;
   const ref = r.ref;
   if (ref.kind === 'live') return { ok: true, live: true };
-  if (ref.kind === 'file') return { ok: false, error: 'the page cannot open snapshot files (use netatlas snapshot --save)' };
+  if (ref.kind === 'file') return { ok: false, error: 'the page does not open snapshot files' };
   if (!opened.ok) return opened;
   if (ref.kind === 'name') {
     const s = await opened.store.loadSaved(ref.name);
