@@ -54,8 +54,7 @@ export function TimeTravelBar({ travel, liveAt }: { travel: TimeTravel; liveAt: 
       setScrub(null);
     }, SETTLE_MS);
     return () => clearTimeout(t);
-    // `to` moves with every revision: leave it out, or scrubbing would never settle on a busy host.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Not `to`: it moves with every revision, and scrubbing would never settle on a busy host.
   }, [scrub, goTo]);
   const thumb = scrub ?? viewing ?? to;
 

@@ -37,11 +37,9 @@ export function useLiveStream(initial: LiveState) {
   );
 
   const fetching = useRef(false);
-  const resyncs = useRef(0);
   useEffect(() => {
     if (state.resync === null || fetching.current) return;
     fetching.current = true;
-    resyncs.current++;
     let retry: ReturnType<typeof setTimeout> | undefined;
     const fetchWhole = () =>
       client.snapshot.current
@@ -55,9 +53,12 @@ export function useLiveStream(initial: LiveState) {
         });
     void fetchWhole();
     return () => {
+      // Back in step (a whole snapshot came down the stream) or unmounted: stop retrying. A fetch in flight may
+      // still land; receiveFetched ignores it once we are in step.
       if (retry) clearTimeout(retry);
+      fetching.current = false;
     };
   }, [state.resync, client]);
 
-  return { revision: state.revision, snapshot: state.snapshot, resync: state.resync, subscription: sub.status, resyncs: resyncs.current };
+  return { revision: state.revision, snapshot: state.snapshot, resync: state.resync, subscription: sub.status };
 }
