@@ -8,6 +8,7 @@ export const t = initTRPC.create({
   },
 });
 
+export const router = t.router;
 export const publicProcedure = t.procedure;
 
 /**

@@ -3,7 +3,7 @@ import type { Snapshot } from '../../../lib/snapshot/schema';
 import { checkSnapshotName, resolveSnapshotRef, writtenAsFile } from '../../../lib/snapshot/ref';
 import { history, hub } from '../../live/hub';
 import type { HistoryStore, LoggedChange, SavedSnapshotInfo } from '../../history/store';
-import { publicProcedure, t, writeProcedure } from '../init';
+import { publicProcedure, router, writeProcedure } from '../init';
 
 /**
  * Time travel, the change log and saved snapshots for the page. A moment is named with the one reference grammar
@@ -50,7 +50,7 @@ async function snapshotOf(text: string, now = new Date()): Promise<AtResult> {
   return { ok: true, live: false, label: got.at.toISOString(), revision: got.revision, at: got.at.toISOString(), snapshot: got.snapshot };
 }
 
-export const historyRouter = t.router({
+export const historyRouter = router({
   /** Whether history is on (and why not), and the span it covers. */
   status: publicProcedure.query(async () => {
     const s = history().status;
