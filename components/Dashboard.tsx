@@ -32,6 +32,8 @@ export interface DashboardProps {
   timeline?: ReactNode;
   /** The History tab's content; without it there is no History tab. */
   historyPanel?: ReactNode;
+  /** Changes only when the snapshot's structure does (see useTopology); without it every snapshot is new. */
+  structureKey?: string;
 }
 
 const NO_IDS = new Set<string>();
@@ -44,12 +46,13 @@ const TABS_WITH_HISTORY = [...TABS, { id: 'history' as const, label: 'History' }
 const WIDE_TABS: readonly SidebarTab[] = ['firewall', 'paths', 'history'];
 
 /** The page body: header, toolbar (search, filters), the graph, and the details sidebar. */
-export function Dashboard({ snapshot, status, lastChange, past = false, timeline, historyPanel }: DashboardProps) {
+export function Dashboard({ snapshot, status, lastChange, past = false, timeline, historyPanel, structureKey }: DashboardProps) {
   const { shown, stale } = useShownSnapshot(snapshot, status);
   const before = usePreviousRevision(shown);
   // Rates between a past snapshot and whatever was on screen before it would be nonsense: totals only.
   const previous = past ? null : before;
-  const { graph, layout } = useTopology(shown);
+  // The key holds only while the live snapshot is on screen (not the kept one of a Docker outage).
+  const { graph, layout } = useTopology(shown, shown === snapshot ? structureKey : undefined);
   const [view, setView] = useViewState();
   const tabs = historyPanel ? TABS_WITH_HISTORY : TABS;
   const tab = view.tab === 'history' && !historyPanel ? 'details' : view.tab;

@@ -32,6 +32,7 @@ export function LiveDashboard({ initial }: { initial: LiveState }) {
       status={status}
       lastChange={live.snapshot.host.collectedAt}
       past={past !== null}
+      structureKey={past ? `past ${past.ref} ${past.at}` : `live ${live.structureAt}`}
       timeline={<TimeTravelBar travel={travel} liveAt={live.snapshot.host.collectedAt} />}
       historyPanel={<HistoryPanel travel={travel} liveAt={live.snapshot.host.collectedAt} />}
     />

@@ -60,5 +60,5 @@ export function useLiveStream(initial: LiveState) {
     };
   }, [state.resync, client]);
 
-  return { revision: state.revision, snapshot: state.snapshot, resync: state.resync, subscription: sub.status };
+  return { revision: state.revision, snapshot: state.snapshot, structureAt: state.structureAt, resync: state.resync, subscription: sub.status };
 }

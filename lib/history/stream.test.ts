@@ -82,6 +82,13 @@ describe('the live stream on the client', () => {
     expect(receiveFetched(s, whole(snaps, 4))).toBe(s);
   });
 
+  it('says which revision last changed the structure (counters alone leave it)', () => {
+    const first = msgs[0] as Extract<LiveMessage, { kind: 'whole' }>;
+    const s = feed(startStream(first.revision, first.snapshot), msgs.slice(1, 3));
+    expect(s.structureAt).toBe(1); // revisions 2 and 3 only moved counters
+    expect(feed(s, [msgs[3]]).structureAt).toBe(4); // the rule inserted mid-chain
+  });
+
   it('ignores deltas it already has (a whole snapshot overtook them)', () => {
     const s = startStream(5, snaps[4]);
     expect(receive(s, msgs[3])).toBe(s);

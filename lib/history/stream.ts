@@ -14,6 +14,8 @@ export type LiveMessage =
 export interface StreamState {
   revision: number;
   snapshot: Snapshot;
+  /** The revision whose structure `snapshot` has: it moves only with a whole snapshot or a structural delta. */
+  structureAt: number;
   /** Why a whole snapshot is wanted (null: in step). While set, deltas wait in `held`. */
   resync: string | null;
   held: Extract<LiveMessage, { kind: 'delta' }>[];
@@ -22,7 +24,7 @@ export interface StreamState {
 /** While resyncing, at most this many deltas wait; more means the whole snapshot is slow, and the oldest go. */
 const HOLD = 64;
 
-export const startStream = (revision: number, snapshot: Snapshot): StreamState => ({ revision, snapshot, resync: null, held: [] });
+export const startStream = (revision: number, snapshot: Snapshot): StreamState => ({ revision, snapshot, structureAt: revision, resync: null, held: [] });
 
 /**
  * The state after one message from the stream; pure, so a dropped or reordered message can be tested on data.
@@ -44,7 +46,8 @@ export function receive(state: StreamState, msg: LiveMessage): StreamState {
   }
   const applied = tryApplyDelta(state.snapshot, msg.delta);
   if (!applied.ok) return { ...state, resync: `revision ${msg.revision} did not apply: ${applied.reason}`, held: [] };
-  return { revision: msg.revision, snapshot: applied.snapshot, resync: null, held: [] };
+  const structureAt = msg.delta.structure === null ? state.structureAt : msg.revision;
+  return { revision: msg.revision, snapshot: applied.snapshot, structureAt, resync: null, held: [] };
 }
 
 /** A whole snapshot fetched because `resync` asked for one: once the stream is back in step it is stale. */

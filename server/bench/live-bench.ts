@@ -13,7 +13,7 @@
  *      tick: at the lab, and at 300 containers with the traffic flowing (target <= 5% of a core).
  * BENCH_ONLY=stream skips 1 and the panning of 2. The server records into a temporary NETATLAS_DATA.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,14 +65,19 @@ function startMany(n: number) {
 }
 
 /**
- * A client on bench network 2 fetching from every published port through the bench gateway once a second: the
- * packets are DNATed to containers on networks 0–2, forwarded, and masqueraded when they change networks.
+ * Traffic, once a second: the lab's outside client (netns netatlas-demo, not on a Docker bridge, so Docker's DNAT
+ * applies) fetches from every published port through the bench gateway — DNAT, FORWARD's ACCEPT and the chains count
+ * up — and a client container on bench network 2 fetches from the outside client, which MASQUERADE counts.
+ * Returns the outside loop's process (its group is killed at the end).
  */
-function startTraffic() {
+function startTraffic(): ChildProcess {
   const ports = Array.from({ length: TRAFFIC_TARGETS }, (_, i) => FIRST_PORT + i).join(' ');
+  // `timeout`, not wget's -T, which crashes this busybox (see server/paths/kernel.ts).
+  const outside = spawn('ip', ['netns', 'exec', 'netatlas-demo', 'sh', '-c',
+    `while true; do for p in ${ports}; do timeout 1 busybox wget -q -O /dev/null http://${GATEWAY}:$p/ || true; done; sleep 1; done`], { stdio: 'ignore', detached: true });
   docker('run', '-d', '--name', 'netatlas-bench-client', '--label', LABEL, '--label', 'netatlas.lab=1', '--network', 'netatlas-bench-2', IMAGE,
-    // `timeout`, not wget's -T, which crashes this busybox (see server/paths/kernel.ts).
-    'sh', '-c', `while true; do for p in ${ports}; do timeout 1 wget -q -O /dev/null http://${GATEWAY}:$p/ || true; done; sleep 1; done`);
+    'sh', '-c', `while true; do timeout 1 wget -q -O /dev/null http://198.19.255.2/ || true; sleep 1; done`);
+  return outside;
 }
 
 /** CPU seconds used so far by a process group (live members, plus the children they reaped). */
@@ -218,6 +223,7 @@ async function main() {
     env: { ...process.env, NETATLAS_DATA: data },
   });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROME_ARGS });
+  let traffic: ChildProcess | null = null;
   try {
     await waitForServer();
     // 4a. The first page request started the hub; nobody is subscribed.
@@ -234,11 +240,12 @@ async function main() {
     await firstRender(fresh);
     if (!ONLY_STREAM) await pan(fresh);
 
-    startTraffic();
+    traffic = startTraffic();
     await streamCost(fresh);
     await fresh.close();
     await idleCpu(server.pid!, '300 containers, traffic to 30');
   } finally {
+    if (traffic?.pid) process.kill(-traffic.pid);
     await browser.close();
     removeBench();
     if (server.pid) process.kill(-server.pid);
