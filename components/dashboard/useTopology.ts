@@ -19,10 +19,14 @@ export interface Topology {
 /**
  * Graph and layout for a snapshot; each layout starts from the previous one so nodes that stay keep their place.
  * Compose projects start folded (a busy host opens on groups, not on every box) and unfold on demand.
+ * `structureKey`, when given, changes only when the structure does: the graph reads no counters, so while only
+ * counters move (most live revisions) graph, projects and layout are kept instead of rebuilt every second.
  */
-export function useTopology(snapshot: Snapshot | null, selectedId: string | null = null): Topology {
-  const full = useMemo(() => (snapshot ? buildGraph(snapshot) : null), [snapshot]);
-  const projects = useMemo(() => (snapshot ? projectsOf(snapshot) : []), [snapshot]);
+export function useTopology(snapshot: Snapshot | null, selectedId: string | null = null, structureKey?: string): Topology {
+  const key = structureKey ?? snapshot;
+  // The snapshot is read when the key changes; a later one with the same key has the same structure.
+  const full = useMemo(() => (snapshot ? buildGraph(snapshot) : null), [key, snapshot === null]);
+  const projects = useMemo(() => (snapshot ? projectsOf(snapshot) : []), [key, snapshot === null]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   // A selected container (a link, a search) is drawn even when its project is folded.
   const shownOpen = useMemo(() => {
