@@ -20,7 +20,7 @@ describe('reachability matrix on the lab', () => {
   };
 
   it('has one row per container namespace (a sidecar shares its owner\'s), the host and a client outside', () => {
-    expect(m.sources.map((x) => x.label)).toEqual(['lab-api, lab-sidecar', 'lab-db', 'lab-none', 'lab-web', 'lab-worker', 'host', 'outside (203.0.113.7)']);
+    expect(m.sources.map((x) => x.label)).toEqual(['lab-api + lab-sidecar', 'lab-db', 'lab-none', 'lab-web', 'lab-worker', 'host', 'outside (203.0.113.7)']);
   });
 
   it('has the published ports at the container and via the host\'s address and loopback, and an address outside', () => {
@@ -30,7 +30,7 @@ describe('reachability matrix on the lab', () => {
   });
 
   it('says delivered, or dropped naming the isolation rule, as the simulator does', () => {
-    const across = cell('lab-api, lab-sidecar', 'lab-web:80')!;
+    const across = cell('lab-api + lab-sidecar', 'lab-web:80')!;
     expect(across.verdict).toBe('dropped');
     expect(across.rule?.chain).toBe('DOCKER-ISOLATION-STAGE-2');
     expect(across.why).toContain('DOCKER-ISOLATION-STAGE-2');

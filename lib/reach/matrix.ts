@@ -1,4 +1,5 @@
 import type { Namespace, Snapshot } from '../snapshot/schema';
+import { joinNames } from '../snapshot/names';
 import { tracePath } from '../sim/trace';
 import { isRuleOutcome, type Endpoint, type Protocol, type Target, type TraceQuery, type TraceResult } from '../sim/types';
 
@@ -93,7 +94,7 @@ export function reachSources(s: Snapshot): ReachSource[] {
     seen.add(ns.id);
     const mates = running.filter((x) => x.namespaceId === ns.id);
     out.push({
-      id: `ctr:${c.id}`, label: mates.map((x) => x.name).join(', '), endpoint: { kind: 'container', containerId: c.id }, nodeId: `ctr:${c.id}`,
+      id: `ctr:${c.id}`, label: joinNames(mates.map((x) => x.name)), endpoint: { kind: 'container', containerId: c.id }, nodeId: `ctr:${c.id}`,
       networkIds: [...new Set(mates.flatMap((x) => x.endpoints.filter((e) => e.bridge).map((e) => e.networkId)))], project: c.composeProject, hostNamespace: false,
     });
   }

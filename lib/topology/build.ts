@@ -110,7 +110,7 @@ export function buildGraph(s: Snapshot): Graph {
     const list = ctrsOfNs.get(ns.id) ?? [];
     if (c && !list.includes(c)) ctrsOfNs.set(ns.id, [...list, c]);
   }
-  // The owner (not `container:X`) first, so a box reads "lab-api, lab-sidecar".
+  // The owner (not `container:X`) first, so a box reads "lab-api + lab-sidecar".
   for (const list of ctrsOfNs.values()) {
     list.sort((a, b) => +(a.networkMode.kind === 'container') - +(b.networkMode.kind === 'container') || a.name.localeCompare(b.name));
   }
