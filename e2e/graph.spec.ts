@@ -17,10 +17,13 @@ async function open(page: Page, query = '') {
   await expect(page.getByTestId('status')).toHaveText('live');
 }
 
-/** The font size on screen (px) of every drawn container label: its CSS size times the zoom. */
+/**
+ * The font size on screen (px) of every drawn container label: its CSS size times the zoom. A finding badge's
+ * glyph (`!`, `i` in its coloured dot) is a mark, not a label.
+ */
 async function containerLabelSizes(page: Page): Promise<number[]> {
   return page.locator('[data-kind="container"] text').evaluateAll((els) =>
-    (els as SVGTextElement[]).filter((e) => getComputedStyle(e).display !== 'none').map((e) => parseFloat(getComputedStyle(e).fontSize) * e.getScreenCTM()!.a));
+    (els as SVGTextElement[]).filter((e) => getComputedStyle(e).display !== 'none' && !e.closest('[data-finding-badge]')).map((e) => parseFloat(getComputedStyle(e).fontSize) * e.getScreenCTM()!.a));
 }
 
 test('bridges carry their Docker network name first and their kernel name second', async ({ page }) => {
@@ -66,7 +69,7 @@ test('after Fit the lab fills the canvas with readable container names (screensh
 
 test('the matrix names the isolation rule for lab-api → lab-web and opens that path', async ({ page }) => {
   await open(page, '?tab=reach');
-  const row = page.locator('[data-testid="reach-row"][data-source="lab-api, lab-sidecar"]');
+  const row = page.locator('[data-testid="reach-row"][data-source="lab-api + lab-sidecar"]');
   const cell = row.locator('[data-testid="reach-cell"][data-target="lab-web:80"]');
   await expect(cell).toHaveAttribute('data-verdict', 'dropped', { timeout: 60_000 }); // a cold worker on a busy host
   await expect(cell).toHaveAttribute('aria-label', /DOCKER-ISOLATION-STAGE-2/);
@@ -85,7 +88,7 @@ test('showing a path pans and zooms until every hop and its destination are on s
   await svg.focus();
   for (let i = 0; i < 6; i++) await page.keyboard.press('+');
   for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');
-  const cell = page.locator('[data-testid="reach-row"][data-source="lab-api, lab-sidecar"] [data-testid="reach-cell"][data-target="lab-web:80"]');
+  const cell = page.locator('[data-testid="reach-row"][data-source="lab-api + lab-sidecar"] [data-testid="reach-cell"][data-target="lab-web:80"]');
   await expect(cell).toHaveAttribute('data-verdict', 'dropped', { timeout: 60_000 });
   await cell.click();
   await expect(page.getByTestId('path-overlay')).toHaveCount(1);
