@@ -57,7 +57,7 @@ describe('reachability matrix on the lab', () => {
     const t = lab();
     const db = t.docker!.containers.find((c) => c.name === 'lab-db')!;
     const ns = t.namespaces.find((n) => n.id === db.namespaceId)!;
-    Object.assign(ns, { listeners: [{ proto: 'tcp', address: '0.0.0.0', port: 5432 }] });
+    ns.listeners = [{ protocol: 'tcp', family: 'inet', address: '0.0.0.0', port: 5432, inode: 1, processes: [{ pid: 7, comm: 'postgres' }] }];
     const labels = reachTargets(t).map((x) => x.label);
     expect(labels).toContain('lab-db:5432');
     expect(reachSources(t).length).toBe(m.sources.length);

@@ -1,4 +1,4 @@
-import type { Namespace, Snapshot } from '../snapshot/schema';
+import type { Listener, Namespace, Snapshot } from '../snapshot/schema';
 import { joinNames } from '../snapshot/names';
 import { tracePath } from '../sim/trace';
 import { isRuleOutcome, type Endpoint, type Protocol, type Target, type TraceQuery, type TraceResult } from '../sim/types';
@@ -59,13 +59,8 @@ export const OUTSIDE_CLIENT = '203.0.113.7';
 /** The outside target: another documentation address, on the web's port. */
 export const OUTSIDE_TARGET = { ip: '198.51.100.7', port: 443 };
 
-interface Listener { proto: 'tcp' | 'udp'; address: string; port: number }
-
-/** The namespace's listening sockets, when the snapshot carries them (a newer collector adds `listeners`). */
-function listenersOf(ns: Namespace | undefined): Listener[] | null {
-  const l = (ns as { listeners?: unknown } | undefined)?.listeners;
-  return Array.isArray(l) ? (l as Listener[]) : null;
-}
+/** The namespace's listening sockets; null when the snapshot has none to give (not read, or an older collector). */
+const listenersOf = (ns: Namespace): Listener[] | null => ns.listeners ?? null;
 
 const hostNs = (s: Snapshot) => s.namespaces.find((n) => n.kind === 'host');
 
@@ -111,7 +106,7 @@ export function reachTargets(s: Snapshot): ReachTarget[] {
     if (!ns || ns.kind === 'host') continue;
     const listeners = listenersOf(ns);
     const ports = listeners
-      ? listeners.map((l) => ({ port: l.port, protocol: l.proto as Protocol, from: 'listener' as const }))
+      ? listeners.map((l) => ({ port: l.port, protocol: l.protocol as Protocol, from: 'listener' as const }))
       : c.ports.map((p) => ({ port: p.containerPort, protocol: p.protocol as Protocol, from: 'published' as const }));
     const uniq = [...new Map(ports.filter((p) => p.protocol === 'tcp' || p.protocol === 'udp').map((p) => [`${p.port}/${p.protocol}`, p])).values()];
     const eps = c.endpoints.filter((e) => e.ipv4);
