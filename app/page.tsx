@@ -20,11 +20,12 @@ export default async function Page() {
       </TrpcProviders>
     );
   }
-  const r = await hub().latest();
+  const h = hub();
+  const r = await h.latest();
   return (
     <TrpcProviders>
       <Suspense>
-        <LiveDashboard initial={{ revision: r.id, snapshot: r.snapshot }} />
+        <LiveDashboard initial={{ revision: r.id, eventId: h.eventId(r.id), snapshot: r.snapshot }} />
       </Suspense>
     </TrpcProviders>
   );

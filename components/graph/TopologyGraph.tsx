@@ -27,6 +27,8 @@ export interface TopologyGraphProps {
   path?: string[];
   /** The most serious finding per node id, drawn as a badge. */
   badges?: Map<string, FindingLevel>;
+  /** The node the path is aimed at (shown with it even when the packet never gets there). */
+  pathTarget?: string | null;
 }
 
 const PAN_STEP = 80;
@@ -38,7 +40,7 @@ function nodeIdOf(e: SyntheticEvent): string | null {
 }
 
 export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphProps) {
-  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path, badges } = props;
+  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path, pathTarget, badges } = props;
   const svgRef = useRef<SVGSVGElement>(null);
   const gRef = useRef<SVGGElement>(null);
   const { zoomBy, fit, reveal, panBy, interacting } = usePanZoom(svgRef, gRef);
@@ -47,12 +49,13 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
   const adj = useMemo(() => adjacency(graph), [graph]);
   const hover = useMemo(() => (hoveredId && visible.byId.has(hoveredId) ? neighbourhood(adj, hoveredId, (id) => visible.byId.get(id)?.kind) : null), [adj, hoveredId, visible]);
 
-  // Bring a new path into view (panning only, unless it is already visible).
-  const pathKey = (path ?? []).join(' ');
+  // Bring a new path into view, every hop and the node it is aimed at (even when dropped before it): pan, and zoom
+  // out when it does not fit at the current scale.
+  const pathKey = [...(path ?? []), ...(path && pathTarget ? [pathTarget] : [])].join(' ');
   useEffect(() => {
     if (!pathKey) return;
     const b = boundsOf(pathKey.split(' ').flatMap((id) => (visible.byId.has(id) ? [layout.get(id)!] : [])));
-    if (b) reveal(b);
+    if (b) reveal(b, { zoomOut: true });
     // Only when the path itself changes, not on every revision's new layout object.
   }, [pathKey, reveal]);
 

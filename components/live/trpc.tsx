@@ -8,7 +8,7 @@ import type { AppRouter } from '@/server/trpc/router';
 import { LIMITS } from '@/lib/limits';
 import { CSRF_HEADER, CSRF_META } from '@/lib/web/csrf';
 
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 /** The per-process secret the server put in the page; writes must send it back. */
 function csrfHeaders(): Record<string, string> {

@@ -20,6 +20,8 @@ NET_A=netatlas-lab-a   # 198.18.1.0/24: api (+ sidecar sharing its namespace), d
 NET_B=netatlas-lab-b   # 198.18.2.0/24: worker, and api's second leg
 NET_INT=netatlas-lab-int      # 198.18.3.0/24, --internal: int1 (no way in or out but the host)
 NET_NOICC=netatlas-lab-noicc  # 198.18.4.0/24, icc disabled: noicc1, noicc2 (may not talk to each other)
+NET_SHOP=netatlas-lab-shop    # 198.18.7.0/24: a compose project's network (labels as `docker compose` sets them)
+SHOP=netatlas-shop            # the project: web, api, db (`docker run` with compose labels; Debian has no compose v2)
 NETNS=netatlas-demo    # an `ip netns` namespace joined to the host by a veth
 VETH_HOST=na-demo-h
 VETH_NS=na-demo-ns
@@ -225,6 +227,11 @@ up() {
   run lab-noicc2 --network "$NET_NOICC" "$IMAGE"
   # Default bridge, naming lab-web through a legacy --link (an /etc/hosts line): the default bridge has no embedded DNS.
   run lab-linked --link lab-web:web "$IMAGE"
+  network "$NET_SHOP" 198.18.7.0/24 --label com.docker.compose.project=$SHOP --label com.docker.compose.network=default
+  for svc in web api db; do
+    run "$SHOP-$svc-1" --network "$NET_SHOP" --network-alias "$svc" \
+      --label com.docker.compose.project=$SHOP --label com.docker.compose.service=$svc "$IMAGE"
+  done
   if ! ip netns list | grep -qw "$NETNS"; then
     ip netns add "$NETNS"
   fi

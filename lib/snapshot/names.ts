@@ -90,3 +90,14 @@ export function networkOfBridge(s: Snapshot, bridge: string): DockerNetwork | nu
 export function networkName(s: Snapshot, networkId: string): string {
   return s.docker?.networks.find((n) => n.id === networkId)?.name ?? shortId(networkId);
 }
+
+/** A bridge by its Docker network(s) first — `netatlas-lab-b`, `bridge` for docker0 — else by its kernel name. */
+export function bridgeLabel(kernelName: string, networks: DockerNetwork[]): string {
+  return networks.length > 0 ? networks.map((n) => n.name).sort().join(', ') : kernelName;
+}
+
+/** What a folded compose project holds: "12 containers, 2 networks" (drawn as "shop — 12 containers, 2 networks"). */
+export function projectCounts(containers: number, networks: number): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(containers, 'container')}, ${plural(networks, 'network')}`;
+}

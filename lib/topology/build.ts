@@ -1,6 +1,6 @@
 import type { Address, Container, DockerNetwork, Interface, Namespace, Snapshot } from '../snapshot/schema';
 import type { Graph, GraphEdge, GraphNode, NodeKind } from './types';
-import { hostPort as hostPortText, namespaceLabel, shortId as short } from '../snapshot/names';
+import { bridgeLabel, hostPort as hostPortText, namespaceLabel, shortId as short } from '../snapshot/names';
 import { dockerSandboxOfNamespace } from '../docker/swarm';
 
 /**
@@ -53,7 +53,7 @@ function tokens(...parts: (string | number | null | undefined | (string | number
 }
 
 const KIND_RANK: Record<NodeKind, number> = {
-  namespace: 0, uplink: 1, bridge: 2, interface: 3, veth: 4, container: 5, port: 6, proxy: 7,
+  namespace: 0, uplink: 1, bridge: 2, interface: 3, veth: 4, container: 5, port: 6, proxy: 7, project: 8,
 };
 
 export function buildGraph(s: Snapshot): Graph {
@@ -111,7 +111,7 @@ export function buildGraph(s: Snapshot): Graph {
     const list = ctrsOfNs.get(ns.id) ?? [];
     if (c && !list.includes(c)) ctrsOfNs.set(ns.id, [...list, c]);
   }
-  // The owner (not `container:X`) first, so a box reads "lab-api, lab-sidecar".
+  // The owner (not `container:X`) first, so a box reads "lab-api + lab-sidecar".
   for (const list of ctrsOfNs.values()) {
     list.sort((a, b) => +(a.networkMode.kind === 'container') - +(b.networkMode.kind === 'container') || a.name.localeCompare(b.name));
   }
@@ -157,18 +157,20 @@ export function buildGraph(s: Snapshot): Graph {
       else kind = 'interface';
       const state = linkState(i);
       const addrs = i.addresses.filter((a) => !isLinkLocal6(a)).map((a) => `${a.address}/${a.prefixlen}`);
+      const bridgeNets = kind === 'bridge' ? netsOfBridge.get(i.name) ?? [] : [];
+      const label = kind === 'bridge' ? bridgeLabel(i.name, bridgeNets) : i.name;
       // Top-level things get their MTU (it matters on the host path); a namespace's own interfaces their addresses.
+      // A bridge named after its network says its kernel name second.
       const detail = inHost
-        ? [addrs.join(', '), `MTU ${i.mtu}`].filter(Boolean).join(' · ')
+        ? [label !== i.name ? i.name : '', addrs.join(', '), `MTU ${i.mtu}`].filter(Boolean).join(' · ')
         : addrs.length > 0 ? addrs.join(', ') : `MTU ${i.mtu}`;
       const nets = kind === 'bridge'
         ? (netsOfBridge.get(i.name) ?? []).map((n) => n.id)
         : [...(ifaceNets.get(ifKey(ns.id, i.ifindex)) ?? [])];
-      const bridgeNets = kind === 'bridge' ? netsOfBridge.get(i.name) ?? [] : [];
       nodes.set(id, {
         id,
         kind,
-        label: i.name,
+        label,
         detail,
         parent: inHost ? null : ids.namespace(ns.id),
         state,

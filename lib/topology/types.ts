@@ -11,7 +11,8 @@ export type NodeKind =
   | 'namespace' // a network namespace box: container sandbox, `ip netns` one, or other
   | 'container' // a container, drawn inside its namespace box (host-mode ones inside the host box)
   | 'port' // a published port binding hostIp:hostPort/proto → container port
-  | 'proxy'; // a docker-proxy process serving a port
+  | 'proxy' // a docker-proxy process serving a port
+  | 'project'; // a folded compose project, standing for its containers' boxes (lib/topology/projects.ts)
 
 export type EdgeKind =
   | 'veth' // the two ends of a veth pair
@@ -27,7 +28,8 @@ export type NodeRef =
   | { type: 'namespace'; namespaceId: string }
   | { type: 'container'; containerId: string }
   | { type: 'port'; containerId: string; hostIp: string; hostPort: number; protocol: string }
-  | { type: 'proxy'; pid: number };
+  | { type: 'proxy'; pid: number }
+  | { type: 'project'; name: string };
 
 export interface GraphNode {
   id: string;

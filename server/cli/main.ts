@@ -44,6 +44,11 @@ commands:
     --snapshot REF      trace against another snapshot (REF below) instead of the live host
     --batch FILE        answer one query per line, {"from": "...", "to": "..."} in the syntax above, against one
                         snapshot; prints one JSON result per line (- reads stdin)
+  matrix                who reaches whom: every container, the host and a client outside × every container port,
+                        published port (via the host's address and 127.0.0.1) and an address outside, each cell the
+                        simulator's verdict (delivered, refused, dropped by which rule, uncertain)
+    --json              print sources, targets and cells (with each cell's query) as JSON
+    --snapshot REF      use another snapshot (REF below) instead of the live host
 
   serve                 serve the dashboard (what npm start runs); on any address but loopback it needs a token
     --host ADDR         address to bind (default 127.0.0.1, or HOST); 0.0.0.0 / :: bind every address
@@ -121,6 +126,7 @@ export async function main(argv: string[]): Promise<number> {
     ],
     hub: [{ pg: 'value', tokens: 'value', host: 'value', port: 'value' }, async (f) => (await import('../fleet/cli')).hubCommand(f)],
     'hub-token': [{ tokens: 'value', name: 'value', scope: 'value' }, async (f) => (await import('../fleet/cli')).hubTokenCommand(f)],
+    matrix: [{ json: 'flag', snapshot: 'value', data: 'value' }, async (f) => (await import('./matrix')).matrixCommand(f)],
   };
   const entry = commands[cmd];
   if (!entry) {

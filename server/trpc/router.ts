@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { hub } from '../live/hub';
 import { publicProcedure, router } from './init';
 import { serveMode } from '../serve/mode';
+import { historyRouter } from './routers/history';
 import { sharesRouter } from './shares';
 import { streamSlots } from './streams';
 
@@ -12,14 +13,16 @@ export const appRouter = router({
     current: publicProcedure.query(async () => {
       noLiveInOpenMode();
       const r = await hub().current();
-      return { revision: r.id, snapshot: r.snapshot };
+      return { revision: r.id, eventId: hub().eventId(r.id), snapshot: r.snapshot };
     }),
   }),
   shares: sharesRouter,
   live: router({
     /**
-     * Revisions as server-sent events. Each is tracked by its id, so a reconnecting client sends `lastEventId`
-     * and resumes without missing the latest state. At most LIMITS.streamSubscribers streams are open at once.
+     * Revisions as server-sent events: a whole snapshot, then deltas (lib/history/stream.ts). Each is tracked by
+     * its event id, so a reconnecting client sends `lastEventId` and gets only the deltas it missed (or the whole
+     * latest snapshot when the server no longer has them, or restarted). At most LIMITS.streamSubscribers streams
+     * are open at once.
      */
     revisions: publicProcedure
       .input(z.object({ lastEventId: z.string().nullish() }).optional())
@@ -29,10 +32,10 @@ export const appRouter = router({
         if (!release) {
           throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many live viewers (at most ${streamSlots().limit} streams at once)` });
         }
-        const last = input?.lastEventId ? Number(input.lastEventId) : null;
-        return follow(Number.isFinite(last) ? last : null, release, signal);
+        return follow(input?.lastEventId ?? null, release, signal);
       }),
   }),
+  history: historyRouter,
 });
 
 /** `netatlas open FILE` shows a file and never collects this host. */
@@ -41,9 +44,10 @@ function noLiveInOpenMode() {
   if (file) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `this server shows the file ${file.name} (netatlas open); it has no live view` });
 }
 
-async function* follow(last: number | null, release: () => void, signal: AbortSignal | undefined) {
+async function* follow(last: string | null, release: () => void, signal: AbortSignal | undefined) {
+  const h = hub();
   try {
-    for await (const r of hub().revisionsSince(last, signal)) yield tracked(String(r.id), { revision: r.id, snapshot: r.snapshot });
+    for await (const m of h.messagesSince(h.revisionOfEventId(last), signal)) yield tracked(h.eventId(m.revision), m);
   } finally {
     release();
   }
