@@ -8,11 +8,15 @@ import { Hub } from './hub';
 // client's reducer, as JSON over the wire — with a message dropped on purpose. Waits as in hub.int.test.ts.
 const WAIT = { timeout: 60_000, interval: 50 };
 const NAME = `lab-stream-${randomBytes(3).toString('hex')}`;
+// Changes this test makes itself: on a quiet host nothing else changes, so every delta it waits for must be caused.
+const OTHER = `${NAME}-b`;
+const THIRD = `${NAME}-c`;
+const run = (name: string) => execFileSync('docker', ['run', '-d', '--name', name, '--label', 'netatlas.lab=1', 'netatlas-lab/busybox:1']);
 
 const hub = new Hub({ tickMs: 500 });
 afterAll(async () => {
   await hub.close();
-  execFileSync('sh', ['-c', `docker rm -f ${NAME} >/dev/null 2>&1 || true`]);
+  execFileSync('sh', ['-c', `docker rm -f ${NAME} ${OTHER} ${THIRD} >/dev/null 2>&1 || true`]);
 });
 
 function follow(lastId: number | null) {
@@ -33,7 +37,8 @@ describe('the live stream of deltas', () => {
     const b = follow(null);
     await expect.poll(() => a.got.length >= 1 && b.got.length >= 1, WAIT).toBe(true);
     expect(a.got[0].kind).toBe('whole');
-    // Counters move on the host every second or so; wait for a delta to both.
+    // A change of our own (counters may not move on a quiet host): both get the delta that carries it.
+    run(THIRD);
     await expect.poll(() => a.got.length >= 2 && b.got.length >= 2, WAIT).toBe(true);
     expect(a.got[1].kind).toBe('delta');
     const shared = a.got.slice(1).filter((m) => b.got.includes(m));
@@ -69,11 +74,15 @@ describe('the live stream of deltas', () => {
       return client;
     };
 
-    execFileSync('docker', ['run', '-d', '--name', NAME, '--label', 'netatlas.lab=1', 'netatlas-lab/busybox:1']);
+    run(NAME);
+    // On a quiet host the delta carrying NAME may be the only one, and it is the one dropped: once the hub has
+    // published NAME, a second change makes the next delta show the client its gap.
+    await expect.poll(async () => (await hub.latest()).snapshot.docker?.containers.some((c) => c.name === NAME) ?? false, WAIT).toBe(true);
+    run(OTHER);
     await expect.poll(async () => has(await pump(), NAME), WAIT).toBe(true);
     expect(dropped).not.toBeNull();
     expect(resynced).toBe(true);
-    execFileSync('docker', ['rm', '-f', NAME]);
+    execFileSync('docker', ['rm', '-f', NAME, OTHER, THIRD]);
     await expect.poll(async () => has(await pump(), NAME), WAIT).toBe(false);
 
     // In step with the hub: same revision, same JSON text.
