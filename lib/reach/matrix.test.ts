@@ -63,3 +63,14 @@ describe('reachability matrix on the lab', () => {
     expect(reachSources(t).length).toBe(m.sources.length);
   });
 });
+
+describe('cellOf for a port nothing listens on', () => {
+  it('is refused, not dropped, with the reason the simulator gave', () => {
+    const query = { from: { kind: 'host' as const }, to: { kind: 'ip' as const, ip: '198.18.0.2', port: 81 }, protocol: 'tcp' as const };
+    const outcome = { result: 'refused' as const, namespaceId: 'netns:1', containerIds: [], destination: '198.18.0.2:81', seenSource: '198.18.0.1', why: 'nothing listens on tcp port 81', nearby: [] };
+    const cell = cellOf({ query, outcome, steps: [] } as unknown as Parameters<typeof cellOf>[0]);
+    expect(cell.verdict).toBe('refused');
+    expect(cell.why).toContain('nothing listens on tcp port 81');
+    expect(cell.rule).toBeNull();
+  });
+});

@@ -151,6 +151,10 @@ export function cellOf(r: TraceResult): ReachCell {
     return { verdict: 'delivered', why: `seen from ${o.seenSource}${o.leaves ? ` (leaves by ${o.leaves.iface})` : ''}`, rule: null, query: r.query };
   }
   if (o.result === 'no-route') return { verdict: 'dropped', why: o.why ?? `no route to ${o.destination}`, rule: null, query: r.query };
+  // Nothing listens where it arrived: the kernel answers at once (RST, or ICMP port unreachable for UDP).
+  if (o.result === 'refused' || o.result === 'port-unreachable') {
+    return { verdict: 'refused', why: `${o.result === 'refused' ? 'refused' : 'port unreachable'}: ${o.why}`, rule: null, query: r.query };
+  }
   if (!isRuleOutcome(o)) {
     // The kernel dropped it (martian, no forwarding) or something other than a rule is not known well enough.
     return o.result === 'uncertain'
