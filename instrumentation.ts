@@ -5,6 +5,8 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { serveMode } = await import('./server/serve/mode');
+  if (serveMode().file) return; // `netatlas open FILE`: this host is never collected
   const { hub } = await import('./server/live/hub');
   hub()
     .latest()

@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 // Debian's chromium, never a downloaded browser. The flags keep it quiet on a machine without outside network.
 // Timeouts are sized for a cold, busy 2-core machine, where the server's first page waits for the hub's first
 // collection (5–20 s); they are safety nets, never performance checks. Specs wait for conditions, never sleep.
 const PORT = Number(process.env.E2E_PORT ?? 4199);
+const DATA = process.env.E2E_DATA ?? join(process.cwd(), 'tmp', `e2e-data-${PORT}`); // tmp/ is git-ignored
 
 export default defineConfig({
   testDir: 'e2e',
@@ -26,7 +28,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx next start -H 127.0.0.1 -p ${PORT}`,
+    // A data directory of the run's own: tests never write history or tokens into the user's state directory.
+    command: `node bin/netatlas.mjs serve --host 127.0.0.1 --port ${PORT} --data ${DATA}`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
     timeout: 180_000, // next start, then the first page, which waits for the hub's first collection

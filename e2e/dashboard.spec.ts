@@ -13,8 +13,14 @@ test('every lab object is drawn: bridges, both veth ends, namespaces, containers
   await expect(page.getByTestId('status')).toHaveText('live');
   for (const name of LAB) await expect(node(page, 'container', name)).toHaveCount(1);
 
-  const bridges = ['docker0', ...['netatlas-lab-a', 'netatlas-lab-b'].map((n) => `br-${sh('docker', 'network', 'inspect', '-f', '{{.Id}}', n).slice(0, 12)}`)];
-  for (const b of bridges) await expect(node(page, 'bridge', b)).toHaveCount(1);
+  // Bridges by their network's name (docker0 is the network `bridge`).
+  for (const b of ['netatlas-lab-a', 'netatlas-lab-b']) await expect(node(page, 'bridge', b)).toHaveCount(1);
+  await expect(page.locator('[data-node-id="br:docker0"]')).toHaveAttribute('aria-label', 'bridge bridge');
+
+  // Compose projects start folded (one node each): unfold them all, so every object is drawn.
+  const folded = page.getByTestId('projects').locator('button[aria-pressed="false"]');
+  while ((await folded.count()) > 0) await folded.first().click();
+  await expect(page.locator('[data-node-id][data-kind="project"]')).toHaveCount(0);
 
   // Both ends of every veth pair on the host (ip says how many host-side ends there are).
   const hostVeths = (JSON.parse(sh('ip', '-j', '-d', 'link', 'show', 'type', 'veth')) as unknown[]).length;

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 
 const sh = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' }).trim();
 const ctr = (name: string) => `ctr:${sh('docker', 'inspect', '-f', '{{.Id}}', name)}`;
-const OUTCOMES = ['delivered', 'dropped', 'rejected', 'no route', 'uncertain'];
+const OUTCOMES = ['delivered', 'dropped', 'rejected', 'no route', 'uncertain', 'refused', 'port unreachable'];
 
 async function openPaths(page: Page, name: string) {
   await page.goto(`/?sel=${encodeURIComponent(ctr(name))}&tab=paths`);
@@ -47,6 +47,13 @@ test('lab-web from outside to 18080: delivered, drawn on the graph, and a rule s
   const focused = page.locator('[data-testid="firewall-panel"] [data-testid="rule"][data-focused="true"]');
   await expect(focused).toHaveCount(1);
   await expect(focused).toHaveAttribute('data-role', 'published-port-dnat');
+});
+
+test('lab-web from outside to 18081 (published on 127.0.0.1 only) is refused, naming what listens there', async ({ page }) => {
+  const panel = await openPaths(page, 'lab-web');
+  await panel.getByTestId('path-preset').filter({ hasText: /^from outside to 18081$/ }).click();
+  await expect(panel.getByTestId('path-outcome')).toHaveText('refused');
+  await expect(panel.getByTestId('path-verdict')).toContainText(/connection refused.*listens on 127\.0\.0\.1:18081 \(docker-proxy \(pid \d+\)\) only/);
 });
 
 test('lab-api to lab-web (another network) is dropped, and the answer names the deciding rule', async ({ page }) => {

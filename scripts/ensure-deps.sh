@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what netatlas needs on a Debian machine, when missing: Debian packages (as root with apt) and npm
 # packages. `ensure-deps.sh run` is for serving the dashboard (it reads the host with ip, nsenter, iptables, nft);
-# `ensure-deps.sh test` adds the Docker engine, busybox for the lab image and chromium for the browser tests;
+# `ensure-deps.sh test` adds the Docker engine, busybox for the lab image, chromium for the browser tests and
+# PostgreSQL's server (the fleet hub's tests start a private cluster with initdb/pg_ctl);
 # `ensure-deps.sh lab` is what the lab needs (Debian packages only, no npm).
 # Idempotent: a second run changes nothing.
 set -euo pipefail
@@ -24,6 +25,7 @@ if [ "$purpose" = test ] || [ "$purpose" = lab ]; then
 fi
 if [ "$purpose" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

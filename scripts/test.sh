@@ -57,11 +57,12 @@ bash scripts/ensure-docker.sh
 lab_started=1
 bash e2e/lab/lab.sh up
 
-step "integration tests (real dockerd, namespaces, iptables)"
-npx vitest run --project integration
-
+# Built before the integration tests: the server tests (server/serve/) start `netatlas serve`, which needs it.
 step "next build"
 npx next build
+
+step "integration tests (real dockerd, namespaces, iptables)"
+npx vitest run --project integration
 
 step "browser tests (Playwright on Debian chromium)"
 npx playwright test

@@ -25,7 +25,7 @@ export function Header({ snapshot, status, lastChange }: HeaderProps) {
       )}
       <StatusBadge status={status} />
       <span className="text-sm text-slate-600 dark:text-slate-400">
-        last change{' '}
+        {status === 'file' ? 'captured' : 'last change'}{' '}
         {lastChange ? (
           // Local time differs between server and browser; the browser's is the one that matters.
           <time data-testid="last-change" dateTime={lastChange} title={lastChange} suppressHydrationWarning>

@@ -4,14 +4,14 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { filtersFromParams, filtersToParams, type FilterState } from '../controls/filter-state';
 
-export type SidebarTab = 'details' | 'firewall' | 'paths';
+export type SidebarTab = 'details' | 'firewall' | 'paths' | 'findings' | 'reach' | 'history';
 
-const TAB_PARAMS: readonly SidebarTab[] = ['firewall', 'paths'];
+const TAB_PARAMS: readonly SidebarTab[] = ['firewall', 'paths', 'findings', 'reach', 'history'];
 
 export interface ViewState {
   selectedId: string | null;
   filters: FilterState;
-  /** The sidebar tab; `?tab=firewall` / `?tab=paths` open those panels (details is the default and is not written). */
+  /** The sidebar tab; `?tab=firewall` / `paths` / `findings` / `reach` / `history` open those panels (details is the default and is not written). */
   tab: SidebarTab;
 }
 
@@ -20,7 +20,7 @@ function fromParams(p: URLSearchParams): ViewState {
 }
 
 /**
- * Selection, filters and sidebar tab, mirrored in the URL (`?sel=…&hide=…&lo=…&hm=…&tab=firewall|paths`) so a link reopens the same view.
+ * Selection, filters and sidebar tab, mirrored in the URL (`?sel=…&hide=…&lo=…&hm=…&tab=firewall|paths|findings|reach|history`) so a link reopens the same view.
  * The state is local first and the URL follows through history.replaceState (which Next tracks): a router.replace
  * would be a round trip to this dynamic page's server for every click. URL changes we did not make (a pasted link, back/forward) are adopted.
  */

@@ -1,11 +1,12 @@
 'use client';
 
+import { useEffect, useRef } from 'react';
 import type { EdgeKind, NodeKind } from '@/lib/topology/types';
 import { Shape } from './shapes';
 import { DIMMED_COLOURS, EDGE_NAMES, EDGE_STYLES, KIND_NAMES, NODE_COLOURS } from './styles';
 
-const NODE_KINDS: NodeKind[] = ['uplink', 'bridge', 'veth', 'interface', 'namespace', 'container', 'port', 'proxy'];
-const EDGE_KINDS: EdgeKind[] = ['uplink', 'veth', 'bridge-port', 'port-map', 'proxy'];
+const NODE_KINDS: NodeKind[] = ['uplink', 'bridge', 'veth', 'interface', 'namespace', 'container', 'port', 'proxy', 'project'];
+const EDGE_KINDS: EdgeKind[] = ['uplink', 'veth', 'bridge-port', 'parent', 'port-map', 'proxy'];
 
 /** Swatch boxes per kind: wide kinds get a wide swatch so the legend looks like the graph. */
 const SWATCH: Record<NodeKind, { w: number; h: number }> = {
@@ -17,12 +18,31 @@ const SWATCH: Record<NodeKind, { w: number; h: number }> = {
   container: { w: 24, h: 14 },
   port: { w: 24, h: 12 },
   proxy: { w: 12, h: 12 },
+  project: { w: 26, h: 16 },
 };
 
-/** What each shape, colour and line style means; a disclosure so it can be folded away over the graph. */
+/** Whether the legend is folded, kept across visits. */
+const FOLDED_KEY = 'netatlas.legend.folded';
+
+/**
+ * What each shape, colour and line style means; a disclosure over the graph, folded until opened (so it covers no
+ * nodes by default), which remembers being opened or folded.
+ */
 export function Legend() {
+  const ref = useRef<HTMLDetailsElement>(null);
+  // Applied after hydration (the server cannot know); the toggle handler then records every change.
+  useEffect(() => {
+    if (ref.current && !readFolded()) ref.current.open = true;
+  }, []);
+  const onToggle = () => {
+    try {
+      localStorage.setItem(FOLDED_KEY, ref.current?.open ? '0' : '1');
+    } catch {
+      // Storage may be disabled (private mode, quota): the legend still folds, it just forgets.
+    }
+  };
   return (
-    <details open className="rounded-md border border-slate-300 bg-white/90 text-xs shadow-sm backdrop-blur dark:border-slate-600 dark:bg-slate-900/90" data-testid="legend">
+    <details ref={ref} onToggle={onToggle} className="rounded-md border border-slate-300 bg-white/90 text-xs shadow-sm backdrop-blur dark:border-slate-600 dark:bg-slate-900/90" data-testid="legend">
       <summary className="cursor-pointer rounded-md px-2 py-1 font-semibold select-none focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none">Legend</summary>
       <ul className="grid grid-cols-2 gap-x-4 gap-y-1 px-2 pb-2">
         {NODE_KINDS.map((k) => (
@@ -58,4 +78,12 @@ function Swatch({ w, h, children }: { w: number; h: number; children: React.Reac
       {children}
     </svg>
   );
+}
+
+function readFolded(): boolean {
+  try {
+    return localStorage.getItem(FOLDED_KEY) !== '0';
+  } catch {
+    return true;
+  }
 }

@@ -2,9 +2,10 @@
 
 import { memo } from 'react';
 import { metrics } from '@/lib/topology/layout';
+import type { FindingLevel } from '@/lib/findings/types';
 import type { NodeKind } from '@/lib/topology/types';
 import { fit, ICON, iconCentre, isIconKind, Shape } from './shapes';
-import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, FADE_WHEN_HOVERING, HIDE_WHEN_FAR, KIND_NAMES, NODE_COLOURS } from './styles';
+import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, FADE_WHEN_HOVERING, HIDE_WHEN_FAR, HIDE_WHEN_MID, HIDE_WHEN_NEAR, KIND_NAMES, NODE_COLOURS } from './styles';
 
 export interface NodeViewProps {
   id: string;
@@ -24,11 +25,22 @@ export interface NodeViewProps {
   onPath?: boolean;
   /** In the hovered neighbourhood: stays opaque while the others fade. */
   lit: boolean;
+  /** The most serious finding about this node (lib/findings), drawn as a badge at its top right. */
+  badge?: FindingLevel | null;
 }
 
-const TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-800 text-[11px] dark:fill-slate-100`;
-const SUBTEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-500 text-[9.5px] dark:fill-slate-400`;
-const DIM_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-400 text-[11px] dark:fill-slate-500`;
+const BADGE_COLOURS: Record<FindingLevel, string> = {
+  error: 'fill-red-600 stroke-white dark:stroke-slate-900',
+  warning: 'fill-amber-500 stroke-white dark:stroke-slate-900',
+  info: 'fill-sky-500 stroke-white dark:stroke-slate-900',
+};
+
+const TEXT = `${HIDE_WHEN_MID} pointer-events-none select-none fill-slate-800 text-[11px] dark:fill-slate-100`;
+const SUBTEXT = `${HIDE_WHEN_NEAR} pointer-events-none select-none fill-slate-500 text-[9.5px] dark:fill-slate-400`;
+const DIM_TEXT = `${HIDE_WHEN_MID} pointer-events-none select-none fill-slate-400 text-[11px] dark:fill-slate-500`;
+/** Container names: the largest label (metrics.ctrFont), the last to go when zooming out. */
+const CTR_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-800 dark:fill-slate-100`;
+const CTR_DIM_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-400 dark:fill-slate-500`;
 
 /**
  * One node. Only primitives come in, so a new snapshot revision that leaves a node unchanged, or a hover elsewhere,
@@ -47,7 +59,7 @@ export const NodeView = memo(function NodeView(p: NodeViewProps) {
       data-on-path={p.onPath || undefined}
       role="button"
       tabIndex={0}
-      aria-label={`${KIND_NAMES[p.kind]} ${p.label}`}
+      aria-label={`${KIND_NAMES[p.kind]} ${p.label}${p.kind === 'project' && p.detail ? ` — ${p.detail}` : ''}`}
       aria-current={p.selected || undefined}
       className={`group cursor-pointer outline-none ${p.lit ? '' : FADE_WHEN_HOVERING}`}
     >
@@ -87,6 +99,14 @@ export const NodeView = memo(function NodeView(p: NodeViewProps) {
       />
       <Shape kind={p.kind} box={box} className={colours} />
       <Label {...p} />
+      {p.badge && (
+        <g data-finding-badge={p.badge} className="pointer-events-none">
+          <circle cx={p.x + p.w - 2} cy={p.y + 2} r={6} strokeWidth={1.5} className={BADGE_COLOURS[p.badge]} />
+          <text x={p.x + p.w - 2} y={p.y + 5.5} textAnchor="middle" className="fill-white text-[9px] font-bold">
+            {p.badge === 'info' ? 'i' : '!'}
+          </text>
+        </g>
+      )}
     </g>
   );
 });
@@ -126,6 +146,27 @@ function Label(p: NodeViewProps) {
   }
   const cx = p.x + p.w / 2;
   const cy = p.y + p.h / 2;
+  // Names operators look for first (networks, projects) are large enough to stay when zoomed out.
+  if (p.kind === 'bridge' || p.kind === 'project') {
+    const size = p.kind === 'project' ? metrics.projFont : metrics.ctrFont;
+    return (
+      <>
+        <text x={cx} y={p.y + size + 2} textAnchor="middle" className={`${p.dimmed ? CTR_DIM_TEXT : CTR_TEXT} font-semibold`} style={{ fontSize: size }}>
+          {fit(p.label, p.w - 10, size * 0.6)}
+        </text>
+        <text x={cx} y={p.y + p.h - 5} textAnchor="middle" className={p.kind === 'project' ? TEXT : SUBTEXT}>
+          {fit(p.detail ?? '', p.w - 10, p.kind === 'project' ? 6.4 : 5.6)}
+        </text>
+      </>
+    );
+  }
+  if (p.kind === 'container') {
+    return (
+      <text x={cx} y={cy + 5} textAnchor="middle" className={`${p.dimmed ? CTR_DIM_TEXT : CTR_TEXT} font-medium`} style={{ fontSize: metrics.ctrFont }}>
+        {fit(p.label, p.w - 10, metrics.ctrFont * 0.6)}
+      </text>
+    );
+  }
   return (
     <>
       <text x={cx} y={twoLines ? cy - 1 : cy + 4} textAnchor="middle" className={`${text} font-medium`}>

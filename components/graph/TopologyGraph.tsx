@@ -1,12 +1,11 @@
 'use client';
 
-import { memo, useCallback, useEffect, useId, useMemo, useRef, type FocusEvent, type KeyboardEvent, type SyntheticEvent } from 'react';
-import type { Box, Graph, GraphNode, Layout, NodeKind } from '@/lib/topology/types';
-import { EdgeView } from './EdgeView';
+import { memo, useCallback, useEffect, useMemo, useRef, type FocusEvent, type KeyboardEvent, type SyntheticEvent } from 'react';
+import type { Graph, Layout } from '@/lib/topology/types';
+import { GraphLayers, visibleNodes } from './GraphLayers';
 import { Legend } from './Legend';
 import { adjacency, neighbourhood } from './neighbourhood';
-import { NodeView } from './NodeView';
-import { iconCentre, isIconKind } from './shapes';
+import type { FindingLevel } from '@/lib/findings/types';
 import { boundsOf, usePanZoom } from './usePanZoom';
 import { ZoomControls } from './ZoomControls';
 
@@ -26,6 +25,10 @@ export interface TopologyGraphProps {
    * (numbered, with arrows), and the nodes on it are marked. Ids not drawn (unknown, filtered out) are skipped.
    */
   path?: string[];
+  /** The most serious finding per node id, drawn as a badge. */
+  badges?: Map<string, FindingLevel>;
+  /** The node the path is aimed at (shown with it even when the packet never gets there). */
+  pathTarget?: string | null;
 }
 
 const PAN_STEP = 80;
@@ -36,48 +39,23 @@ function nodeIdOf(e: SyntheticEvent): string | null {
   return el?.getAttribute('data-node-id') ?? null;
 }
 
-/** Where edges attach: the icon for small kinds (their label sits beside it), the box centre otherwise. */
-function anchor(kind: NodeKind, b: Box): [number, number] {
-  if (isIconKind(kind)) {
-    const { cx, cy } = iconCentre(b);
-    return [cx, cy];
-  }
-  return [b.x + b.w / 2, b.y + b.h / 2];
-}
-
 export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphProps) {
-  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path } = props;
+  const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path, pathTarget, badges } = props;
   const svgRef = useRef<SVGSVGElement>(null);
   const gRef = useRef<SVGGElement>(null);
   const { zoomBy, fit, reveal, panBy, interacting } = usePanZoom(svgRef, gRef);
 
-  const visible = useMemo(() => {
-    const nodes = graph.nodes.filter((n) => !hiddenIds?.has(n.id) && layout.has(n.id));
-    const area = (n: GraphNode) => layout.get(n.id)!.w * layout.get(n.id)!.h;
-    // Boxes first and largest first, so nested boxes, edges and nodes are painted over the box around them.
-    const boxes = nodes.filter((n) => n.kind === 'namespace').sort((a, b) => area(b) - area(a));
-    return { boxes, others: nodes.filter((n) => n.kind !== 'namespace'), byId: new Map(nodes.map((n) => [n.id, n])) };
-  }, [graph, layout, hiddenIds]);
-
-  const edges = useMemo(() => graph.edges.filter((e) => visible.byId.has(e.source) && visible.byId.has(e.target)), [graph, visible]);
+  const visible = useMemo(() => visibleNodes(graph, layout, hiddenIds), [graph, layout, hiddenIds]);
   const adj = useMemo(() => adjacency(graph), [graph]);
   const hover = useMemo(() => (hoveredId && visible.byId.has(hoveredId) ? neighbourhood(adj, hoveredId, (id) => visible.byId.get(id)?.kind) : null), [adj, hoveredId, visible]);
 
-  const pathIds = useMemo(() => new Set(path ?? []), [path]);
-  const pathPoints = useMemo(
-    () =>
-      (path ?? []).flatMap((id) => {
-        const n = visible.byId.get(id);
-        return n ? [anchor(n.kind, layout.get(id)!)] : [];
-      }),
-    [path, visible, layout],
-  );
-  // Bring a new path into view (panning only, unless it is already visible).
-  const pathKey = (path ?? []).join(' ');
+  // Bring a new path into view, every hop and the node it is aimed at (even when dropped before it): pan, and zoom
+  // out when it does not fit at the current scale.
+  const pathKey = [...(path ?? []), ...(path && pathTarget ? [pathTarget] : [])].join(' ');
   useEffect(() => {
     if (!pathKey) return;
     const b = boundsOf(pathKey.split(' ').flatMap((id) => (visible.byId.has(id) ? [layout.get(id)!] : [])));
-    if (b) reveal(b);
+    if (b) reveal(b, { zoomOut: true });
     // Only when the path itself changes, not on every revision's new layout object.
   }, [pathKey, reveal]);
 
@@ -133,29 +111,6 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
     if (e.target instanceof Element && e.target.matches(':focus-visible')) setHover(nodeIdOf(e));
   };
 
-  const nodeView = (n: GraphNode) => {
-    const b = layout.get(n.id)!;
-    return (
-      <NodeView
-        key={n.id}
-        id={n.id}
-        kind={n.kind}
-        label={n.label}
-        detail={n.detail}
-        parent={n.parent}
-        dimmed={n.dimmed}
-        x={b.x}
-        y={b.y}
-        w={b.w}
-        h={b.h}
-        selected={n.id === selectedId}
-        highlighted={highlightIds?.has(n.id) ?? false}
-        onPath={pathIds.has(n.id)}
-        lit={hover?.lit.has(n.id) ?? false}
-      />
-    );
-  };
-
   return (
     <div className="relative h-full w-full overflow-hidden" data-testid="graph">
       <svg
@@ -177,19 +132,7 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
       >
         {/* The transform of this <g> belongs to d3-zoom: React must never render a transform prop here. */}
         <g ref={gRef} data-hovering={hover ? '' : undefined}>
-          <g>{visible.boxes.map(nodeView)}</g>
-          <g className="pointer-events-none">
-            {edges.map((e) => {
-              const s = visible.byId.get(e.source)!;
-              const t = visible.byId.get(e.target)!;
-              const [x1, y1] = anchor(s.kind, layout.get(s.id)!);
-              const [x2, y2] = anchor(t.kind, layout.get(t.id)!);
-              const lit = hover !== null && hover.lit.has(s.id) && hover.lit.has(t.id) && (hover.core.has(s.id) || hover.core.has(t.id));
-              return <EdgeView key={e.id} id={e.id} kind={e.kind} x1={x1} y1={y1} x2={x2} y2={y2} dimmed={s.dimmed || t.dimmed} lit={lit} />;
-            })}
-          </g>
-          <g>{visible.others.map(nodeView)}</g>
-          {pathPoints.length > 0 && <PathOverlay points={pathPoints} ids={path ?? []} />}
+          <GraphLayers graph={graph} layout={layout} visible={visible} selectedId={selectedId} highlightIds={highlightIds} path={path} hover={hover} badges={badges} />
         </g>
       </svg>
       {visible.byId.size === 0 && (
@@ -204,51 +147,5 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
         <Legend />
       </div>
     </div>
-  );
-});
-
-/**
- * The packet's path over the graph: a line through the visited nodes' centres with an arrow halfway along each
- * leg, and a numbered dot on each node. Never takes the pointer (clicks go to the nodes underneath).
- */
-const PathOverlay = memo(function PathOverlay({ points, ids }: { points: [number, number][]; ids: string[] }) {
-  // useId gives characters a url(#…) reference may not carry.
-  const marker = `path-arrow-${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
-  // Midpoints are vertices too, so marker-mid puts an arrow in the middle of every leg (the dots hide the others).
-  const line: string[] = [];
-  points.forEach(([x, y], i) => {
-    if (i > 0) {
-      const [px, py] = points[i - 1];
-      line.push(`${(px + x) / 2},${(py + y) / 2}`);
-    }
-    line.push(`${x},${y}`);
-  });
-  return (
-    <g data-testid="path-overlay" data-path={ids.join(' ')} aria-hidden="true" className="pointer-events-none" style={{ pointerEvents: 'none' }}>
-      <defs>
-        <marker id={marker} viewBox="0 0 10 10" refX="5" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">
-          <path d="M0,0 L10,5 L0,10 z" className="fill-fuchsia-600 dark:fill-fuchsia-400" />
-        </marker>
-      </defs>
-      {points.length > 1 && (
-        <polyline
-          points={line.join(' ')}
-          fill="none"
-          strokeWidth={3}
-          strokeLinejoin="round"
-          strokeLinecap="round"
-          markerMid={`url(#${marker})`}
-          className="stroke-fuchsia-600/80 dark:stroke-fuchsia-400/80"
-        />
-      )}
-      {points.map(([x, y], i) => (
-        <g key={i} data-testid="path-overlay-stop">
-          <circle cx={x} cy={y} r={7} className="fill-fuchsia-600 stroke-white dark:fill-fuchsia-500 dark:stroke-slate-900" strokeWidth={1.5} />
-          <text x={x} y={y + 3} textAnchor="middle" className="fill-white text-[9px] font-semibold select-none">
-            {i + 1}
-          </text>
-        </g>
-      ))}
-    </g>
   );
 });

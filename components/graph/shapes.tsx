@@ -32,6 +32,13 @@ export function Shape({ kind, box: b, className }: { kind: NodeKind; box: Box; c
       return <rect x={b.x} y={b.y} width={b.w} height={b.h} rx={3} className={className} strokeWidth={2} />;
     case 'namespace':
       return <rect x={b.x} y={b.y} width={b.w} height={b.h} rx={10} className={className} strokeWidth={1.2} strokeDasharray="5 4" />;
+    case 'project':
+      return (
+        <>
+          <rect x={b.x + 6} y={b.y - 6} width={b.w - 6} height={b.h} rx={8} className={className} strokeWidth={1} />
+          <rect x={b.x} y={b.y} width={b.w} height={b.h} rx={8} className={className} strokeWidth={2} />
+        </>
+      );
     case 'container':
       return <rect x={b.x} y={b.y} width={b.w} height={b.h} rx={6} className={className} strokeWidth={1.5} />;
     case 'port':

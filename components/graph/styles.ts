@@ -10,6 +10,7 @@ export const NODE_COLOURS: Record<NodeKind, string> = {
   container: 'fill-white stroke-indigo-500 dark:fill-slate-900 dark:stroke-indigo-400',
   port: 'fill-rose-100 stroke-rose-600 dark:fill-rose-950 dark:stroke-rose-400',
   proxy: 'fill-orange-200 stroke-orange-600 dark:fill-orange-900 dark:stroke-orange-400',
+  project: 'fill-indigo-50 stroke-indigo-500 dark:fill-indigo-950 dark:stroke-indigo-400',
 };
 
 export const DIMMED_COLOURS = 'fill-slate-100 stroke-slate-300 dark:fill-slate-800 dark:stroke-slate-600';
@@ -24,6 +25,7 @@ export const KIND_NAMES: Record<NodeKind, string> = {
   container: 'container',
   port: 'published port',
   proxy: 'docker-proxy',
+  project: 'compose project',
 };
 
 export interface EdgeStyle {
@@ -38,6 +40,7 @@ export const EDGE_STYLES: Record<EdgeKind, EdgeStyle> = {
   'port-map': { className: 'stroke-rose-500 dark:stroke-rose-400', width: 1.4, dash: '6 4' },
   proxy: { className: 'stroke-orange-500 dark:stroke-orange-400', width: 1.4, dash: '1 4' },
   uplink: { className: 'stroke-emerald-600 dark:stroke-emerald-400', width: 4 },
+  parent: { className: 'stroke-teal-500 dark:stroke-teal-400', width: 1.6, dash: '3 2' },
 };
 
 export const EDGE_NAMES: Record<EdgeKind, string> = {
@@ -46,12 +49,23 @@ export const EDGE_NAMES: Record<EdgeKind, string> = {
   'port-map': 'port → container',
   proxy: 'port ↔ proxy',
   uplink: 'to uplink',
+  parent: 'macvlan/ipvlan → parent',
 };
 
-/** Labels are unreadable below this scale; dropping them then spares the rasteriser thousands of glyph runs. */
-export const FAR_SCALE = 0.4;
-/** Hidden while the <svg> carries `data-far` (set by the zoom handler, see usePanZoom). */
+/**
+ * Semantic zoom: a label is hidden once it would be drawn smaller than about 6.5 px on screen (unreadable, and
+ * dropping it spares the rasteriser thousands of glyph runs). Each tier is an attribute on the <svg>, set by the
+ * zoom handler (usePanZoom) only when the scale crosses its threshold.
+ */
+export const ZOOM_TIERS = [
+  { attr: 'data-far', below: 0.45 }, // container names (14 px) go
+  { attr: 'data-mid', below: 0.6 }, // 11 px labels go
+  { attr: 'data-near', below: 0.7 }, // 9.5 px second lines go
+] as const;
+/** Hidden below each tier's scale. */
 export const HIDE_WHEN_FAR = 'in-data-[far]:hidden';
+export const HIDE_WHEN_MID = 'in-data-[mid]:hidden';
+export const HIDE_WHEN_NEAR = 'in-data-[near]:hidden';
 
 /** Whoever is not in the hovered neighbourhood fades while the root carries `data-hovering`. */
 export const FADE_WHEN_HOVERING = 'in-data-[hovering]:opacity-20';

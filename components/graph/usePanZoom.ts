@@ -4,21 +4,20 @@ import { useCallback, useEffect, useRef, type RefObject } from 'react';
 import { select } from 'd3-selection';
 import 'd3-transition'; // adds selection.transition()
 import { zoom, zoomIdentity, zoomTransform, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
+import { fitView, SCALE_EXTENT } from '@/lib/topology/fit';
 import type { Box } from '@/lib/topology/types';
-import { FAR_SCALE } from './styles';
+import { ZOOM_TIERS } from './styles';
 
-const SCALE_EXTENT: [number, number] = [0.05, 6];
-const FIT_PADDING = 24;
 
 const duration = () => (typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? 0 : 250);
 
 export interface PanZoom {
   zoomBy: (factor: number) => void;
-  /** Zoom so that `bounds` fills the viewport; false when the viewport has no size yet. */
   /** Zoom to show `bounds`; with `minScale`, never below it (then the top-left of bounds is shown, readable). */
   fit: (bounds: Box, opts?: { minScale?: number }) => boolean;
-  /** Pan (keeping the scale) to centre `box`, unless it is already fully in view. */
-  reveal: (box: Box) => void;
+  /** Pan (keeping the scale) to centre `box`, unless it is already fully in view; with `zoomOut`, also zoom out
+   * as far as needed for all of it to fit (never in). */
+  reveal: (box: Box, opts?: { zoomOut?: boolean }) => void;
   /** Pan by screen pixels (keyboard panning). */
   panBy: (dx: number, dy: number) => void;
   /** True while the user drags or wheels, so hover changes can wait. */
@@ -44,9 +43,7 @@ export function usePanZoom(svgRef: RefObject<SVGSVGElement | null>, gRef: RefObj
       })
       .on('zoom', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
         g.setAttribute('transform', e.transform.toString());
-        // Only on crossing the threshold: toggling restyles every label.
-        const far = e.transform.k < FAR_SCALE;
-        if (far !== svg.hasAttribute('data-far')) svg.toggleAttribute('data-far', far);
+        zoomTiers(svg, e.transform.k);
       })
       .on('end', () => {
         interacting.current = false;
@@ -56,7 +53,7 @@ export function usePanZoom(svgRef: RefObject<SVGSVGElement | null>, gRef: RefObj
     sel.call(z).on('dblclick.zoom', null);
     // Re-apply whatever transform the svg already carries (e.g. after a hot reload remounted the effect).
     g.setAttribute('transform', zoomTransform(svg).toString());
-    svg.toggleAttribute('data-far', zoomTransform(svg).k < FAR_SCALE);
+    zoomTiers(svg, zoomTransform(svg).k);
     behaviour.current = z;
     return () => {
       sel.on('.zoom', null);
@@ -80,12 +77,8 @@ export function usePanZoom(svgRef: RefObject<SVGSVGElement | null>, gRef: RefObj
       if (!svg || !z) return false;
       const { width, height } = svg.getBoundingClientRect();
       if (width === 0 || height === 0) return false;
-      // A zero-sized bound (one point) would ask for infinite zoom; clamp keeps it at the maximum.
-      const k = clamp(Math.min((width - 2 * FIT_PADDING) / Math.max(b.w, 1), (height - 2 * FIT_PADDING) / Math.max(b.h, 1)), ...SCALE_EXTENT);
-      const t =
-        opts.minScale !== undefined && k < opts.minScale
-          ? zoomIdentity.translate(FIT_PADDING - opts.minScale * b.x, FIT_PADDING - opts.minScale * b.y).scale(opts.minScale)
-          : zoomIdentity.translate(width / 2 - k * (b.x + b.w / 2), height / 2 - k * (b.y + b.h / 2)).scale(k);
+      const v = fitView(b, width, height, opts);
+      const t = zoomIdentity.translate(v.x, v.y).scale(v.k);
       select(svg).transition().duration(duration()).call(z.transform, t);
       return true;
     },
@@ -93,7 +86,7 @@ export function usePanZoom(svgRef: RefObject<SVGSVGElement | null>, gRef: RefObj
   );
 
   const reveal = useCallback(
-    (b: Box) => {
+    (b: Box, opts: { zoomOut?: boolean } = {}) => {
       const svg = svgRef.current;
       const z = behaviour.current;
       if (!svg || !z) return;
@@ -102,7 +95,8 @@ export function usePanZoom(svgRef: RefObject<SVGSVGElement | null>, gRef: RefObj
       const [x0, y0] = t.apply([b.x, b.y]);
       const [x1, y1] = t.apply([b.x + b.w, b.y + b.h]);
       if (x0 >= 0 && y0 >= 0 && x1 <= width && y1 <= height) return;
-      const next = zoomIdentity.translate(width / 2 - t.k * (b.x + b.w / 2), height / 2 - t.k * (b.y + b.h / 2)).scale(t.k);
+      const k = opts.zoomOut && width > 0 && height > 0 ? Math.min(t.k, fitView(b, width, height).k) : t.k;
+      const next = zoomIdentity.translate(width / 2 - k * (b.x + b.w / 2), height / 2 - k * (b.y + b.h / 2)).scale(k);
       select(svg).transition().duration(duration()).call(z.transform, next);
     },
     [svgRef],
@@ -121,19 +115,9 @@ export function usePanZoom(svgRef: RefObject<SVGSVGElement | null>, gRef: RefObj
   return { zoomBy, fit, reveal, panBy, interacting };
 }
 
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+export { boundsOf } from '@/lib/topology/fit';
 
-/** The box around all `boxes`, or null when there are none. */
-export function boundsOf(boxes: Iterable<Box>): Box | null {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const b of boxes) {
-    x0 = Math.min(x0, b.x);
-    y0 = Math.min(y0, b.y);
-    x1 = Math.max(x1, b.x + b.w);
-    y1 = Math.max(y1, b.y + b.h);
-  }
-  return x0 === Infinity ? null : { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+/** Only on crossing a threshold: toggling restyles every label. */
+function zoomTiers(svg: SVGSVGElement, k: number) {
+  for (const { attr, below } of ZOOM_TIERS) if (k < below !== svg.hasAttribute(attr)) svg.toggleAttribute(attr, k < below);
 }

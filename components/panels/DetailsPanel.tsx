@@ -65,6 +65,8 @@ function body(ctx: DetailsContext, ref: NodeRef): ReactNode {
       const p = ctx.idx.proxies.find((x) => x.pid === ref.pid);
       return p ? <ProxyDetails ctx={ctx} proxy={p} /> : missing;
     }
+    case 'project':
+      return <p className="text-sm">Compose project {ref.name}, folded into one node: click it in the graph, or its toggle in the toolbar, to draw its containers.</p>;
   }
 }
 

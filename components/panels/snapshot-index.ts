@@ -34,6 +34,8 @@ export function refKey(r: NodeRef): string {
       return `port:${r.containerId}|${r.hostIp}|${r.hostPort}|${r.protocol}`;
     case 'proxy':
       return `proxy:${r.pid}`;
+    case 'project':
+      return `proj:${r.name}`;
   }
 }
 

@@ -1,6 +1,6 @@
 import { reachMatrix, type ReachCell, type ReachSource, type ReachTarget } from '../reach/matrix';
 import { namespaceLabel } from '../snapshot/names';
-import type { Namespace, Snapshot } from '../snapshot/schema';
+import type { Snapshot } from '../snapshot/schema';
 
 /**
  * The one adapter between THE reachability matrix (lib/reach/matrix.ts) and the compare view: its cells as flows
@@ -20,21 +20,6 @@ export interface Flow {
   networks: string[];
   sourceContainers: string[];
   cell: ReachCell;
-}
-
-/**
- * What the matrix is shown of a snapshot: listening sockets only other namespaces can reach (loopback ones serve
- * the namespace itself: Docker's embedded DNS on 127.0.0.11, a local admin port), given under the key the matrix
- * reads as well as the schema's own.
- */
-function matrixView(s: Snapshot): Snapshot {
-  const isLoopback = (a: string) => a.startsWith('127.') || a === '::1';
-  const namespaces = s.namespaces.map((ns): Namespace => {
-    if (!ns.listeners) return ns;
-    const listeners = ns.listeners.filter((l) => !isLoopback(l.address)).map((l) => ({ ...l, proto: l.protocol }));
-    return { ...ns, listeners };
-  });
-  return { ...s, namespaces };
 }
 
 function sourceName(s: Snapshot, src: ReachSource): string {
@@ -64,8 +49,7 @@ function targetName(s: Snapshot, t: ReachTarget, byIp: Map<string, { name: strin
 }
 
 /** Every flow of the snapshot's matrix, by key. */
-export function flowsOf(snapshot: Snapshot): Map<string, Flow> {
-  const s = matrixView(snapshot);
+export function flowsOf(s: Snapshot): Map<string, Flow> {
   const m = reachMatrix(s);
   const byIp = new Map<string, { name: string; network: string }>();
   const netsOf = new Map<string, string[]>();

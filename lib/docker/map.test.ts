@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Container as ContainerSchema, DockerNetwork as DockerNetworkSchema } from '../snapshot/schema';
 import {
-  bridgeNameOf, mapContainer, mapEndpoints, mapNetwork, mapPorts, networkModeOf, parseDockerProxyArgs,
+  bridgeNameOf, lowerMode, mapContainer, mapEndpoints, mapNetwork, mapPorts, networkModeOf, parseDockerProxyArgs,
   type ApiContainerInspect, type ApiNetwork,
 } from './map';
 
@@ -94,6 +94,26 @@ describe('mapNetwork', () => {
   it('has no icc/masquerade notion for non-bridge drivers', () => {
     const n = mapNetwork(net({ Driver: 'macvlan', Options: { parent: 'eth0', 'com.docker.network.bridge.enable_icc': 'false' } }), []);
     expect(n).toMatchObject({ driver: 'macvlan', bridge: null, icc: null, masquerade: null, options: { parent: 'eth0' } });
+  });
+
+  it('macvlan and ipvlan modes, with Docker’s defaults', () => {
+    const mode = (Driver: string, Options: Record<string, string> = {}) => lowerMode(mapNetwork(net({ Driver, Options: { parent: 'eth0', ...Options } }), []));
+    expect([mode('macvlan'), mode('macvlan', { macvlan_mode: 'private' }), mode('ipvlan'), mode('ipvlan', { ipvlan_mode: 'l3' }), mode('bridge')])
+      .toEqual(['bridge', 'private', 'l2', 'l3', null]);
+  });
+
+  it('an ipvlan container: its endpoint carries the driver, its network mode is ipvlan', () => {
+    const nets = [net({ Id: '3'.repeat(64), Name: 'ipv', Driver: 'ipvlan', Options: { parent: 'eth0', ipvlan_mode: 'l3' } })];
+    const c = mapContainer(
+      {
+        Id: 'c'.repeat(64), Name: '/ipv1', HostConfig: { NetworkMode: 'ipv' }, State: { Status: 'running', Pid: 7 },
+        NetworkSettings: { Networks: { ipv: { NetworkID: '3'.repeat(64), IPAddress: '198.18.9.2', IPPrefixLen: 24, MacAddress: '' } } },
+      },
+      nets, () => null, null,
+    );
+    expect(c.networkMode).toEqual({ kind: 'ipvlan', raw: 'ipv', sharedWith: null });
+    // ipvlan children share the parent's MAC: Docker reports none, so the join goes by address.
+    expect(c.endpoints).toMatchObject([{ driver: 'ipvlan', ipv4: '198.18.9.2', mac: null, networkName: 'ipv' }]);
   });
 
   it('reads subnets with ip ranges, a null IPAM config, defaults, and the compose project label', () => {

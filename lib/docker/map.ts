@@ -84,6 +84,17 @@ export function mapNetwork(n: ApiNetwork, containerIds: string[]): DockerNetwork
   };
 }
 
+/**
+ * A macvlan or ipvlan network's mode, with Docker's defaults: macvlan `bridge` (children talk to each other
+ * directly; also private, vepa, passthru), ipvlan `l2` (also l3, l3s: the parent routes, no ARP on the wire).
+ * null for other drivers.
+ */
+export function lowerMode(n: Pick<DockerNetwork, 'driver' | 'options'>): string | null {
+  if (n.driver === 'macvlan') return n.options.macvlan_mode || 'bridge';
+  if (n.driver === 'ipvlan') return n.options.ipvlan_mode || 'l2';
+  return null;
+}
+
 /** "default", "bridge", "host", "none", "container:X", or a network name/id. */
 export function networkModeOf(
   raw: string,
@@ -161,8 +172,19 @@ export function mapContainer(
     ports: mapPorts(inspect.NetworkSettings?.Ports),
     composeProject: labels['com.docker.compose.project'] ?? null,
     composeService: labels['com.docker.compose.service'] ?? null,
+    swarm: swarmTaskOf(labels),
   };
 }
+
+/** The service and task a swarm task's container belongs to, from the labels swarm gives it. */
+export function swarmTaskOf(labels: Record<string, string>): Container['swarm'] {
+  const serviceId = labels['com.docker.swarm.service.id'];
+  const serviceName = labels['com.docker.swarm.service.name'];
+  const taskId = labels['com.docker.swarm.task.id'];
+  if (!serviceId || !serviceName || !taskId) return null;
+  return { serviceId, serviceName, taskId, taskName: labels['com.docker.swarm.task.name'] ?? null };
+}
+
 
 /** docker-proxy's command line: `-proto tcp -host-ip 0.0.0.0 -host-port 8080 -container-ip 172.17.0.2 -container-port 80`. */
 export function parseDockerProxyArgs(argv: string[]): {

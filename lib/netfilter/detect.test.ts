@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectRulesetFormat, parseRulesetText } from './detect';
+import { detectRulesetFormat, dumpText, parseRulesetText } from './detect';
 
 describe('detectRulesetFormat', () => {
   it('tells the formats apart', () => {
@@ -31,5 +31,23 @@ describe('parseRulesetText', () => {
 
   it('returns only the format for unknown input', () => {
     expect(parseRulesetText('not a ruleset')).toEqual({ format: 'unknown' });
+  });
+});
+
+describe('dumpText', () => {
+  it('refuses binary data before any parser sees it: NUL bytes, then invalid UTF-8', () => {
+    expect(dumpText(new Uint8Array([0x2a, 0x66, 0x00, 0x0a]))).toEqual({ ok: false, why: 'contains NUL bytes: binary data, not a ruleset dump' });
+    expect(dumpText(new Uint8Array([0x2a, 0xff, 0xfe, 0x0a]))).toEqual({ ok: false, why: 'is not UTF-8 text: binary data, not a ruleset dump' });
+    expect(dumpText(new TextEncoder().encode('*filter\n-A INPUT -m comment --comment "été \u001b" -j ACCEPT\n'))).toEqual({
+      ok: true,
+      text: '*filter\n-A INPUT -m comment --comment "été \u001b" -j ACCEPT\n',
+    });
+  });
+});
+
+describe('detectRulesetFormat on text that only mentions a ruleset', () => {
+  it('needs most significant lines in iptables syntax', () => {
+    expect(detectRulesetFormat(`*filter\n${'junk line\n'.repeat(3)}COMMIT\n`)).toBe('unknown');
+    expect(detectRulesetFormat(`# comments do not count\n# at all\n*filter\n-A INPUT -j ACCEPT\nodd line\nCOMMIT\n`)).toBe('iptables-save');
   });
 });

@@ -2,6 +2,7 @@ import type { IptRuleset, NftTable } from '@/lib/snapshot/netfilter-schema';
 import { parseIptablesSave } from './iptables-parse';
 import { parseNftJson } from './nft-json-parse';
 import { parseNftText } from './nft-text-parse';
+import { lines } from '../text/lines';
 
 export type RulesetFormat = 'iptables-save' | 'iptables-S' | 'nft-text' | 'nft-json' | 'unknown';
 
@@ -20,6 +21,37 @@ function parseJsonDoc(text: string): unknown {
   }
 }
 
+export type DumpText = { ok: true; text: string } | { ok: false; why: string };
+
+/**
+ * A dump's bytes as text, or why they are not a dump at all: rulesets are text, so a NUL byte or invalid UTF-8
+ * means binary data (a PNG, /dev/urandom, /dev/zero), refused before any parser sees it.
+ */
+export function dumpText(bytes: Uint8Array): DumpText {
+  if (bytes.indexOf(0) >= 0) return { ok: false, why: 'contains NUL bytes: binary data, not a ruleset dump' };
+  const text = decodeUtf8(bytes);
+  return text === null ? { ok: false, why: 'is not UTF-8 text: binary data, not a ruleset dump' } : { ok: true, text };
+}
+
+const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return fatalDecoder.decode(bytes);
+  } catch {
+    return null; // TextDecoder's only way to say "not UTF-8"
+  }
+}
+
+/** An iptables-save / -S line: table header, chain declaration, policy, new chain, rule, COMMIT. */
+const IPTABLES_LINE = /^(?:\*\S+|:\S+\s+\S+.*|COMMIT|(?:\[\d+:\d+\]\s*)?-[APNIX]\s+\S+.*|--(?:append|insert|policy|new-chain)\s+\S+.*)$/;
+
+/**
+ * Share of significant lines (not blank, not comments) an iptables dump must have in its own syntax: a text that
+ * merely contains a `*filter` line among garbage is not a dump.
+ */
+export const MIN_IPTABLES_LINE_SHARE = 0.5;
+
 /** Guesses the dump format from its first significant lines. */
 export function detectRulesetFormat(text: string): RulesetFormat {
   const trimmed = text.trim();
@@ -28,11 +60,21 @@ export function detectRulesetFormat(text: string): RulesetFormat {
     if (typeof doc === 'object' && doc !== null && Array.isArray((doc as { nftables?: unknown }).nftables))
       return 'nft-json';
   }
-  const lines = trimmed.split(/\r?\n/).map((l) => l.trim());
-  const has = (re: RegExp) => lines.some((l) => re.test(l));
-  if (has(/^table\s+(?:(?:ip|ip6|inet|arp|bridge|netdev)\s+)?\S+\s*\{/)) return 'nft-text';
-  if (has(/^\*\S+$/) || has(/^:\S+\s+\S+/) || has(/^\[\d+:\d+\]\s*-A\s/)) return 'iptables-save';
-  if (has(/^-[PNA]\s+\S+/)) return 'iptables-S';
+  // One pass over the lines, no array of them: a dump can have hundreds of thousands.
+  let nft = false, save = false, dashS = false, significant = 0, iptablesLike = 0;
+  for (const raw of lines(trimmed)) {
+    const l = raw.trim();
+    if (l === '' || l.startsWith('#')) continue;
+    significant++;
+    if (IPTABLES_LINE.test(l)) iptablesLike++;
+    nft ||= /^table\s+(?:(?:ip|ip6|inet|arp|bridge|netdev)\s+)?\S+\s*\{/.test(l);
+    save ||= /^\*\S+$/.test(l) || /^:\S+\s+\S+/.test(l) || /^\[\d+:\d+\]\s*-A\s/.test(l);
+    dashS ||= /^-[PNA]\s+\S+/.test(l);
+  }
+  if (nft) return 'nft-text';
+  if (iptablesLike < significant * MIN_IPTABLES_LINE_SHARE) return 'unknown';
+  if (save) return 'iptables-save';
+  if (dashS) return 'iptables-S';
   return 'unknown';
 }
 

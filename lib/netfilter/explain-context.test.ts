@@ -26,6 +26,18 @@ describe('explainContext', () => {
     expect(ctx.containersByIp.size).toBe(5);
   });
 
+  it("maps an address only the namespace shows (a swarm task's docker_gwbridge leg) to the namespace's owner", () => {
+    const t = lab();
+    const web = t.docker!.containers.find((c) => c.name === 'lab-web')!;
+    const eth = t.namespaces.find((n) => n.id === web.namespaceId)!.interfaces.find((i) => i.kind !== 'loopback')!;
+    eth.addresses.push({ family: 'inet', address: '198.18.61.3', prefixlen: 24, scope: 'global' });
+    const c = explainContext(t);
+    expect(c.containersByIp.get('198.18.61.3')).toEqual({ id: web.id, name: 'lab-web' });
+    // Endpoint addresses keep their owner; loopback and link-local addresses name nobody.
+    expect(c.containersByIp.get('198.18.0.2')?.name).toBe('lab-web');
+    expect(c.containersByIp.has('127.0.0.1')).toBe(false);
+  });
+
   it('maps subnets to networks, and records published ports', () => {
     expect(ctx.networksBySubnet.get('198.18.2.0/24')).toEqual({ id: networkId('netatlas-lab-b'), name: 'netatlas-lab-b', bridge: 'br-7bb242862bae' });
     expect(ctx.networksBySubnet.size).toBe(3);

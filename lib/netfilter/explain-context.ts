@@ -31,6 +31,18 @@ export function explainContext(s: Snapshot): ExplainContext {
       );
     }
   }
+  // Addresses Docker does not list as endpoints, e.g. a swarm task's leg on docker_gwbridge: its namespace's owner.
+  const byId = new Map((s.docker?.containers ?? []).map((c) => [c.id, c]));
+  for (const ns of s.namespaces) {
+    const owner = ns.containers.map((id) => byId.get(id)).find((c) => c && c.networkMode.kind !== 'container');
+    if (!owner || ns.kind === 'host') continue;
+    for (const i of ns.interfaces) {
+      if (i.kind === 'loopback') continue;
+      for (const a of i.addresses) {
+        if (a.scope === 'global' && !ctx.containersByIp.has(a.address)) ctx.containersByIp.set(a.address, { id: owner.id, name: owner.name });
+      }
+    }
+  }
   return ctx;
 }
 

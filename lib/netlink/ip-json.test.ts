@@ -250,6 +250,18 @@ describe('rawVethPeers', () => {
     expect(rawVethPeers(hostLinks).get(api.get(25)!.peerIfindex)?.peerIfindex).toBe(25);
   });
 
+  it('pairs ends that name each other, as ip prints a pair inside one namespace (link name, no link_index)', () => {
+    const peers = rawVethPeers([
+      link({ ifindex: 2, ifname: 'vb', link: 'va', linkinfo: { info_kind: 'veth' } }),
+      link({ ifindex: 3, ifname: 'va', link: 'vb', linkinfo: { info_kind: 'veth' } }),
+      link({ ifindex: 4, ifname: 'vz', link: 'gone', linkinfo: { info_kind: 'veth' } }),
+    ]);
+    expect([...peers]).toEqual([
+      [2, { peerIfindex: 3, netnsid: null }],
+      [3, { peerIfindex: 2, netnsid: null }],
+    ]);
+  });
+
   it('gives netnsid null for a pair inside one namespace, and skips non-veths and veths without link_index', () => {
     const peers = rawVethPeers([
       link({ ifindex: 4, ifname: 'vA', link_index: 5, linkinfo: { info_kind: 'veth' } }),

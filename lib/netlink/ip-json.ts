@@ -123,7 +123,10 @@ export function routesFromIp(family: 'inet' | 'inet6', routes: IpRoute[]): Route
   }));
 }
 
-/** Veth peer as `ip` reports it, before resolution: the peer's ifindex and the nsid (relative to this namespace). */
+/**
+ * Veth peer as `ip` reports it, before resolution: the peer's ifindex and the nsid (relative to this namespace).
+ * When the peer is in the same namespace, `ip` names it (`"link": "vb"`) instead of giving `link_index`.
+ */
 export function rawVethPeers(links: IpLink[]): Map<number, { peerIfindex: number; netnsid: number | null }> {
   const out = new Map<number, { peerIfindex: number; netnsid: number | null }>();
   const indexOf = new Map(links.map((l) => [l.ifname, l.ifindex]));

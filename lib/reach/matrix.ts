@@ -1,6 +1,7 @@
-import type { Namespace, Snapshot } from '../snapshot/schema';
+import type { Listener, Namespace, Snapshot } from '../snapshot/schema';
+import { joinNames } from '../snapshot/names';
 import { tracePath } from '../sim/trace';
-import type { Endpoint, Protocol, Target, TraceQuery, TraceResult } from '../sim/types';
+import { isRuleOutcome, type Endpoint, type Protocol, type Target, type TraceQuery, type TraceResult } from '../sim/types';
 
 /**
  * Who reaches whom (pure): every source (each container namespace, the host, a client outside) × every target (each
@@ -58,13 +59,13 @@ export const OUTSIDE_CLIENT = '203.0.113.7';
 /** The outside target: another documentation address, on the web's port. */
 export const OUTSIDE_TARGET = { ip: '198.51.100.7', port: 443 };
 
-interface Listener { proto: 'tcp' | 'udp'; address: string; port: number }
-
-/** The namespace's listening sockets, when the snapshot carries them (a newer collector adds `listeners`). */
-function listenersOf(ns: Namespace | undefined): Listener[] | null {
-  const l = (ns as { listeners?: unknown } | undefined)?.listeners;
-  return Array.isArray(l) ? (l as Listener[]) : null;
-}
+/** The namespace's listening sockets; null when the snapshot has none to give (not read, or an older collector). */
+/**
+ * The sockets other namespaces could reach: one bound to a loopback address serves its own namespace only
+ * (Docker's embedded DNS on 127.0.0.11 with its random ports, a local admin port), so it is no target.
+ */
+const listenersOf = (ns: Namespace): Listener[] | null =>
+  ns.listeners ? ns.listeners.filter((l) => !(l.address.startsWith('127.') || l.address === '::1')) : null;
 
 const hostNs = (s: Snapshot) => s.namespaces.find((n) => n.kind === 'host');
 
@@ -93,7 +94,7 @@ export function reachSources(s: Snapshot): ReachSource[] {
     seen.add(ns.id);
     const mates = running.filter((x) => x.namespaceId === ns.id);
     out.push({
-      id: `ctr:${c.id}`, label: mates.map((x) => x.name).join(', '), endpoint: { kind: 'container', containerId: c.id }, nodeId: `ctr:${c.id}`,
+      id: `ctr:${c.id}`, label: joinNames(mates.map((x) => x.name)), endpoint: { kind: 'container', containerId: c.id }, nodeId: `ctr:${c.id}`,
       networkIds: [...new Set(mates.flatMap((x) => x.endpoints.filter((e) => e.bridge).map((e) => e.networkId)))], project: c.composeProject, hostNamespace: false,
     });
   }
@@ -110,7 +111,7 @@ export function reachTargets(s: Snapshot): ReachTarget[] {
     if (!ns || ns.kind === 'host') continue;
     const listeners = listenersOf(ns);
     const ports = listeners
-      ? listeners.map((l) => ({ port: l.port, protocol: l.proto as Protocol, from: 'listener' as const }))
+      ? listeners.map((l) => ({ port: l.port, protocol: l.protocol as Protocol, from: 'listener' as const }))
       : c.ports.map((p) => ({ port: p.containerPort, protocol: p.protocol as Protocol, from: 'published' as const }));
     const uniq = [...new Map(ports.filter((p) => p.protocol === 'tcp' || p.protocol === 'udp').map((p) => [`${p.port}/${p.protocol}`, p])).values()];
     const eps = c.endpoints.filter((e) => e.ipv4);
@@ -147,38 +148,33 @@ export function reachTargets(s: Snapshot): ReachTarget[] {
   return uniqOut;
 }
 
-/**
- * The one place that reads the simulator's result shape (lib/sim/types.ts is being refactored into typed
- * outcomes): a verdict, a line of why, and the deciding rule.
- */
+/** The one place that reads the simulator's outcome: a verdict, a line of why, and the deciding rule (if a rule decided). */
 export function cellOf(r: TraceResult): ReachCell {
   const o = r.outcome;
-  const ruleStep = (chain: string, index: number | null) =>
-    r.steps.find((st) => st.type === 'rule' && st.chain === chain && st.index === index && (st.verdict === 'match' || st.verdict === 'policy' || st.verdict === 'uncertain'));
-  switch (o.result) {
-    case 'delivered':
-      return { verdict: 'delivered', why: `seen from ${o.seenSource}${o.leaves ? ` (leaves by ${o.leaves.iface})` : ''}`, rule: null, query: r.query };
-    case 'dropped':
-    case 'rejected': {
-      if (o.cause !== 'rule') return { verdict: 'dropped', why: `dropped by the kernel: ${o.why}`, rule: null, query: r.query };
-      const st = ruleStep(o.chain, o.index);
-      const where = `${o.table} ${o.chain}${o.index === null ? ' policy' : ` rule ${o.index + 1}`}`;
-      const words = st && st.type === 'rule' && st.explanation ? ` — ${st.explanation}` : '';
-      return {
-        verdict: o.result === 'dropped' ? 'dropped' : 'refused',
-        why: `${o.result === 'dropped' ? 'dropped' : 'refused'}${o.direction === 'reply' ? ' (the reply)' : ''} by ${where} (${o.rule})${words}`,
-        rule: { namespaceId: o.namespaceId, table: o.table, chain: o.chain, index: o.index, text: o.rule }, query: r.query,
-      };
-    }
-    case 'no-route':
-      return { verdict: 'dropped', why: o.why ?? `no route to ${o.destination}`, rule: null, query: r.query };
-    case 'uncertain':
-      if (o.cause !== 'rule') return { verdict: 'uncertain', why: `uncertain: ${o.why}`, rule: null, query: r.query };
-      return {
-        verdict: 'uncertain', why: `uncertain: ${o.why} (${o.table} ${o.chain}: ${o.rule})`,
-        rule: o.index < 0 ? null : { namespaceId: o.namespaceId, table: o.table, chain: o.chain, index: o.index, text: o.rule }, query: r.query,
-      };
+  const reply = 'direction' in o && o.direction === 'reply' ? ' (the reply)' : '';
+  if (o.result === 'delivered') {
+    return { verdict: 'delivered', why: `seen from ${o.seenSource}${o.leaves ? ` (leaves by ${o.leaves.iface})` : ''}`, rule: null, query: r.query };
   }
+  if (o.result === 'no-route') return { verdict: 'dropped', why: o.why ?? `no route to ${o.destination}`, rule: null, query: r.query };
+  // Nothing listens where it arrived: the kernel answers at once (RST, or ICMP port unreachable for UDP).
+  if (o.result === 'refused' || o.result === 'port-unreachable') {
+    return { verdict: 'refused', why: `${o.result === 'refused' ? 'refused' : 'port unreachable'}: ${o.why}`, rule: null, query: r.query };
+  }
+  if (!isRuleOutcome(o)) {
+    // The kernel dropped it (martian, no forwarding) or something other than a rule is not known well enough.
+    return o.result === 'uncertain'
+      ? { verdict: 'uncertain', why: `uncertain: ${o.why}`, rule: null, query: r.query }
+      : { verdict: 'dropped', why: `dropped${reply}: ${o.why}`, rule: null, query: r.query };
+  }
+  const rule = { namespaceId: o.namespaceId, table: o.table, chain: o.chain, index: o.index, text: o.rule };
+  if (o.result === 'uncertain') return { verdict: 'uncertain', why: `uncertain: ${o.why} (${o.table} ${o.chain}: ${o.rule})`, rule, query: r.query };
+  const st = r.steps.find(
+    (x) => x.type === 'rule' && x.chain === o.chain && x.index === o.index && (x.verdict === 'match' || x.verdict === 'policy' || x.verdict === 'uncertain'),
+  );
+  const where = `${o.table} ${o.chain}${o.index === null ? ' policy' : ` rule ${o.index + 1}`}`;
+  const words = st && st.type === 'rule' && st.explanation ? ` — ${st.explanation}` : '';
+  const verdict = o.result === 'dropped' ? 'dropped' : 'refused';
+  return { verdict, why: `${verdict}${reply} by ${where} (${o.rule})${words}`, rule, query: r.query };
 }
 
 /** Whether a source × target pair means anything (a loopback target names the host only from the host). */

@@ -120,3 +120,50 @@ describe('resolveQuery', () => {
     expect(resolveQuery(s, q({ from: 'host', to: '198.18.1.3', port: '0' }))).toEqual({ ok: false, errors: { port: 'Port 0 is out of range: use 1 to 65535.' } });
   });
 });
+
+describe('resolveQuery with resolveNames: a destination name as the source container resolves it', () => {
+  // The lab with DNS files read (lab-db gets an --add-host line here: `198.18.0.2 web`).
+  const raw = JSON.parse(readFileSync(new URL('../findings/__fixtures__/lab-macvlan-snapshot.json', import.meta.url), 'utf8'));
+  const dbRaw = raw.docker.containers.find((c: { name: string }) => c.name === 'lab-db');
+  dbRaw.dns.extraHosts = [{ address: '198.18.0.2', names: ['web'] }];
+  const m = parseSnapshot(raw);
+  const mid = (name: string) => m.docker!.containers.find((c) => c.name === name)!.id;
+  const named = (from: string, to: string) => resolveQuery(m, { from, to }, { resolveNames: true });
+
+  it('an alias becomes the address the embedded DNS answers on the shared network', () => {
+    const r = named('lab-db', 'api:80/udp');
+    expect(r.ok && r.query).toEqual({ from: { kind: 'container', containerId: mid('lab-db') }, to: { kind: 'ip', ip: '198.18.1.2', port: 80 }, protocol: 'udp' });
+    expect(r.ok && r.resolution).toMatchObject({ ok: true, via: 'embedded-dns', network: 'netatlas-lab-a', containerId: mid('lab-api') });
+  });
+
+  it('an /etc/hosts name becomes its address', () => {
+    const r = named('lab-db', 'web:8080');
+    expect(r.ok && r.query.to).toEqual({ kind: 'ip', ip: '198.18.0.2', port: 8080 });
+    expect(r.ok && r.resolution).toMatchObject({ ok: true, via: 'hosts', addresses: ['198.18.0.2'] });
+  });
+
+  it("a container's own name stays the container, with how (or why not) the source resolves it", () => {
+    const ok = named('lab-db', 'lab-api:80');
+    expect(ok.ok && ok.query.to).toEqual({ kind: 'container', containerId: mid('lab-api'), port: 80 });
+    expect(ok.ok && ok.resolution).toMatchObject({ ok: true, via: 'embedded-dns' });
+    const bridge = named('lab-web', 'lab-api:80');
+    expect(bridge.ok && bridge.query.to).toEqual({ kind: 'container', containerId: mid('lab-api'), port: 80 });
+    expect(bridge.ok && bridge.resolution).toMatchObject({ ok: false, reason: 'lab-web is on the default bridge: no embedded DNS; use a user-defined network or --add-host' });
+  });
+
+  it('a known name the source cannot resolve, and that is no container, is an error of `to` with the reason', () => {
+    expect(named('lab-worker', 'api:80')).toEqual({
+      ok: false,
+      errors: { to: expect.stringMatching(/^api \(an alias of lab-api\) is known to the embedded DNS on netatlas-lab-a only, and lab-worker is on netatlas-lab-b/) },
+    });
+  });
+
+  it('names nobody has, addresses, and sources that are not containers read as without it', () => {
+    expect(named('lab-db', 'nosuch:80')).toEqual({ ok: false, errors: { to: expect.stringMatching(/^Unknown destination "nosuch"/) } });
+    expect(named('host', 'api:80')).toEqual({ ok: false, errors: { to: expect.stringMatching(/^Unknown destination "api"/) } });
+    expect(named('lab-db', '198.18.1.2:80')).toEqual(resolveQuery(m, { from: 'lab-db', to: '198.18.1.2:80' }));
+    // Without the option an alias is not a destination, and no resolution is attached.
+    expect(resolveQuery(m, { from: 'lab-db', to: 'api:80' })).toEqual({ ok: false, errors: { to: expect.stringMatching(/^Unknown destination "api"/) } });
+    expect(resolveQuery(m, { from: 'lab-db', to: 'lab-api:80' })).not.toHaveProperty('resolution');
+  });
+});

@@ -1,4 +1,5 @@
 import { isIP, isIPv4, isIPv6 } from '../net/cidr';
+import { resolveName, type NameResolution } from '../dns/resolve';
 import { namespaceContainers } from '../snapshot/names';
 import type { Container, Snapshot } from '../snapshot/schema';
 import type { Endpoint, Protocol, Target, TraceQuery } from './types';
@@ -12,6 +13,8 @@ import type { Endpoint, Protocol, Target, TraceQuery } from './types';
  *   the snapshot (a loopback address is the host), else a client outside;
  * - to: a container or an IP, then `:PORT` (`[v6]:PORT`), then `/tcp|udp|icmp` (default tcp);
  * - port and protocol may also come as their own fields (the form has them); they must agree with the `to` text.
+ * - with `resolveNames`, a destination name from a container source is resolved as that container would resolve it
+ *   (lib/dns: its /etc/hosts, then Docker's embedded DNS), and the answer comes with the query.
  *
  * A port is optional for tcp/udp (the simulator then says which rules it could not evaluate); icmp has none.
  * Errors are per field, in sentences a person can act on.
@@ -31,7 +34,8 @@ export interface QueryInput {
   protocol?: string;
 }
 
-export type QueryResolution = { ok: true; query: TraceQuery } | { ok: false; errors: QueryErrors };
+/** `resolution`: how the source resolved the destination's name, when asked to (`resolveNames`) and it was a name. */
+export type QueryResolution = { ok: true; query: TraceQuery; resolution?: NameResolution } | { ok: false; errors: QueryErrors };
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
@@ -148,8 +152,15 @@ export interface ParsedTarget {
   protocol: Protocol | null;
 }
 
-/** Where the packet goes: a container or an IP, optionally `:port` and `/proto`. */
-export function resolveTo(s: Snapshot, raw: string): Parsed<ParsedTarget> {
+interface SplitTarget {
+  /** A container, a name or an IP, as typed. */
+  host: string;
+  port: number | null;
+  protocol: Protocol | null;
+}
+
+/** The destination's text taken apart: host, `:port` (`[v6]:port`), `/proto`. */
+function splitTo(raw: string): Parsed<SplitTarget> {
   let text = raw.trim();
   if (!text) return fail('Say where the packet goes: a container or an IP address.');
   if (text.length > MAX_LEN) return fail('That is too long to be a destination.');
@@ -181,7 +192,10 @@ export function resolveTo(s: Snapshot, raw: string): Parsed<ParsedTarget> {
   }
   if (!host) return fail('Say where the packet goes: a container or an IP address, before the port.');
   if (host.toLowerCase() === 'host') return fail('To reach the host, give one of its addresses (127.0.0.1 or its uplink address).');
+  return { ok: true, value: { host, port, protocol } };
+}
 
+function targetOf(s: Snapshot, { host, port, protocol }: SplitTarget): Parsed<ParsedTarget> {
   if (isIP(host)) return { ok: true, value: { target: { kind: 'ip', ip: host, port }, protocol } };
   const c = tracedContainer(s, host);
   if (c) return c.ok ? { ok: true, value: { target: { kind: 'container', containerId: c.value.id, port }, protocol } } : c;
@@ -193,14 +207,52 @@ export function resolveTo(s: Snapshot, raw: string): Parsed<ParsedTarget> {
   return fail(`Unknown destination "${host}": use a running container's name or an IP address such as 192.0.2.10:80/tcp${hint(s)}.`);
 }
 
+/** Where the packet goes: a container or an IP, optionally `:port` and `/proto`. */
+export function resolveTo(s: Snapshot, raw: string): Parsed<ParsedTarget> {
+  const split = splitTo(raw);
+  return split.ok ? targetOf(s, split.value) : split;
+}
+
+type NamedTarget = Parsed<ParsedTarget & { resolution?: NameResolution | null }>;
+
+/**
+ * The destination as a container source would resolve its name (lib/dns): a name that is not a container's (an
+ * alias, an /etc/hosts entry), or one its hosts file maps elsewhere, becomes the address it resolves to (IPv4
+ * first); a container's name the source cannot resolve is still that container, with the reason alongside.
+ */
+function resolveToFrom(s: Snapshot, from: Endpoint, raw: string): NamedTarget {
+  const split = splitTo(raw);
+  if (!split.ok) return split;
+  const plain = (resolution: NameResolution | null): NamedTarget => {
+    const t = targetOf(s, split.value);
+    return t.ok ? { ok: true, value: { ...t.value, resolution } } : t;
+  };
+  const { host, port, protocol } = split.value;
+  if (from.kind !== 'container' || isIP(host)) return plain(null);
+  const r = resolveName(s, from.containerId, host);
+  const named = findContainer(s, host);
+  const container = named?.ok ? named.value : null;
+  if (r.ok && (!container || r.containerId !== container.id)) {
+    const ip = r.addresses.find((a) => isIPv4(a)) ?? r.addresses[0];
+    return { ok: true, value: { target: { kind: 'ip', ip, port }, protocol, resolution: r } };
+  }
+  if (!r.ok && !container) return r.known ? fail(`${r.reason}.`) : plain(null);
+  return plain(r);
+}
+
+export interface QueryOptions {
+  /** Resolve a destination name as the source container would (its /etc/hosts, Docker's embedded DNS). */
+  resolveNames?: boolean;
+}
+
 const versionOf = (ip: string) => (isIPv4(ip) ? 4 : 6);
 
 /** A whole query: resolved, or a message per field. */
-export function resolveQuery(s: Snapshot, input: QueryInput): QueryResolution {
+export function resolveQuery(s: Snapshot, input: QueryInput, options: QueryOptions = {}): QueryResolution {
   const errors: QueryErrors = {};
   const from = resolveFrom(s, input.from);
   if (!from.ok) errors.from = from.error;
-  const to = resolveTo(s, input.to);
+  const to: NamedTarget = options.resolveNames && from.ok ? resolveToFrom(s, from.value, input.to) : resolveTo(s, input.to);
   if (!to.ok) errors.to = to.error;
 
   let protocol: Protocol = 'tcp';
@@ -225,5 +277,7 @@ export function resolveQuery(s: Snapshot, input: QueryInput): QueryResolution {
   }
 
   if (!from.ok || !to.ok || Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, query: { from: from.value, to: { ...to.value.target, port }, protocol } };
+  const query: TraceQuery = { from: from.value, to: { ...to.value.target, port }, protocol };
+  const resolution = to.value.resolution;
+  return resolution ? { ok: true, query, resolution } : { ok: true, query };
 }

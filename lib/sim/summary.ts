@@ -1,3 +1,4 @@
+import { listenerText } from './listen';
 import type { Outcome } from './types';
 import type { Prepared } from './view';
 import type { Walk } from './walk-state';
@@ -12,8 +13,13 @@ function verdict(p: Prepared, o: Outcome, w: Walk): string {
     case 'delivered': {
       if (o.leaves) return `is handed to the next hop ${o.leaves.via ?? ''} on ${o.leaves.iface} with the source ${o.seenSource} (what lies beyond is not in the snapshot)`;
       const listen = o.listener === 'unknown' ? `; whether a process listens on ${o.seenDestination} there is not known` : '';
-      return `is delivered to ${nsName(p, o.namespaceId)} at ${o.seenDestination}, which sees it come from ${o.seenSource}${listen}`;
+      const taken = o.listener && o.listener !== 'unknown' ? `, where the socket on ${listenerText(o.listener)} takes it` : '';
+      return `is delivered to ${nsName(p, o.namespaceId)} at ${o.seenDestination}, which sees it come from ${o.seenSource}${listen}${taken}`;
     }
+    case 'refused':
+      return `is refused (RST) by ${nsName(p, o.namespaceId)}: ${o.why}`;
+    case 'port-unreachable':
+      return `gets an ICMP port unreachable from ${nsName(p, o.namespaceId)}: ${o.why}`;
     case 'dropped':
     case 'rejected': {
       if (o.cause !== 'rule') return `is dropped by the kernel of ${nsName(p, o.namespaceId)} (${o.why})`;
@@ -24,6 +30,7 @@ function verdict(p: Prepared, o: Outcome, w: Walk): string {
       return `is ${o.result} in ${nsName(p, o.namespaceId)} by ${which} (${o.rule})${explanation ? `: ${explanation.replace(/\.$/, '')}` : ''}`;
     }
     case 'no-route':
+      if (o.isolation) return `finds no way on: ${o.why}`;
       return o.namespaceId === null ? `finds no way on: the source has ${o.why ?? 'no network'}` : `finds no way on: ${nsName(p, o.namespaceId)} has ${o.why ?? `no route to ${o.destination}`}`;
     case 'uncertain':
       return o.cause === 'rule'

@@ -1,5 +1,5 @@
 import type { Snapshot } from '../snapshot/schema';
-import { hostPort, parseIP, type IP } from './addr';
+import { hostPort, isLoopbackIP, parseIP, sameIP, type IP } from './addr';
 import { Oracle, portOf, stopWith, type ChoicePoint } from './packet';
 import { prepare } from './prepare';
 import { proxyListen } from './proxy';
@@ -179,8 +179,7 @@ function delivered(d: Delivery): Outcome {
     port,
     seenSource: d.pkt.src.text,
     seenDestination: hostPort(d.pkt.dst, port),
-    listener: d.leaves ? 'unknown' : d.view.ns.kind === 'container' ? 'container' : 'unknown',
-    ...(d.leaves ? { leaves: d.leaves } : {}),
+    ...(d.leaves ? { listener: 'unknown' as const, leaves: d.leaves } : d.listen ? { listener: d.listen.kind === 'listening' ? d.listen.listener : ('unknown' as const) } : {}),
   };
 }
 
@@ -198,6 +197,22 @@ function start(w: Walk, q: TraceQuery, view: NsView | null, t: Resolved): Walked
     if (r.kind !== 'unicast') return stopWith({ result: 'no-route', namespaceId: view.id, destination: f.ip, why: `no route to ${f.ip}, so where the client is cannot be told: give the interface it arrives on` });
     iface = r.dev;
     w.note(`${f.ip} is reached through ${iface}: assumed to arrive there`);
+  }
+  // A client sending to its own address (or its own loopback) never puts the packet on the wire: when the namespace
+  // behind `iface` is in the snapshot, the trace is that namespace's; else it stays with the client.
+  const ifc = view.ifaces.get(iface);
+  const peer = ifc?.peer ? w.p.views.get(ifc.peer.namespaceId) : undefined;
+  if (peer && isLocal(peer, ip) && (isLocal(peer, t.dst) || isLoopbackIP(t.dst))) {
+    w.note(`${t.dst.text} is the client's own (${peer.label}, behind ${iface}): it never enters the host`);
+    return connect(w, peer, q.protocol, t.dst, t.port);
+  }
+  if (sameIP(ip, t.dst) || isLoopbackIP(t.dst)) {
+    w.note(`${t.dst.text} is the client's own address: it never enters the host, and what listens there is not in the snapshot`);
+    // It stays on the client's side of `iface`: the snapshot's nearest way to say so is "handed on through iface".
+    return stopWith({
+      result: 'delivered', namespaceId: view.id, containerIds: [], port: t.port, seenSource: ip.text, seenDestination: hostPort(t.dst, t.port),
+      listener: 'unknown', leaves: { iface, via: null },
+    });
   }
   return arriveFromOutside(w, view, iface, q.protocol, ip, t.dst, t.port);
 }

@@ -70,6 +70,13 @@ export type Step =
   | { type: 'deliver'; namespaceId: string; containerIds: string[]; what: string }
   | { type: 'note'; text: string };
 
+/** A listening socket as a result names it. */
+export interface ListenerSeen {
+  address: string;
+  port: number;
+  processes: Array<{ pid: number; comm: string }>;
+}
+
 /** Set on a failure outcome when it is the reply (SYN-ACK) that fails, not the first packet. */
 type ReplyFailure = { direction?: 'reply' };
 
@@ -84,20 +91,41 @@ export type Outcome =
       /** address:port the receiver sees the connection addressed to. */
       seenDestination: string;
       /**
-       * Who takes the connection: docker-proxy never does here (it is a leg's end, see `legs`); 'container' for a
-       * container's namespace (assumed to listen, as the lab's do); 'unknown' for the host or a plain namespace,
-       * whose listening sockets are not in the snapshot.
+       * The socket that takes the connection (its address, port and processes), from the namespace's listeners;
+       * 'unknown' when they could not be read (or the packet leaves the snapshot): then a note says so. Absent for
+       * ICMP or a query without a port. docker-proxy never takes it here (it is a leg's end, see `legs`).
        */
-      listener?: 'container' | 'unknown';
+      listener?: ListenerSeen | 'unknown';
       /** Set when the packet left through an interface the snapshot sees nothing behind (delivered to the next hop). */
       leaves?: { iface: string; via: string | null };
     }
+  /**
+   * It arrived, and nothing listens there: TCP is refused (RST), UDP gets an ICMP port unreachable. `why` names
+   * the namespace and what listens on that port at other addresses (`nearby`).
+   */
+  | ({
+      result: 'refused' | 'port-unreachable';
+      namespaceId: string;
+      containerIds: string[];
+      /** address:port it arrived for. */
+      destination: string;
+      seenSource: string;
+      why: string;
+      nearby: ListenerSeen[];
+    } & ReplyFailure)
   /** A netfilter rule (or a chain's policy: index null) dropped or rejected it. */
   | ({ result: 'dropped' | 'rejected'; cause: 'rule'; namespaceId: string; table: string; chain: string; index: number | null; rule: string } & ReplyFailure)
   /** The kernel dropped it before any rule: a martian address, or a namespace that does not forward. */
   | ({ result: 'dropped'; cause: KernelDrop; namespaceId: string; why: string } & ReplyFailure)
   /** No way on. `namespaceId` null: the source has no network namespace (a container that is not running). */
-  | ({ result: 'no-route'; namespaceId: string | null; destination: string; why?: string } & ReplyFailure)
+  | ({
+      result: 'no-route';
+      namespaceId: string | null;
+      destination: string;
+      why?: string;
+      /** Set when it is macvlan/ipvlan isolation: the host and a child of `parent` cannot talk through the parent. */
+      isolation?: { driver: 'macvlan' | 'ipvlan'; parent: string; containerId: string };
+    } & ReplyFailure)
   /** A match the simulator does not understand decided (or could decide) the outcome: never guessed. */
   | ({ result: 'uncertain'; cause: 'rule'; namespaceId: string; table: string; chain: string; index: number; rule: string; why: string } & ReplyFailure)
   /** Something other than a rule is not known well enough to follow the packet. */
@@ -108,9 +136,10 @@ export type KernelDrop = 'martian' | 'forwarding';
 /**
  * route: a route or device the simulator does not model; forwarding: the namespace's forwarding sysctl is not in
  * the snapshot; conntrack / reply: the reply takes another way back; docker-proxy: its target is not understood;
- * ruleset: a ruleset that loops or could not be read.
+ * ruleset: a ruleset that loops or could not be read; ipvs: swarm's load balancer (the routing mesh in ingress_sbox, a
+ * service VIP's lb_ namespace) takes the packet, and its IPVS table is not in the snapshot.
  */
-export type UncertainCause = 'route' | 'forwarding' | 'conntrack' | 'reply' | 'docker-proxy' | 'ruleset';
+export type UncertainCause = 'route' | 'forwarding' | 'conntrack' | 'reply' | 'docker-proxy' | 'ruleset' | 'ipvs';
 
 /** The outcomes a netfilter rule (or chain policy) decided, which the UI links to the Firewall tab. */
 export type RuleOutcome = Extract<Outcome, { cause: 'rule' }>;

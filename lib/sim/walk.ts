@@ -1,7 +1,11 @@
+import { containerName } from '../snapshot/names';
 import type { DockerProxy, Interface } from '../snapshot/schema';
+import { dockerSandboxOfNamespace } from '../docker/swarm';
 import { hostPort, isLoopbackIP, sameIP, type IP } from './addr';
 import { runHook } from './hooks';
 import { EPHEMERAL, portOf, stopWith, type Conn, type HookIO, type Pkt, type Stop } from './packet';
+import { childAt, macvlanIndex, type MacvlanChild } from './macvlan';
+import { findListener, listenerText, type ListenCheck } from './listen';
 import { findProxy } from './proxy';
 import { familyOf, isLocal, lookup, selectSource, type RouteResult } from './routing';
 import type { Protocol } from './types';
@@ -21,6 +25,8 @@ export interface Delivery {
   /** It left through an interface the snapshot sees nothing behind (an uplink): the next hop takes it. */
   leaves: { iface: string; via: string | null } | null;
   proxy: DockerProxy | null;
+  /** Who takes it there (lib/sim/listen.ts); null when the question does not arise (ICMP, no port, a reply, leaving). */
+  listen: ListenCheck | null;
 }
 
 /** Where a walk got to: delivered (or handed on), or stopped on the way. */
@@ -54,8 +60,12 @@ function routeStep(w: Walk, view: NsView, r: RouteResult, src: IP | null): void 
 
 const onReply = (pkt: Pkt) => (pkt.dir === 'reply' ? { direction: 'reply' as const } : {});
 
-function noRoute(view: NsView, pkt: Pkt, why: string): Stop {
-  return stopWith({ result: 'no-route', namespaceId: view.id, destination: pkt.dst.text, why, ...onReply(pkt) });
+function noRoute(view: NsView, pkt: Pkt, why: string, isolation?: MacvlanChild): Stop {
+  return stopWith({
+    result: 'no-route', namespaceId: view.id, destination: pkt.dst.text, why,
+    ...(isolation ? { isolation: { driver: isolation.driver, parent: isolation.parent, containerId: isolation.containerId } } : {}),
+    ...onReply(pkt),
+  });
 }
 
 /** The kernel itself drops it: a martian address, or forwarding off. */
@@ -63,7 +73,7 @@ function kernelDrop(view: NsView, pkt: Pkt, cause: 'martian' | 'forwarding', why
   return stopWith({ result: 'dropped', cause, namespaceId: view.id, why, ...onReply(pkt) });
 }
 
-function uncertain(view: NsView, cause: 'route' | 'forwarding' | 'conntrack' | 'reply', why: string): Stop {
+function uncertain(view: NsView, cause: 'route' | 'forwarding' | 'conntrack' | 'reply' | 'ipvs', why: string): Stop {
   return stopWith({ result: 'uncertain', cause, namespaceId: view.id, why });
 }
 
@@ -190,20 +200,40 @@ function receive(w: Walk, view: NsView, pkt: Pkt, inIf: string, physIn: string |
 function deliverLocal(w: Walk, view: NsView, pkt: Pkt): Walked {
   if (pkt.dir === 'reply') {
     const c = w.client;
-    if (c?.kind === 'local' && c.nsId === view.id && sameIP(c.ip, pkt.dst)) return { view, pkt, leaves: null, proxy: null };
+    if (c?.kind === 'local' && c.nsId === view.id && sameIP(c.ip, pkt.dst)) return { view, pkt, leaves: null, proxy: null, listen: null };
     return uncertain(view, 'reply', `the reply is delivered to ${view.label} (${pkt.dst.text}), not to the client`);
   }
-  const proxy = view.isHost ? findProxy(w.p, pkt) : null;
-  const where = hostPort(pkt.dst, portOf(pkt));
+  // IPVS takes packets at LOCAL_IN, after INPUT's rules: in swarm's sandboxes it forwards them to a task instead.
+  const sandbox = dockerSandboxOfNamespace(view.ns, w.p.s.docker?.networks ?? []);
+  if (sandbox && sandbox.role !== 'overlay') {
+    return uncertain(
+      view,
+      'ipvs',
+      `${view.label} is swarm's ${sandbox.role === 'ingress' ? 'routing mesh' : 'service load balancer'}: IPVS there would send ${hostPort(pkt.dst, portOf(pkt))} on to one of the service's tasks, and its IPVS table is not in the snapshot`,
+    );
+  }
+  const port = portOf(pkt);
+  const where = hostPort(pkt.dst, port);
+  const listen = pkt.proto !== 'icmp' && port !== null ? findListener(view, pkt.proto, pkt.dst, port) : null;
+  if (listen?.kind === 'none') {
+    const result = pkt.proto === 'tcp' ? 'refused' : 'port-unreachable';
+    w.steps.push({ type: 'deliver', namespaceId: view.id, containerIds: view.ns.containers, what: `arrives at ${where} in ${view.label}, where nothing takes it: ${listen.why}` });
+    return stopWith({ result, namespaceId: view.id, containerIds: view.ns.containers, destination: where, seenSource: pkt.src.text, why: listen.why, nearby: listen.nearby });
+  }
+  if (listen?.kind === 'unknown') w.note(listen.why);
+  if (listen?.kind === 'listening' && listen.note) w.note(listen.note);
+  // The userland proxy takes it when its socket is the one listening (or, listeners unknown, when Docker says so).
+  const byProxy = listen?.kind !== 'listening' || listen.listener.processes.some((x) => x.comm === 'docker-proxy') || listen.listener.processes.length === 0;
+  const proxy = view.isHost && byProxy ? findProxy(w.p, pkt) : null;
   w.steps.push({
     type: 'deliver',
     namespaceId: view.id,
     containerIds: view.ns.containers,
     what: proxy
       ? `delivered to ${where} in ${view.label}, where docker-proxy (pid ${proxy.pid}) listens`
-      : `delivered to ${where} in ${view.label}, from ${pkt.src.text}`,
+      : `delivered to ${where} in ${view.label}, from ${pkt.src.text}${listen?.kind === 'listening' ? `, to the socket on ${listenerText(listen.listener)}` : ''}`,
   });
-  return { view, pkt, leaves: null, proxy };
+  return { view, pkt, leaves: null, proxy, listen };
 }
 
 /** The far end of a veth, when the snapshot has it. */
@@ -226,7 +256,7 @@ function leave(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP, why: s
   if (pkt.dir === 'reply' && !(c?.kind === 'outside' && c.nsId === view.id && c.iface === dev))
     return uncertain(view, 'reply', `the reply leaves ${view.label} through ${dev}, not the way the connection came in`);
   w.steps.push({ type: 'note', text: `leaves ${view.label} through ${dev} towards ${nexthop.text}: ${why}` });
-  return { view, pkt, leaves: { iface: dev, via: nexthop.text }, proxy: null };
+  return { view, pkt, leaves: { iface: dev, via: nexthop.text }, proxy: null, listen: null };
 }
 
 /** The packet goes out of `dev` towards `nexthop` (the gateway, or the destination itself when on-link). */
@@ -236,11 +266,20 @@ function transmit(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP): Wa
   const ifc = view.ifaces.get(dev);
   if (!ifc) return uncertain(view, 'route', `interface ${dev} is not in the snapshot`);
   if (!ifc.flags.includes('UP')) return noRoute(view, pkt, `its interface ${dev} down`);
+  const mv = macvlanIndex(w.p);
+  if (view.isHost) {
+    const kid = childAt(mv, dev, nexthop.text);
+    if (kid) return noRoute(view, pkt, `${nexthop.text} is a ${kid.driver} child of ${dev} (${w.p.views.get(kid.namespaceId)?.label ?? containerName(w.p.s, kid.containerId)}): the host cannot reach its own ${kid.driver} children through the parent`, kid);
+  }
+  if (ifc.kind === 'macvlan' || ifc.kind === 'ipvlan') return childOut(w, view, pkt, ifc, nexthop);
   if (ifc.kind === 'veth') {
     const peer = peerOf(w, ifc);
     if (!peer) return leave(w, view, pkt, dev, nexthop, 'the other end of this veth is not in the snapshot');
     cross(w, view, dev, peer.view, peer.ifc.name, pkt);
     if (peer.ifc.master) return bridgeIn(w, peer.view, peer.ifc.master, peer.ifc.name, pkt, nexthop);
+    // Frames arriving on a macvlan/ipvlan parent from its wire go to the child they are addressed to.
+    const kid = peer.view.isHost ? childAt(mv, peer.ifc.name, nexthop.text) : null;
+    if (kid) return intoChild(w, peer.view, peer.ifc.name, kid, pkt);
     // Point to point: the far end answers ARP for its own addresses only.
     if (!isLocal(peer.view, nexthop)) return noRoute(view, pkt, `no neighbour answering for ${nexthop.text} behind ${dev}`);
     w.story.push(`crosses ${dev} into ${peer.view.label}`);
@@ -258,9 +297,51 @@ function transmit(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP): Wa
     if (view.bridgeExternal.get(dev)?.length) return leave(w, view, pkt, dev, nexthop, `${nexthop.text} is not on a veth of ${dev}; it may be behind ${view.bridgeExternal.get(dev)!.join(', ')}`);
     return noRoute(view, pkt, `no neighbour answering for ${nexthop.text} on ${dev}`);
   }
-  if (ifc.kind === 'macvlan' || ifc.kind === 'ipvlan') return uncertain(view, 'route', `${ifc.kind} interfaces (${dev}) are not simulated`);
   if (ifc.kind === 'loopback') return uncertain(view, 'route', `a route through ${dev} to a non-local address`);
   return leave(w, view, pkt, dev, nexthop, 'what lies beyond is not in the snapshot');
+}
+
+/** Into a macvlan/ipvlan child's namespace, from its parent (or a sibling) in `from`. */
+function intoChild(w: Walk, from: NsView, fromIf: string, kid: MacvlanChild, pkt: Pkt): Walked {
+  const to = w.p.views.get(kid.namespaceId);
+  if (!to) return uncertain(from, 'route', `the namespace of ${kid.driver} child ${kid.iface} is not in the snapshot`);
+  w.steps.push({ type: 'hop', from: { namespaceId: from.id, iface: fromIf }, to: { namespaceId: to.id, iface: kid.iface }, what: `through ${kid.parent} to its ${kid.driver} child ${kid.iface} in ${to.label}` });
+  w.story.push(`reaches ${to.label} through its ${kid.driver} parent ${kid.parent}`);
+  pkt.mark = 0;
+  pkt.ct = null;
+  return receive(w, to, pkt, kid.iface, null);
+}
+
+/**
+ * Out of a macvlan/ipvlan child: to a sibling on the same parent, or out of the parent onto its wire — never to the
+ * host that owns the parent (the classic macvlan surprise), which gets a typed no-route.
+ */
+function childOut(w: Walk, view: NsView, pkt: Pkt, ifc: Interface, nexthop: IP): Walked {
+  const mv = macvlanIndex(w.p);
+  const me = mv.byChild.get(`${view.id}/${ifc.name}`);
+  if (!me) return uncertain(view, 'route', `${ifc.kind} interface ${ifc.name}: its parent is not known (not a Docker endpoint)`);
+  // Docker's default modes (macvlan bridge, ipvlan l2/l3) let siblings talk; private and vepa send it to the wire.
+  if (me.mode !== 'bridge' && me.mode !== 'l2' && me.mode !== 'l3' && me.mode !== 'l3s')
+    return uncertain(view, 'route', `${me.driver} mode ${me.mode} is not simulated`);
+  const sibling = childAt(mv, me.parent, nexthop.text);
+  if (sibling && sibling !== me) return intoChild(w, view, ifc.name, sibling, pkt);
+  const host = w.p.host;
+  if (host && isLocal(host, nexthop)) {
+    return noRoute(view, pkt, `${nexthop.text} is the host's, and a ${me.driver} child (${ifc.name} on ${me.parent}) cannot reach its own host through the parent`, me);
+  }
+  if (me.mode === 'l3' || me.mode === 'l3s') return uncertain(view, 'route', `ipvlan ${me.mode}: routing through the parent ${me.parent} is not simulated`);
+  const parent = host?.ifaces.get(me.parent);
+  if (!host || !parent) return leave(w, view, pkt, ifc.name, nexthop, `out of the parent ${me.parent}, which is not in the snapshot`);
+  w.steps.push({ type: 'note', text: `leaves ${view.label} through ${ifc.name}, out of its ${me.driver} parent ${me.parent} (bypassing the host's stack)` });
+  if (parent.kind === 'veth') {
+    const peer = peerOf(w, parent);
+    if (!peer) return leave(w, view, pkt, ifc.name, nexthop, `out of ${me.parent}, whose other end is not in the snapshot`);
+    cross(w, host, me.parent, peer.view, peer.ifc.name, pkt);
+    if (!isLocal(peer.view, nexthop)) return noRoute(view, pkt, `no neighbour answering for ${nexthop.text} behind ${me.parent}`);
+    w.story.push(`goes out of ${me.parent} into ${peer.view.label}`);
+    return receive(w, peer.view, pkt, peer.ifc.name, null);
+  }
+  return leave(w, view, pkt, ifc.name, nexthop, `out of the parent ${me.parent} onto its network`);
 }
 
 /** A frame enters bridge `bridge` of `view` from port `inPort`, for the neighbour `nexthop`. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rawVethPeers } from '../netlink/ip-json';
 import { joinEndpoints, resolveVethPeers, type RawVethPeers } from './joins';
 import type { Container, Endpoint, Interface, Namespace } from './schema';
 import { interfaceId } from './schema';
@@ -131,6 +132,20 @@ describe('resolveVethPeers', () => {
     resolveVethPeers(w.namespaces, w.rawPeers);
     expect(get(w.c2, 'inA').peer).toEqual({ namespaceId: C2, ifindex: 9, name: 'inB' });
     expect(get(w.c2, 'inB').peer).toEqual({ namespaceId: C2, ifindex: 8, name: 'inA' });
+  });
+
+  it('pairs a same-namespace veth from what ip -j prints for it (the peer by name, no link_index), without a problem', () => {
+    // `ip -n X -j -d link` for `ip link add name va type veth peer name vb`, trimmed to the fields read.
+    const links = [
+      { ifindex: 1, ifname: 'lo', flags: [], mtu: 65536, operstate: 'UNKNOWN', link_type: 'loopback' },
+      { ifindex: 2, link: 'va', ifname: 'vb', flags: [], mtu: 1500, operstate: 'DOWN', link_type: 'ether', linkinfo: { info_kind: 'veth' } },
+      { ifindex: 3, link: 'vb', ifname: 'va', flags: [], mtu: 1500, operstate: 'DOWN', link_type: 'ether', linkinfo: { info_kind: 'veth' } },
+    ];
+    const N = 'netns:4026532999';
+    const space = ns(N, 'named', [iface(N, 2, 'vb'), iface(N, 3, 'va')]);
+    expect(resolveVethPeers([space], new Map([[N, rawVethPeers(links)]]))).toEqual([]);
+    expect(space.interfaces[0].peer).toEqual({ namespaceId: N, ifindex: 3, name: 'va' });
+    expect(space.interfaces[1].peer).toEqual({ namespaceId: N, ifindex: 2, name: 'vb' });
   });
 
   it('warns about a veth whose peer namespace was not read, and leaves its peer null', () => {

@@ -1,4 +1,5 @@
 import type { Container, DockerNetwork, Namespace, Snapshot } from './schema';
+import { dockerSandboxLabel, dockerSandboxOfNamespace } from '../docker/swarm';
 
 /**
  * How every view (graph, panels, CLI, simulator sentences, summary) names a snapshot's objects. One place, so the
@@ -6,7 +7,7 @@ import type { Container, DockerNetwork, Namespace, Snapshot } from './schema';
  *
  * - a container: its name, else its short id;
  * - a namespace: `the host`; the containers in it, owner first then `container:X` sharers (`lab-api + lab-sidecar`);
- *   an `ip netns` one as `netns NAME`; anything else as `netns INODE`;
+ *   an `ip netns` one as `netns NAME`; swarm's own as `overlay NET`, `ingress_sbox`, `load balancer of NET`; anything else as `netns INODE`;
  * - an address with a port: `1.2.3.4:80`, `[fd00::1]:80`.
  */
 
@@ -71,6 +72,8 @@ export function namespaceLabel(s: Snapshot, nsId: string): string {
   // Containers the snapshot lists in the namespace but whose inspection is missing still count, by short id.
   const names = ctrs.length ? ctrs.map((c) => c.name) : ns.containers.map(shortId);
   if (names.length) return joinNames(names);
+  const sandbox = dockerSandboxOfNamespace(ns, s.docker?.networks ?? []);
+  if (sandbox) return dockerSandboxLabel(sandbox, ns.name!);
   return ns.kind === 'named' && ns.name ? `netns ${ns.name}` : `netns ${ns.inode}`;
 }
 
@@ -86,4 +89,15 @@ export function networkOfBridge(s: Snapshot, bridge: string): DockerNetwork | nu
 
 export function networkName(s: Snapshot, networkId: string): string {
   return s.docker?.networks.find((n) => n.id === networkId)?.name ?? shortId(networkId);
+}
+
+/** A bridge by its Docker network(s) first — `netatlas-lab-b`, `bridge` for docker0 — else by its kernel name. */
+export function bridgeLabel(kernelName: string, networks: DockerNetwork[]): string {
+  return networks.length > 0 ? networks.map((n) => n.name).sort().join(', ') : kernelName;
+}
+
+/** What a folded compose project holds: "12 containers, 2 networks" (drawn as "shop — 12 containers, 2 networks"). */
+export function projectCounts(containers: number, networks: number): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(containers, 'container')}, ${plural(networks, 'network')}`;
 }

@@ -43,6 +43,12 @@ export function parseTimeRef(text: string, now: Date): Date | null {
   return Number.isNaN(ms) ? null : new Date(ms);
 }
 
+/** Whether a reference is written as a file (`file:X`, anything with a `/`, `.json`, `.json.gz`), existing or not. */
+export function writtenAsFile(text: string): boolean {
+  const t = text.trim();
+  return t.startsWith('file:') || t.includes('/') || FILE_SUFFIX.test(t);
+}
+
 /** Why `name` cannot name a saved snapshot, or null when it can. */
 export function checkSnapshotName(name: string): string | null {
   if (!NAME.test(name)) return `'${name}' is not a snapshot name: use 1-64 letters, digits, '.', '_' or '-', not starting with '.' or '-'`;
@@ -73,7 +79,7 @@ export function resolveSnapshotRef(input: string, facts: RefFacts, now: Date): R
   if (text.startsWith('-')) {
     return { ok: false, error: `'${text}' is not a time: write -N followed by s, m, h, d or w (e.g. -10m, -2h, -1d)` };
   }
-  if (text.includes('/') || FILE_SUFFIX.test(text)) return fileRef(text, facts);
+  if (writtenAsFile(text)) return fileRef(text, facts);
 
   const isName = checkSnapshotName(text) === null && facts.nameExists(text);
   const isFile = facts.fileExists(text);

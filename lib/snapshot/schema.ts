@@ -206,6 +206,19 @@ export const PublishedPort = z.object({
 });
 export type PublishedPort = z.infer<typeof PublishedPort>;
 
+/** A container's name resolution, from the host-side files Docker keeps for it (never read through the container). */
+export const ContainerDns = z.object({
+  /** From its resolv.conf: 127.0.0.11 is Docker's embedded DNS (user-defined networks only). */
+  nameservers: z.array(z.string()),
+  search: z.array(z.string()),
+  options: z.array(z.string()),
+  /** /etc/hosts entries beyond Docker's standard ones and the container's own name: --add-host, --link. */
+  extraHosts: z.array(z.object({ address: z.string(), names: z.array(z.string()) })),
+  /** What could not be read, and why (file missing, not a regular file, too large). */
+  problems: z.array(z.string()),
+});
+export type ContainerDns = z.infer<typeof ContainerDns>;
+
 export const Container = z.object({
   id: z.string(),
   name: z.string(),
@@ -224,6 +237,13 @@ export const Container = z.object({
   ports: z.array(PublishedPort),
   composeProject: z.string().nullable(),
   composeService: z.string().nullable(),
+  /** Absent in snapshots from before it was collected, and for containers that are not running. */
+  dns: ContainerDns.optional(),
+  /** Set for a swarm task's container (from its com.docker.swarm.* labels); absent in older snapshots. */
+  swarm: z
+    .object({ serviceId: z.string(), serviceName: z.string(), taskId: z.string(), taskName: z.string().nullable() })
+    .nullable()
+    .optional(),
 });
 export type Container = z.infer<typeof Container>;
 

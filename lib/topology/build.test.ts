@@ -54,12 +54,15 @@ describe('buildGraph on the lab', () => {
   it('draws the uplink and the three bridges, each bridge leading to the uplink', () => {
     const eth0 = node(`if:${HOST}/4`);
     expect([eth0.kind, eth0.label, eth0.parent, eth0.state]).toEqual(['uplink', 'eth0', null, 'up']);
-    for (const br of ['docker0', 'br-f0376874e379', 'br-7bb242862bae']) {
+    // Named as operators name them: the Docker network first, the kernel name second.
+    for (const [br, net] of [['docker0', 'bridge'], ['br-f0376874e379', 'netatlas-lab-a'], ['br-7bb242862bae', 'netatlas-lab-b']]) {
       const b = node(`br:${br}`);
-      expect([b.kind, b.label, b.parent, b.state, b.dimmed]).toEqual(['bridge', br, null, 'up', false]);
+      expect([b.kind, b.label, b.parent, b.state, b.dimmed]).toEqual(['bridge', net, null, 'up', false]);
+      expect(b.detail!.split(' · ')[0]).toBe(br);
+      expect(b.search).toContain(br);
       expect(edge('uplink', b.id, eth0.id)).toBe(true);
     }
-    expect(node('br:docker0').detail).toBe('198.18.0.1/24 · MTU 1500');
+    expect(node('br:docker0').detail).toBe('docker0 · 198.18.0.1/24 · MTU 1500');
   });
 
   it('draws every veth end, host side at the top level and the other inside its namespace, with one edge per pair', () => {
@@ -76,7 +79,7 @@ describe('buildGraph on the lab', () => {
   });
 
   it('links each bridge to its ports', () => {
-    const ports = g.edges.filter((e) => e.kind === 'bridge-port').map((e) => `${node(e.source).label}>${node(e.target).label}`);
+    const ports = g.edges.filter((e) => e.kind === 'bridge-port').map((e) => `${e.source.slice('br:'.length)}>${node(e.target).label}`);
     expect(ports.sort()).toEqual([
       'br-7bb242862bae>veth185120a', 'br-7bb242862bae>vethc552560', 'br-f0376874e379>veth48250fa', 'br-f0376874e379>vethfac17c0',
       'docker0>veth4e00ea5',

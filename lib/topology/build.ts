@@ -1,6 +1,7 @@
 import type { Address, Container, DockerNetwork, Interface, Namespace, Snapshot } from '../snapshot/schema';
 import type { Graph, GraphEdge, GraphNode, NodeKind } from './types';
-import { hostPort as hostPortText, namespaceLabel, shortId as short } from '../snapshot/names';
+import { bridgeLabel, hostPort as hostPortText, namespaceLabel, shortId as short } from '../snapshot/names';
+import { dockerSandboxOfNamespace } from '../docker/swarm';
 
 /**
  * Snapshot → topology graph (pure).
@@ -52,7 +53,7 @@ function tokens(...parts: (string | number | null | undefined | (string | number
 }
 
 const KIND_RANK: Record<NodeKind, number> = {
-  namespace: 0, uplink: 1, bridge: 2, interface: 3, veth: 4, container: 5, port: 6, proxy: 7,
+  namespace: 0, uplink: 1, bridge: 2, interface: 3, veth: 4, container: 5, port: 6, proxy: 7, project: 8,
 };
 
 export function buildGraph(s: Snapshot): Graph {
@@ -110,7 +111,7 @@ export function buildGraph(s: Snapshot): Graph {
     const list = ctrsOfNs.get(ns.id) ?? [];
     if (c && !list.includes(c)) ctrsOfNs.set(ns.id, [...list, c]);
   }
-  // The owner (not `container:X`) first, so a box reads "lab-api, lab-sidecar".
+  // The owner (not `container:X`) first, so a box reads "lab-api + lab-sidecar".
   for (const list of ctrsOfNs.values()) {
     list.sort((a, b) => +(a.networkMode.kind === 'container') - +(b.networkMode.kind === 'container') || a.name.localeCompare(b.name));
   }
@@ -156,18 +157,20 @@ export function buildGraph(s: Snapshot): Graph {
       else kind = 'interface';
       const state = linkState(i);
       const addrs = i.addresses.filter((a) => !isLinkLocal6(a)).map((a) => `${a.address}/${a.prefixlen}`);
+      const bridgeNets = kind === 'bridge' ? netsOfBridge.get(i.name) ?? [] : [];
+      const label = kind === 'bridge' ? bridgeLabel(i.name, bridgeNets) : i.name;
       // Top-level things get their MTU (it matters on the host path); a namespace's own interfaces their addresses.
+      // A bridge named after its network says its kernel name second.
       const detail = inHost
-        ? [addrs.join(', '), `MTU ${i.mtu}`].filter(Boolean).join(' · ')
+        ? [label !== i.name ? i.name : '', addrs.join(', '), `MTU ${i.mtu}`].filter(Boolean).join(' · ')
         : addrs.length > 0 ? addrs.join(', ') : `MTU ${i.mtu}`;
       const nets = kind === 'bridge'
         ? (netsOfBridge.get(i.name) ?? []).map((n) => n.id)
         : [...(ifaceNets.get(ifKey(ns.id, i.ifindex)) ?? [])];
-      const bridgeNets = kind === 'bridge' ? netsOfBridge.get(i.name) ?? [] : [];
       nodes.set(id, {
         id,
         kind,
-        label: i.name,
+        label,
         detail,
         parent: inHost ? null : ids.namespace(ns.id),
         state,
@@ -193,7 +196,10 @@ export function buildGraph(s: Snapshot): Graph {
     const id = ids.namespace(ns.id);
     // The host's box holds only host-mode containers: it is named for what it is, not for them.
     const label = isHost ? 'host network namespace' : namespaceLabel(s, ns.id);
-    const kindWord = { host: 'host', container: 'container sandbox', named: `ip netns ${ns.name ?? ''}`.trim(), other: 'namespace' }[ns.kind];
+    const sandbox = dockerSandboxOfNamespace(ns, s.docker?.networks ?? []);
+    const kindWord = sandbox
+      ? `swarm ${sandbox.role === 'overlay' ? 'overlay network' : sandbox.role} namespace ${ns.name}`
+      : { host: 'host', container: 'container sandbox', named: `ip netns ${ns.name ?? ''}`.trim(), other: 'namespace' }[ns.kind];
     const tags = new Set<string>();
     if (isHost) tags.add('host-mode');
     for (const c of ctrs) if (c.networkMode.kind === 'none') tags.add('none-mode');
@@ -227,7 +233,12 @@ export function buildGraph(s: Snapshot): Graph {
       detail = legs.length > 0 ? legs.join(', ') : mode.raw;
     }
     if (c.state !== 'running') detail += ` · ${c.state}`;
-    const tags = mode.kind === 'host' ? ['host-mode'] : mode.kind === 'none' ? ['none-mode'] : [];
+    const tags: string[] = mode.kind === 'host' ? ['host-mode'] : mode.kind === 'none' ? ['none-mode'] : [];
+    // A swarm task's container: its service and task are its parents in swarm's terms.
+    if (c.swarm) {
+      detail = `task ${c.swarm.taskName ?? short(c.swarm.taskId)} of service ${c.swarm.serviceName} · ${detail}`;
+      tags.push('swarm-task');
+    }
     nodes.set(id, {
       id,
       kind: 'container',
@@ -240,6 +251,7 @@ export function buildGraph(s: Snapshot): Graph {
       networks: ctrNets(c),
       search: tokens(
         c.name, c.id, short(c.id), c.image, c.state, mode.raw, c.composeProject, c.composeService,
+        c.swarm?.serviceName, c.swarm?.taskId,
         c.endpoints.flatMap((e) => [
           e.networkName, e.mac, ...e.aliases,
           ...addressTokens({ address: e.ipv4, prefixlen: e.ipv4PrefixLen }),
@@ -312,6 +324,14 @@ export function buildGraph(s: Snapshot): Graph {
       const master = i.master ? bridges.get(i.master) : undefined;
       if (master) addEdge('bridge-port', ifaceNodeId(master), ifaceNodeId(i));
     }
+  }
+
+  // A macvlan/ipvlan endpoint's interface hangs off the network's parent in the host (Docker's `parent` option).
+  for (const c of containers) for (const e of c.endpoints) {
+    const parent = (e.driver === 'macvlan' || e.driver === 'ipvlan') && e.containerInterface ? netById.get(e.networkId)?.options.parent : undefined;
+    const parentIf = parent ? hostNs?.interfaces.find((i) => i.name === parent) : undefined;
+    const child = e.containerInterface ? ifaceByKey.get(ifKey(e.containerInterface.namespaceId, e.containerInterface.ifindex)) : undefined;
+    if (parentIf && child) addEdge('parent', ifaceNodeId(child), ifaceNodeId(parentIf));
   }
 
   // Traffic from a docker bridge that is not `internal` leaves through whatever carries the default route.

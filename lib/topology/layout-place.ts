@@ -1,5 +1,5 @@
 import { metrics as M, PORT_UNIT_H, SPARE, VROW } from './layout-metrics';
-import { type Group, type Plan, type PortUnit, type Unit, rectFromBox, unitSize } from './layout-plan';
+import { type Group, type Plan, type Rows, type Unit, rectFromBox, unitSize } from './layout-plan';
 import { bottom, right, SpatialIndex, type Rect } from './layout-space';
 import type { GraphNode, Layout } from './types';
 
@@ -46,9 +46,6 @@ export class Placement {
   }
 }
 
-/** Where the bridge row, the slots under it and the bottom of the ports band above it are. */
-export interface Rows { yBridge: number; ySlots: number; bandBottom: number }
-
 /** Kept units exactly at their previous place; a slot's box grows in place when it must, if there is room. */
 export function keepPrevious(p: Placement, plan: Plan, prev: Layout) {
   const grown: Unit[] = [];
@@ -75,17 +72,130 @@ export function keepPrevious(p: Placement, plan: Plan, prev: Layout) {
   }
 }
 
-/** The rows of a kept layout (from a kept bridge, else from the kept slots), or of a fresh one. */
-export function rowsOf(p: Placement, plan: Plan): Rows {
-  const keptBridge = plan.bridges.map((b) => p.out.get(b.id)).find((b) => b !== undefined);
-  const keptSlotRects = [...plan.slots, ...plan.loose].flatMap((u) => (u.rect ? [u.rect] : []));
-  const yBridge = keptBridge?.y ?? (keptSlotRects.length > 0 ? Math.min(...keptSlotRects.map((r) => r.y)) - M.rowGap - M.bridgeH : 0);
+/** The canvas shape a fresh layout aims for (wider than tall, like a screen). */
+const ASPECT = 1.6;
+
+/** A group packed at the origin: slot and port rects relative to (x0, ySlots) and (x0, bandBottom). */
+interface Shelf { grp: Group; slots: [Unit, Rect][]; ports: [Unit, Rect][]; w: number; slotsH: number; bandH: number }
+
+/** Shelf packing of a group's unplaced units in rows of about `cols` boxes, ports in a band above. */
+function shelf(grp: Group, cols: number): Shelf {
+  const todo = grp.slots.filter((u) => !u.rect); // a slot kept elsewhere (its first bridge changed) stays there
+  const sizes = todo.map(unitSize);
+  const avg = sizes.length > 0 ? sizes.reduce((s, z) => s + z.w, 0) / sizes.length : 0;
+  const maxW = Math.max(M.bridgeW, ...sizes.map((z) => z.w), cols * (avg + M.slotGap) - M.slotGap);
+  const slots: [Unit, Rect][] = [];
+  let x = 0, y = 0, rowH = 0, w: number = M.bridgeW, slotsH = 0;
+  todo.forEach((u, i) => {
+    const z = sizes[i];
+    if (x > 0 && x + z.w > maxW) { x = 0; y += rowH + M.rowGap; rowH = 0; }
+    slots.push([u, { x, y, ...z }]);
+    x += z.w + M.slotGap;
+    rowH = Math.max(rowH, z.h);
+    w = Math.max(w, x - M.slotGap);
+    slotsH = y + rowH;
+  });
+  const ports = grp.ports.filter((u) => !(u as Unit).rect) as Unit[];
+  // Ports get at least a squarish band, widening the group if the boxes alone would make a tall narrow tower.
+  const perRow = Math.max(1, Math.floor((w + M.gap) / (M.portW + M.gap)), Math.ceil(Math.sqrt(ports.length)));
+  if (ports.length > 0) w = Math.max(w, Math.min(ports.length, perRow) * (M.portW + M.gap) - M.gap);
+  const portRects = ports.map((u, i): [Unit, Rect] =>
+    [u, { x: (i % perRow) * (M.portW + M.gap), y: -PORT_UNIT_H - Math.floor(i / perRow) * (PORT_UNIT_H + M.gap), w: M.portW, h: PORT_UNIT_H }]);
+  const bandH = ports.length > 0 ? Math.ceil(ports.length / perRow) * (PORT_UNIT_H + M.gap) - M.gap : 0;
+  return { grp, slots, ports: portRects, w, slotsH, bandH };
+}
+
+/** Rows of a lane whose ports band starts at `top` and is `bandH` tall. */
+const laneRows = (top: number, bandH: number): Rows => {
+  const bandBottom = top + bandH;
+  const yBridge = bandBottom + M.bandGap;
+  return { bandBottom, yBridge, ySlots: yBridge + M.bridgeH + M.rowGap };
+};
+const laneHeight = (bandH: number, slotsH: number) => bandH + M.bandGap + M.bridgeH + M.rowGap + slotsH;
+
+/** Shelves into lanes, left to right, a new lane when the next would pass `width`. */
+function lanesOf(shelves: Shelf[], width: number): Shelf[][] {
+  const lanes: Shelf[][] = [];
+  let w = Infinity;
+  for (const sh of shelves) {
+    if (lanes.length === 0 || (w + M.groupGap + sh.w > width && w > 0)) { lanes.push([]); w = -M.groupGap; }
+    lanes[lanes.length - 1].push(sh);
+    w += M.groupGap + sh.w;
+  }
+  return lanes;
+}
+
+function extentOf(lanes: Shelf[][]): { w: number; h: number } {
+  let w = 0, h = 0;
+  for (const lane of lanes) {
+    w = Math.max(w, lane.reduce((s, sh) => s + sh.w, 0) + (lane.length - 1) * M.groupGap);
+    h += laneHeight(Math.max(...lane.map((sh) => sh.bandH)), Math.max(...lane.map((sh) => sh.slotsH))) + M.laneGap;
+  }
+  return { w, h: h + M.topH + M.bandGap };
+}
+
+function placeShelf(p: Placement, sh: Shelf, x0: number, rows: Rows) {
+  const { grp } = sh;
+  for (const [u, r] of sh.slots) {
+    p.place(u, { ...r, x: x0 + r.x, y: rows.ySlots + r.y });
+    grp.placed.push(u.rect!);
+  }
+  for (const [u, r] of sh.ports) {
+    p.place(u, { ...r, x: x0 + r.x, y: rows.bandBottom + r.y });
+    grp.placedPorts.push(u.rect!);
+  }
+  p.placeBridge(grp, x0, rows.yBridge);
+  grp.x0 = x0;
+  grp.rows = rows;
+  grp.limit = x0 + sh.w;
+}
+
+/**
+ * A fresh layout: each group a block (ports band, bridge, a grid of boxes), blocks in lanes that wrap. Among a few
+ * column counts and lane widths it takes the one whose whole picture is largest on an ASPECT-shaped canvas.
+ */
+export function placeFresh(p: Placement, ordered: Group[]) {
+  const groups = ordered.filter((g) => g.bridge || g.slots.length > 0 || g.ports.length > 0);
+  if (groups.length === 0) return;
+  let best: { lanes: Shelf[][]; score: number } | null = null;
+  // Column counts: squarish blocks (a multiple of √n), or blocks that all have the same number of rows.
+  const counts: ((n: number) => number)[] = [
+    ...[0.5, 0.7, 1, 1.4, 2].map((f) => (n: number) => Math.round(f * Math.sqrt(n))),
+    ...[1, 2, 3, 4, 5, 6, 8, 10, 12].map((rows) => (n: number) => Math.ceil(n / rows)),
+  ];
+  for (const cols of counts) {
+    const shelves = groups.map((g) => shelf(g, Math.max(1, cols(g.slots.length))));
+    const area = shelves.reduce((s, sh) => s + (sh.w + M.groupGap) * (laneHeight(sh.bandH, sh.slotsH) + M.laneGap), 0);
+    for (const wf of [0.5, 0.7, 0.85, 1, 1.2, 1.5, 2]) {
+      const lanes = lanesOf(shelves, Math.sqrt(area * ASPECT) * wf);
+      const e = extentOf(lanes);
+      const score = Math.min(ASPECT / e.w, 1 / e.h);
+      if (!best || score > best.score + 1e-12) best = { lanes, score };
+    }
+  }
+  let top = 0;
+  for (const lane of best!.lanes) {
+    const bandH = Math.max(...lane.map((sh) => sh.bandH));
+    const rows = laneRows(top, bandH);
+    let x = 0;
+    for (const sh of lane) {
+      placeShelf(p, sh, x, rows);
+      x += sh.w + M.groupGap;
+    }
+    top += laneHeight(bandH, Math.max(...lane.map((sh) => sh.slotsH))) + M.laneGap;
+  }
+}
+
+/** Rows of a kept group: from its bridge, else (the group on no bridge) from its highest kept box. */
+function keptRows(p: Placement, grp: Group): Rows {
+  const b = grp.bridge ? p.out.get(grp.bridge.id) : undefined;
+  const yBridge = b ? b.y : Math.min(...grp.placed.map((r) => r.y)) - M.rowGap - M.bridgeH;
   return { yBridge, ySlots: yBridge + M.bridgeH + M.rowGap, bandBottom: yBridge - M.bandGap };
 }
 
 /**
- * Groups with something kept, sorted left to right, each with its extent: a kept group reaches up to the next
- * group's start; the rightmost one as far as a fresh layout would give it.
+ * Groups with something kept, each with its rows and extent: a kept group reaches up to the next group's start in
+ * its lane; the last one in a lane as far as a fresh layout would give it plus room for one more box.
  */
 export function keptGroups(p: Placement, ordered: Group[]): Group[] {
   const isKept = (grp: Group) => (grp.bridge ? p.out.has(grp.bridge.id) : grp.slots.some((u) => u.rect));
@@ -94,63 +204,51 @@ export function keptGroups(p: Placement, ordered: Group[]): Group[] {
     grp.placed = grp.slots.flatMap((u) => (u.rect ? [u.rect] : []));
     grp.placedPorts = grp.ports.flatMap((u) => ((u as Unit).rect ? [(u as Unit).rect!] : []));
     grp.x0 = grp.bridge ? p.out.get(grp.bridge.id)!.x : Math.min(...grp.placed.map((r) => r.x));
+    grp.rows = keptRows(p, grp);
   }
-  kept.sort((a, b) => a.x0 - b.x0);
+  kept.sort((a, b) => a.rows.yBridge - b.rows.yBridge || a.x0 - b.x0);
   kept.forEach((grp, i) => {
-    if (i + 1 < kept.length) grp.limit = kept[i + 1].x0 - M.groupGap;
+    const next = kept[i + 1];
+    if (next && next.rows.yBridge === grp.rows.yBridge) grp.limit = next.x0 - M.groupGap;
     else {
       const n = grp.slots.length;
       const extent = Math.max(grp.x0 + M.bridgeW, ...grp.placed.map(right), ...grp.placedPorts.map(right));
-      grp.limit = Math.max(extent, grp.x0 + Math.ceil(Math.sqrt(n)) * (M.ctrW + 2 * M.pad + M.slotGap) + SPARE);
+      grp.limit = Math.max(extent + SPARE, grp.x0 + Math.ceil(Math.sqrt(n)) * (M.ctrW + 2 * M.pad + M.slotGap));
     }
   });
   return kept;
 }
 
-/** New groups go to the right of everything (and of the last kept group's reserve), in their fresh order. */
-export function placeNewGroups(p: Placement, ordered: Group[], kept: Group[], rows: Rows) {
-  let xNext = Math.max(0, ...p.index.all.map(right), ...kept.map((k) => k.limit)) + (p.index.all.length > 0 ? M.groupGap : 0);
+/** New groups of a kept layout: at the end of the last lane when they fit within today's width, else a new lane below. */
+export function placeNewGroups(p: Placement, ordered: Group[], kept: Group[]) {
   for (const grp of ordered) {
     if (kept.includes(grp)) continue;
     if (!grp.bridge && grp.slots.length === 0 && grp.ports.length === 0) continue;
-    const used = packGroup(p, grp, xNext, rows);
-    xNext += used + SPARE + M.groupGap;
+    const sh = shelf(grp, Math.max(1, Math.ceil(Math.sqrt(grp.slots.length))));
+    const all = p.index.all;
+    const last = kept.reduce<Group | null>((a, b) => (!a || b.rows.yBridge >= a.rows.yBridge ? b : a), null);
+    if (last) {
+      const x = Math.max(...kept.filter((k) => k.rows.yBridge === last.rows.yBridge).map((k) => k.limit)) + M.groupGap;
+      const width = Math.max(...all.map(right));
+      const fits = x + sh.w <= width
+        && ![...sh.slots, ...sh.ports].some(([, r]) => p.index.hits({ ...r, x: x + r.x, y: r.y + (r.y < 0 ? last.rows.bandBottom : last.rows.ySlots) }, M.slotGap))
+        && !p.index.hits({ x, y: last.rows.yBridge, w: M.bridgeW, h: M.bridgeH }, M.slotGap);
+      if (fits) {
+        placeShelf(p, sh, x, last.rows);
+        kept.push(grp);
+        continue;
+      }
+    }
+    const x0 = all.length > 0 ? Math.min(...all.map((r) => r.x)) : 0;
+    const top = all.length > 0 ? Math.max(...all.map(bottom)) + M.laneGap : 0;
+    placeShelf(p, sh, x0, laneRows(top, sh.bandH));
+    kept.push(grp);
   }
 }
 
-/** Shelf packing for a group with nothing kept; returns the width used. */
-function packGroup(p: Placement, grp: Group, x0: number, { yBridge, ySlots, bandBottom }: Rows): number {
-  const sizes = grp.slots.map(unitSize);
-  const n = sizes.length;
-  const avg = n > 0 ? sizes.reduce((s, z) => s + z.w, 0) / n : 0;
-  const maxW = Math.max(M.bridgeW, ...sizes.map((z) => z.w), Math.ceil(Math.sqrt(n)) * (avg + M.slotGap) - M.slotGap);
-  let x = x0, y = ySlots, rowH = 0, used: number = M.bridgeW;
-  grp.slots.forEach((u, i) => {
-    if (u.rect) return; // kept elsewhere (its first bridge changed): it stays where it was
-    const { w, h } = sizes[i];
-    if (x > x0 && x + w > x0 + maxW) { x = x0; y += rowH + M.rowGap; rowH = 0; }
-    p.place(u, { x, y, w, h });
-    grp.placed.push(u.rect!);
-    x += w + M.slotGap;
-    rowH = Math.max(rowH, h);
-    used = Math.max(used, x - M.slotGap - x0);
-  });
-  // Ports get at least a squarish band, widening the group if the boxes alone would make a tall narrow tower.
-  const nPorts = grp.ports.length;
-  const perRow = Math.max(1, Math.floor((used + SPARE + M.gap) / (M.portW + M.gap)), Math.ceil(Math.sqrt(nPorts)));
-  if (nPorts > 0) used = Math.max(used, Math.min(nPorts, perRow) * (M.portW + M.gap) - M.gap);
-  grp.ports.filter((u) => !(u as Unit).rect).forEach((u, i) => {
-    const r = { x: x0 + (i % perRow) * (M.portW + M.gap), y: bandBottom - PORT_UNIT_H - Math.floor(i / perRow) * (PORT_UNIT_H + M.gap), w: M.portW, h: PORT_UNIT_H };
-    p.place(u, r);
-    grp.placedPorts.push(r);
-  });
-  p.placeBridge(grp, x0, yBridge);
-  grp.x0 = x0;
-  return used;
-}
-
 /** New slots of a kept group: the first free position in reading order (beside a placed one, else a new row). */
-export function fillSlots(p: Placement, grp: Group, { ySlots }: Rows) {
+export function fillSlots(p: Placement, grp: Group) {
+  const { ySlots } = grp.rows;
   for (const u of grp.slots) {
     if (u.rect) continue;
     const { w, h } = unitSize(u);
@@ -172,7 +270,8 @@ export function fillSlots(p: Placement, grp: Group, { ySlots }: Rows) {
 }
 
 /** New ports of a kept group: the first free position in the band, which grows upwards. */
-export function fillPorts(p: Placement, grp: Group, { bandBottom }: Rows) {
+export function fillPorts(p: Placement, grp: Group) {
+  const { bandBottom } = grp.rows;
   for (const port of grp.ports) {
     const u = port as Unit;
     if (u.rect) continue;

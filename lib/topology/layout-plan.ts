@@ -12,6 +12,8 @@ export interface Slot {
   ifIndex: Map<string, number>; // child interface id → position along the top
   ctrIndex: Map<string, number>; // container id → row
   hostVeths: Map<string, GraphNode>; // child interface id → its host-side peer
+  /** On more than one bridge: filed last in its first group, next to the group of its other network. */
+  multi: boolean;
   boxW: number;
   boxH: number;
 }
@@ -33,7 +35,11 @@ export interface Group {
   limit: number;
   placed: Rect[]; // kept/placed slot rects of this group
   placedPorts: Rect[];
+  rows: Rows;
 }
+
+/** A group's horizontal lines: its bridge, the top of its slots, and the bottom of its ports band above the bridge. */
+export interface Rows { yBridge: number; ySlots: number; bandBottom: number }
 
 /** Who is whose, from the edges and parents. */
 export interface Relations {
@@ -105,10 +111,10 @@ export function relationsOf(g: Graph): Relations {
 /** Every unit, in its group and in reading order; child positions inside boxes recovered from `prev`. */
 export function planUnits(g: Graph, rel: Relations, prev: Layout | undefined): Plan {
   const bridges = g.nodes.filter((n) => n.kind === 'bridge' && !rel.isChild(n))
-    .sort((a, b) => +(a.label !== 'docker0') - +(b.label !== 'docker0') || byLabel(a, b));
+    .sort((a, b) => +(a.id !== 'br:docker0') - +(b.id !== 'br:docker0') || byLabel(a, b));
   const groups = new Map<string, Group>();
   const mkGroup = (key: string, bridge: GraphNode | null, order: number): Group =>
-    ({ key, bridge, order, slots: [], ports: [], x0: 0, limit: Infinity, placed: [], placedPorts: [] });
+    ({ key, bridge, order, slots: [], ports: [], x0: 0, limit: Infinity, placed: [], placedPorts: [], rows: { yBridge: 0, ySlots: 0, bandBottom: 0 } });
   bridges.forEach((b, i) => groups.set(b.id, mkGroup(b.id, b, i)));
   const detached = mkGroup('detached', null, bridges.length);
   groups.set(detached.key, detached);
@@ -132,8 +138,9 @@ function namespaceSlots(
     const ifaces = kids.filter((k) => k.kind !== 'container').sort((a, b) => ifaceRank(a) - ifaceRank(b) || byLabel(a, b));
     const ctrs = kids.filter((k) => k.kind === 'container').sort(byLabel);
     const hostVeths = new Map<string, GraphNode>();
-    // The box goes under the bridge of its first interface (eth0 before eth1): usually its primary network.
-    let group: Group = detached;
+    // A box on one bridge goes under it. One on several goes last under the first of them in reading order, so it
+    // sits at the edge of that network's block, next to the block of the following network.
+    const mine: Group[] = [];
     for (const c of ifaces) {
       const peer = peerOf.get(c.id);
       const p = peer ? byId.get(peer) : undefined;
@@ -142,8 +149,9 @@ function namespaceSlots(
       claimedVeths.add(p.id);
       const b = bridgeOf.get(p.id);
       const bg = b ? groups.get(b.id) : undefined;
-      if (bg && group === detached) group = bg;
+      if (bg && !mine.includes(bg)) mine.push(bg);
     }
+    const group = mine.length === 0 ? detached : mine.reduce((a, b) => (b.order < a.order ? b : a));
     const ifRow = !ns.tags.includes('host-mode') || ifaces.length > 0;
     const parentPrev = prev?.get(ns.id);
     const ifIndex = assignIndices(ifaces, prev, parentPrev, (b, p) =>
@@ -153,7 +161,7 @@ function namespaceSlots(
       b.x === p.x + M.pad ? (b.y - p.y - ctrTop) / (M.ctrH + M.gap) : null);
     const { boxW, boxH } = boxSize(ifRow, Math.max(0, ...ifIndex.values()) + (ifIndex.size > 0 ? 1 : 0),
       Math.max(0, ...ctrIndex.values()) + (ctrIndex.size > 0 ? 1 : 0));
-    const slot: Unit = { type: 'slot', node: ns, ifRow, ifIndex, ctrIndex, hostVeths, boxW, boxH };
+    const slot: Unit = { type: 'slot', node: ns, ifRow, ifIndex, ctrIndex, hostVeths, multi: mine.length > 1, boxW, boxH };
     group.slots.push(slot);
     units.push(slot);
     groupOfNode.set(ns.id, group);
@@ -208,6 +216,14 @@ function otherUnits(
       const item: Unit = { type: 'item', node: n, w: M.ifW, h: M.ifH };
       (b ? groups.get(b.id)! : detached).slots.push(item);
       loose.push(item);
+    } else if (n.kind === 'project') {
+      // A folded compose project goes where its boxes would: under the first of its bridges.
+      const b = rel.bridgeOf.get(n.id);
+      const grp = b ? groups.get(b.id)! : detached;
+      const item: Unit = { type: 'item', node: n, w: M.projW, h: M.projH };
+      grp.slots.push(item);
+      loose.push(item);
+      groupOfNode.set(n.id, grp);
     } else if (n.kind === 'container') {
       const item: Unit = { type: 'item', node: n, w: M.ctrW, h: M.ctrH };
       detached.slots.push(item);
@@ -228,7 +244,7 @@ function orderGroups(groups: Map<string, Group>, rel: Relations, ports: Unit[], 
     const grp = (ctr && (ctr.parent ? groupOfNode.get(ctr.parent) : groupOfNode.get(ctr.id))) ?? detached;
     grp.ports.push(u as PortUnit);
   }
-  const slotKey = (u: Unit) => u.type === 'slot' ? 0 : 1;
+  const slotKey = (u: Unit) => (u.type === 'slot' ? (u.multi ? 1 : 0) : 2);
   for (const grp of groups.values()) {
     grp.slots.sort((a, b) => slotKey(a) - slotKey(b)
       || +!a.node.tags.includes('host-mode') - +!b.node.tags.includes('host-mode') || byLabel(a.node, b.node));

@@ -1,12 +1,16 @@
 /**
- * Timing of buildGraph / layoutGraph on a busy synthetic host. Run: `npx tsx lib/topology/layout.bench.ts [containers]`.
+ * The graph layout's figures: `npm run bench:graph` (`tsx lib/topology/layout.bench.ts`).
+ * On a 1600×1000 canvas after "Fit" (the UI's fit, lib/topology/fit.ts): the smallest container label on screen and
+ * the share of the canvas the picture covers, at 10, 50 and 300 containers; layout times at 300.
  * (Not a vitest test: timings depend on the machine, so nothing here asserts them.)
  */
 import { buildGraph } from './build';
-import { layoutGraph } from './layout';
+import { boundsOf, fitView } from './fit';
+import { layoutGraph, metrics } from './layout';
+import { collapseProjects, projectsOf } from './projects';
 import { addContainer, syntheticSnapshot } from './synthetic';
 
-const containers = Number(process.argv[2] ?? 300);
+const VIEW = { w: 1600, h: 1000 };
 const runs = 30;
 
 function median(f: () => void): number {
@@ -19,7 +23,17 @@ function median(f: () => void): number {
   return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
 }
 
-const s = syntheticSnapshot(containers);
+for (const n of [10, 50, 300]) {
+  const g = buildGraph(syntheticSnapshot(n));
+  const l = layoutGraph(g);
+  const b = boundsOf(l.values())!;
+  const v = fitView(b, VIEW.w, VIEW.h);
+  const share = (b.w * v.k * b.h * v.k) / (VIEW.w * VIEW.h);
+  console.log(`${String(n).padStart(3)} containers: layout ${Math.round(b.w)}×${Math.round(b.h)}, fit scale ${v.k.toFixed(3)}, ` +
+    `smallest container label ${(metrics.ctrFont * v.k).toFixed(1)} px (target ≥ 9), canvas used ${(share * 100).toFixed(0)}% (target ≥ 50%)`);
+}
+
+const s = syntheticSnapshot(300);
 const coldStart = performance.now();
 const g = buildGraph(s);
 const first = layoutGraph(g);
@@ -33,8 +47,21 @@ const build = median(() => buildGraph(s));
 const fresh = median(() => layoutGraph(g));
 const incremental = median(() => layoutGraph(g2, first));
 
-console.log(`${containers} containers → ${g.nodes.length} nodes, ${g.edges.length} edges`);
+console.log(`300 containers → ${g.nodes.length} nodes, ${g.edges.length} edges`);
 console.log(`first build+layout (cold JIT): ${cold.toFixed(1)} ms`);
 console.log(`buildGraph median:              ${build.toFixed(2)} ms`);
-console.log(`layoutGraph fresh median:       ${fresh.toFixed(2)} ms`);
+console.log(`layoutGraph fresh median:       ${fresh.toFixed(2)} ms (target ≤ 100)`);
 console.log(`layoutGraph with previous, +1:  ${incremental.toFixed(2)} ms`);
+
+// The first view of a busy host whose containers belong to compose projects: one node per project.
+const ps = syntheticSnapshot(300, 6, 20);
+const full = buildGraph(ps);
+const projects = projectsOf(ps);
+const folded = collapseProjects(full, projects, new Set());
+const lf = layoutGraph(folded);
+const bf = boundsOf(lf.values())!;
+const vf = fitView(bf, VIEW.w, VIEW.h);
+console.log(`300 containers in 20 compose projects, folded: ${folded.nodes.length} nodes (of ${full.nodes.length}), ` +
+  `fit scale ${vf.k.toFixed(3)}, project names ${(metrics.projFont * vf.k).toFixed(1)} px`);
+const unfold = median(() => layoutGraph(collapseProjects(full, projects, new Set(['project-3'])), lf));
+console.log(`unfold one project (collapse + layout with previous) median: ${unfold.toFixed(2)} ms`);

@@ -43,7 +43,7 @@ describe('layoutGraph on the lab', () => {
   const g = buildGraph(lab());
   const l = layoutGraph(g);
   const box = (kind: GraphNode['kind'], label: string) => l.get(byLabel(g, kind, label).id)!;
-  const bridges = ['docker0', 'br-7bb242862bae', 'br-f0376874e379'].map((b) => box('bridge', b));
+  const bridges = ['docker0', 'br-7bb242862bae', 'br-f0376874e379'].map((b) => l.get(`br:${b}`)!);
 
   it('places every node, with no overlaps and children inside their boxes', () => {
     checkLayout(g, l);
@@ -72,21 +72,25 @@ describe('layoutGraph on the lab', () => {
     }
   });
 
-  it('puts bridges side by side with their namespaces beneath, and bridge-less namespaces to the right', () => {
+  it('puts network blocks side by side with their namespaces beneath, shared ones between, bridge-less ones last', () => {
+    // Reading order: docker0 first, then by label, which is the network's name (netatlas-lab-a is br-f03…).
     const [docker0, brB, brA] = bridges;
-    expect(docker0.x).toBeLessThan(brB.x);
-    expect(brB.x).toBeLessThan(brA.x);
+    expect(docker0.x).toBeLessThan(brA.x);
+    expect(brA.x).toBeLessThan(brB.x);
     const under = (b: Box, next: Box | null, label: string) => {
       const n = box('namespace', label);
       expect(n.x, label).toBeGreaterThanOrEqual(b.x);
       if (next) expect(right(n), label).toBeLessThan(next.x);
       expect(n.y, label).toBeGreaterThan(b.y);
     };
-    under(docker0, brB, 'lab-web');
-    under(brB, brA, 'lab-worker');
-    under(brA, null, 'lab-api + lab-sidecar'); // eth0 is on netatlas-lab-a; its eth1 edge crosses to br-7bb
-    under(brA, null, 'lab-db');
-    const lastBridgeGroup = Math.max(box('namespace', 'lab-api + lab-sidecar').x + box('namespace', 'lab-api + lab-sidecar').w, right(box('namespace', 'lab-db')));
+    under(docker0, brA, 'lab-web');
+    under(brA, brB, 'lab-db');
+    under(brB, null, 'lab-worker');
+    // On lab-a and lab-b: last in the block of lab-a (first in reading order), so next to lab-b's block.
+    under(brA, brB, 'lab-api + lab-sidecar');
+    const api = box('namespace', 'lab-api + lab-sidecar'), db = box('namespace', 'lab-db');
+    expect(api.y > db.y || api.x > db.x).toBe(true);
+    const lastBridgeGroup = Math.max(right(api), right(box('namespace', 'lab-worker')));
     for (const label of ['host network namespace', 'lab-none', 'netns netatlas-demo']) expect(box('namespace', label).x).toBeGreaterThan(lastBridgeGroup);
   });
 
@@ -132,8 +136,10 @@ describe('layoutGraph stability across revisions of the lab', () => {
     expect(nb.x).toBeGreaterThanOrEqual(docker0X);
     expect(right(nb)).toBeLessThan(nextX);
     expect(nb.y).toBeGreaterThan(l0.get('br:docker0')!.y);
-    // It fits beside lab-web thanks to the group's spare width.
-    expect(nb.y).toBe(l0.get(byLabel(g0, 'namespace', 'lab-web').id)!.y);
+    // The first free spot of docker0's block, which is one box wide: right under lab-web.
+    const web = l0.get(byLabel(g0, 'namespace', 'lab-web').id)!;
+    expect(nb.x).toBe(web.x);
+    expect(nb.y).toBe(web.y + web.h + metrics.rowGap + metrics.ifH + metrics.vethGap); // its host-veth row above it
     const port = l1.get(g1.nodes.find((n) => n.kind === 'port' && n.label.includes('18090'))!.id)!;
     expect(port.x).toBeGreaterThanOrEqual(docker0X);
     expect(port.y + port.h).toBeLessThanOrEqual(l0.get('br:docker0')!.y);
@@ -187,12 +193,12 @@ describe('layoutGraph stability across revisions of the lab', () => {
 
   it('grows a box in place when a container joins another network and there is room', () => {
     const s = lab();
-    const db = s.docker!.containers.find((c) => c.name === 'lab-db')!;
-    connectNetwork(s, db, network(s, 'netatlas-lab-b'), 3);
+    const web = s.docker!.containers.find((c) => c.name === 'lab-web')!; // docker0's block has room on its right
+    connectNetwork(s, web, network(s, 'netatlas-lab-b'), 3);
     const g1 = buildGraph(s);
     const l1 = layoutGraph(g1, l0);
     checkLayout(g1, l1);
-    const box = `ns:${db.namespaceId}`;
+    const box = `ns:${web.namespaceId}`;
     expect(moved(l0, l1)).toEqual([box]);
     const [before, after] = [l0.get(box)!, l1.get(box)!];
     expect([after.x, after.y, after.h]).toEqual([before.x, before.y, before.h]);
@@ -234,7 +240,7 @@ describe('layoutGraph stability across revisions of the lab', () => {
     expect(nb.x).toBeGreaterThanOrEqual(l0.get(byLabel(g0, 'namespace', 'host network namespace').id)!.x);
   });
 
-  it('appends a new bridge group to the right of everything', () => {
+  it('appends a new bridge group to the right of or below everything', () => {
     const s = lab();
     const host = s.namespaces.find((n) => n.kind === 'host')!;
     const net = structuredClone(network(s, 'netatlas-lab-a'));
@@ -250,8 +256,13 @@ describe('layoutGraph stability across revisions of the lab', () => {
     checkLayout(g1, l1);
     expect(moved(l0, l1)).toEqual([]);
     const maxRight = Math.max(...[...l0.values()].map(right));
-    expect(l1.get('br:br-cccccccccccc')!.x).toBeGreaterThan(maxRight);
-    expect(l1.get(`ns:${c.namespaceId}`)!.x).toBeGreaterThan(maxRight);
+    const maxBottom = Math.max(...[...l0.values()].map((b) => b.y + b.h));
+    for (const id of ['br:br-cccccccccccc', `ns:${c.namespaceId}`]) {
+      const b = l1.get(id)!;
+      expect(b.x > maxRight || b.y > maxBottom, id).toBe(true);
+    }
+    // A new lane under the others starts at their left edge, with the bridge above its box.
+    expect(l1.get('br:br-cccccccccccc')!.y).toBeLessThan(l1.get(`ns:${c.namespaceId}`)!.y);
   });
 });
 

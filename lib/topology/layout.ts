@@ -1,4 +1,4 @@
-import { atOrigin, fillPorts, fillSlots, keepPrevious, keptGroups, Placement, placeNewGroups, placeTopRow, rowsOf } from './layout-place';
+import { atOrigin, fillPorts, fillSlots, keepPrevious, keptGroups, Placement, placeFresh, placeNewGroups, placeTopRow } from './layout-place';
 import { planUnits, relationsOf } from './layout-plan';
 import type { Graph, Layout } from './types';
 
@@ -28,14 +28,16 @@ export function layoutGraph(g: Graph, previous?: Layout): Layout {
   const rel = relationsOf(g);
   const plan = planUnits(g, rel, prev);
   const p = new Placement(rel.childrenOf);
-  if (prev) keepPrevious(p, plan, prev);
-  const rows = rowsOf(p, plan);
   const ordered = [...plan.groups.values()].sort((a, b) => a.order - b.order);
+  if (prev) keepPrevious(p, plan, prev);
   const kept = keptGroups(p, ordered);
-  placeNewGroups(p, ordered, kept, rows);
-  for (const grp of kept) {
-    fillSlots(p, grp, rows);
-    fillPorts(p, grp, rows);
+  if (kept.length === 0) placeFresh(p, ordered);
+  else {
+    for (const grp of kept) {
+      fillSlots(p, grp);
+      fillPorts(p, grp);
+    }
+    placeNewGroups(p, ordered, kept);
   }
   placeTopRow(p, plan.top, prev !== undefined);
   // A fresh layout starts at (0, 0); one continuing a previous layout must not move anything.

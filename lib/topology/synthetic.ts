@@ -180,9 +180,10 @@ export function removeContainer(s: Snapshot, name: string): void {
 
 /**
  * A busy host: `containers` containers over a few bridges; every 10th also on a second network, every 15th with a
- * `container:X` sidecar (counted), every 8th publishing a port, a couple in none/host mode.
+ * `container:X` sidecar (counted), every 8th publishing a port, a couple in none/host mode. With `projects`, the
+ * app containers belong to that many compose projects (`project-0`…, round robin; a sidecar in its owner's).
  */
-export function syntheticSnapshot(containers: number, networkCount = 6): Snapshot {
+export function syntheticSnapshot(containers: number, networkCount = 6, projects = 0): Snapshot {
   const s = emptySnapshot();
   const nets = [addNetwork(s, 'bridge', 0)];
   for (let k = 1; k < networkCount; k++) nets.push(addNetwork(s, `net-${k}`, k));
@@ -194,9 +195,14 @@ export function syntheticSnapshot(containers: number, networkCount = 6): Snapsho
     const networks = i % 10 === 9 ? [primary, nets[(i + 1) % nets.length]] : [primary];
     const ports = i % 8 === 0 ? [{ containerPort: 80, hostPort: 20000 + i }] : [];
     const c = addContainer(s, { name: `app-${String(i).padStart(3, '0')}`, n: i, networks, ports });
+    if (projects > 0) {
+      c.composeProject = `project-${i % projects}`;
+      c.composeService = `svc-${i}`;
+    }
     made++;
     if (i % 15 === 14 && made < containers) {
-      addSidecar(s, `app-${String(i).padStart(3, '0')}-sidecar`, i, c);
+      const side = addSidecar(s, `app-${String(i).padStart(3, '0')}-sidecar`, i, c);
+      side.composeProject = c.composeProject;
       made++;
     }
   }

@@ -11,14 +11,16 @@ export type NodeKind =
   | 'namespace' // a network namespace box: container sandbox, `ip netns` one, or other
   | 'container' // a container, drawn inside its namespace box (host-mode ones inside the host box)
   | 'port' // a published port binding hostIp:hostPort/proto → container port
-  | 'proxy'; // a docker-proxy process serving a port
+  | 'proxy' // a docker-proxy process serving a port
+  | 'project'; // a folded compose project, standing for its containers' boxes (lib/topology/projects.ts)
 
 export type EdgeKind =
   | 'veth' // the two ends of a veth pair
   | 'bridge-port' // bridge ↔ enslaved interface
   | 'port-map' // published port → the container serving it
   | 'proxy' // published port ↔ docker-proxy
-  | 'uplink'; // bridge → uplink: traffic leaving the host (routed / masqueraded)
+  | 'uplink' // bridge → uplink: traffic leaving the host (routed / masqueraded)
+  | 'parent'; // a container's macvlan/ipvlan interface → its parent in the host (frames leave through it)
 
 /** What in the snapshot a node stands for, so panels can show everything the snapshot knows. */
 export type NodeRef =
@@ -26,7 +28,8 @@ export type NodeRef =
   | { type: 'namespace'; namespaceId: string }
   | { type: 'container'; containerId: string }
   | { type: 'port'; containerId: string; hostIp: string; hostPort: number; protocol: string }
-  | { type: 'proxy'; pid: number };
+  | { type: 'proxy'; pid: number }
+  | { type: 'project'; name: string };
 
 export interface GraphNode {
   id: string;

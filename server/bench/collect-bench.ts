@@ -79,7 +79,7 @@ async function child(n: number) {
     const c = new Collector();
     const r = await counted(() => c.snapshot());
     snaps.push({ ms: r.ms, procs: r.procs, tools: c.nativeToolProcesses });
-    c.close();
+    await c.close();
     last = r.value;
   }
   const native = snaps.sort((a, b) => a.ms - b.ms)[1];
@@ -96,7 +96,7 @@ async function child(n: number) {
   await watching.snapshot();
   const repeats: { ms: number; procs: number }[] = [];
   for (let i = 0; i < 5; i++) repeats.push(await counted(() => watching.snapshot()));
-  watching.close();
+  await watching.close();
   const repeat = repeats.sort((a, b) => a.ms - b.ms)[2];
   const rssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(

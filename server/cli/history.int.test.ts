@@ -91,6 +91,6 @@ describe('netatlas history and snapshot references', () => {
     expect(cli(['rules', '--snapshot', 'name:both', '--json'], dir).status).toBe(0);
     expect(cli(['rules', '--snapshot', './both', '--json'], dir).status).toBe(0);
     writeFileSync(join(dir, 'broken.json'), '{"schemaVersion": 1');
-    expect(cli(['rules', '--snapshot', 'broken.json'], dir).stderr).toContain('broken.json is not JSON');
+    expect(cli(['rules', '--snapshot', 'broken.json'], dir).stderr).toMatch(/broken\.json: not a snapshot: not valid JSON/);
   });
 });

@@ -6,6 +6,7 @@ import { collectSnapshot, assertValid } from '../collect/collector';
 import { dataDirOf, existingHistory, loadSnapshotRef } from '../history/load-ref';
 import { openSqliteHistory } from '../history/sqlite-store';
 import type { HistoryStats, LoggedChange } from '../history/store';
+import { err, out } from '../safe-output';
 
 /**
  * `netatlas history` (the change log, `--stats`) and the history side of `netatlas snapshot` (`--at`, `--save`,
@@ -15,7 +16,7 @@ import type { HistoryStats, LoggedChange } from '../history/store';
 type Flags = Record<string, string | true>;
 
 const fail = (cmd: string, msg: string, code = 1) => {
-  process.stderr.write(`netatlas ${cmd}: ${msg}\n`);
+  err.text(`netatlas ${cmd}: ${msg}\n`);
   return code;
 };
 const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
@@ -29,14 +30,16 @@ export async function historyCommand(flags: Flags): Promise<number> {
   try {
     if (flags.stats) {
       const stats = await store.stats();
-      process.stdout.write(flags.json ? JSON.stringify(stats, null, 2) + '\n' : formatStats(stats));
+      if (flags.json) out.json(JSON.stringify(stats, null, 2) + '\n');
+      else out.text(formatStats(stats));
       return 0;
     }
     const now = new Date();
     const since = parseTimeRef(str(flags.since) ?? '-1d', now);
     if (!since) return fail('history', `--since: '${String(flags.since)}' is not a time (e.g. -10m, -2h, -1d, 2026-11-30T14:00Z)`, 2);
     const changes = await store.changesSince(since, now);
-    process.stdout.write(flags.json ? JSON.stringify(changes, null, 2) + '\n' : formatChanges(changes, since));
+    if (flags.json) out.json(JSON.stringify(changes, null, 2) + '\n');
+    else out.text(formatChanges(changes, since));
     return 0;
   } finally {
     store.close();
@@ -81,8 +84,8 @@ export async function snapshotHistoryCommand(flags: Flags): Promise<number> {
         return gone ? 0 : fail('snapshot', `no saved snapshot named '${flags.delete}'`);
       }
       const saved = await opened.store.listSaved();
-      if (flags.json) process.stdout.write(JSON.stringify(saved, null, 2) + '\n');
-      else for (const x of saved) process.stdout.write(`${x.name}  ${x.hostname}  ${x.at.toISOString()}  ${(x.bytes / 1024).toFixed(1)} KiB${x.note ? `  ${x.note}` : ''}\n`);
+      if (flags.json) out.json(JSON.stringify(saved, null, 2) + '\n');
+      else for (const x of saved) out.text(`${x.name}  ${x.hostname}  ${x.at.toISOString()}  ${(x.bytes / 1024).toFixed(1)} KiB${x.note ? `  ${x.note}` : ''}\n`);
       return 0;
     } finally {
       opened.store.close();
@@ -109,14 +112,14 @@ export async function snapshotHistoryCommand(flags: Flags): Promise<number> {
         return fail('snapshot', `a snapshot named '${flags.save}' exists already (netatlas snapshot --delete ${flags.save} first)`);
       }
       const info = await opened.store.save(flags.save, str(flags.note) ?? '', snapshot);
-      process.stderr.write(`saved ${label} as '${info.name}' (${(info.bytes / 1024).toFixed(1)} KiB) in ${opened.store.path}\n`);
+      err.text(`saved ${label} as '${info.name}' (${(info.bytes / 1024).toFixed(1)} KiB) in ${opened.store.path}\n`);
     } finally {
       opened.store.close();
     }
   }
   const text = JSON.stringify(snapshot, null, 2) + '\n';
   if (typeof flags.out === 'string') await writeFile(flags.out, text);
-  if (flags.json) process.stdout.write(text);
-  else if (typeof flags.save !== 'string') process.stdout.write(`${label}\n${summarize(snapshot)}`);
+  if (flags.json) out.json(text);
+  else if (typeof flags.save !== 'string') out.text(`${label}\n${summarize(snapshot)}`);
   return 0;
 }

@@ -125,7 +125,7 @@ describe('netatlas trace', () => {
     writeFileSync(bad, '{"schemaVersion": 99}');
     const r = cli('--snapshot', bad, '--from', 'host', '--to', '127.0.0.1');
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/unsupported snapshot schemaVersion 99/);
+    expect(r.stderr).toMatch(/made by a newer netatlas: schemaVersion 99 > 1/);
     expect(cli('--snapshot', join(dir, 'missing.json'), '--from', 'host', '--to', '127.0.0.1').stderr).toMatch(/cannot read/);
   });
 });

@@ -2,10 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { containerName, HOST_LABEL, hostPort, namespaceLabel, receiverLabel } from '../../lib/snapshot/names';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import type { Endpoint, Outcome, Protocol, Step, Target, TraceQuery, TraceResult } from '../../lib/sim/types';
-import { resolveQuery, type QueryErrors, type QueryField } from '../../lib/sim/query';
+import { resolveQuery, type QueryErrors, type QueryField, type QueryOptions } from '../../lib/sim/query';
+import type { NameResolution } from '../../lib/dns/resolve';
+import { listenerText } from '../../lib/sim/listen';
 import { tracePath } from '../../lib/sim/trace';
 import { collectSnapshot } from '../collect/collector';
 import { dataDirOf, loadSnapshotRef } from '../history/load-ref';
+import { err, out as output } from '../safe-output';
 
 /**
  * `netatlas trace`: where would the first packet of a connection go, and why. Resolves the names in a query against
@@ -19,16 +22,21 @@ import { dataDirOf, loadSnapshotRef } from '../history/load-ref';
  */
 
 /** What the command line asked, resolved: a query, or one message naming the flag each problem came from. */
-export type FlagQuery = { ok: true; query: TraceQuery } | { ok: false; errors: QueryErrors; message: string };
+export type FlagQuery = { ok: true; query: TraceQuery; resolution?: NameResolution } | { ok: false; errors: QueryErrors; message: string };
 
 /** `--from`/`--to` through the one grammar (lib/sim/query.ts) the Paths panel's form also uses. */
-export function queryFromFlags(s: Snapshot, from: string, to: string): FlagQuery {
-  const r = resolveQuery(s, { from, to });
+export function queryFromFlags(s: Snapshot, from: string, to: string, options: QueryOptions = {}): FlagQuery {
+  const r = resolveQuery(s, { from, to }, options);
   if (r.ok) return r;
   const said = (field: QueryField) => (field === 'from' ? `--from '${from}'` : `--to '${to}'`);
   const message = (Object.entries(r.errors) as [QueryField, string][]).map(([field, error]) => `${said(field)}: ${error}`).join('; ');
   return { ok: false, errors: r.errors, message };
 }
+
+export const resolutionText = (r: NameResolution) =>
+  r.ok
+    ? `name: ${r.name} resolves to ${r.addresses.join(', ')} (${r.via === 'hosts' ? '/etc/hosts' : `embedded DNS on ${r.network}`})`
+    : `name: cannot resolve ${r.name}: ${r.reason}`;
 
 /** Human names for the snapshot's objects (lib/snapshot/names), as the trace's lines put them. */
 class TraceNames {
@@ -96,9 +104,12 @@ function formatOutcome(o: Outcome, n: TraceNames): string {
         return `LEAVES the host through ${o.leaves.iface}${o.leaves.via ? ` via ${o.leaves.via}` : ''} (the snapshot sees nothing behind it); the next hop sees ${o.seenSource} → ${o.seenDestination}`;
       }
       const who = n.receiver(o.namespaceId, o.containerIds);
-      const listener = o.listener === 'unknown' ? ' (whether anything listens there is not in the snapshot)' : '';
+      const listener = o.listener === 'unknown' ? ' (whether anything listens there is not in the snapshot)' : o.listener ? `, taken by the socket on ${listenerText(o.listener)}` : '';
       return `DELIVERED to ${who} (${o.namespaceId})${o.port !== null ? ` port ${o.port}` : ''}; it sees ${o.seenSource} → ${o.seenDestination}${listener}`;
     }
+    case 'refused':
+    case 'port-unreachable':
+      return `${o.result === 'refused' ? 'REFUSED (RST)' : 'PORT UNREACHABLE (ICMP)'} in ${n.namespace(o.namespaceId)} at ${o.destination}: ${o.why}`;
     case 'dropped':
     case 'rejected':
       if (o.cause !== 'rule') return `${o.result.toUpperCase()}${reply} by the kernel in ${n.namespace(o.namespaceId)} (${o.cause}): ${o.why}`;
@@ -136,7 +147,7 @@ export function formatTrace(s: Snapshot, r: TraceResult, verbose = false): strin
 type Flags = Record<string, string | true>;
 
 /** The live host, or the snapshot `--snapshot REF` names (lib/snapshot/ref.ts), or why it cannot be had. */
-async function loadSnapshot(ref: string | undefined, dataDir: string | undefined): Promise<Snapshot | string> {
+export async function loadSnapshot(ref: string | undefined, dataDir: string | undefined): Promise<Snapshot | string> {
   if (ref === undefined) return collectSnapshot();
   const loaded = await loadSnapshotRef(ref, dataDirOf(dataDir));
   return loaded.ok ? loaded.snapshot : loaded.error;
@@ -168,7 +179,7 @@ export function parseBatchLine(s: Snapshot, line: string): { ok: true; query: Tr
 
 export async function traceCommand(flags: Flags, usage: string): Promise<number> {
   const fail = (msg: string, code: number, withUsage = false) => {
-    process.stderr.write(`netatlas trace: ${msg}\n${withUsage ? `\n${usage}` : ''}`);
+    err.text(`netatlas trace: ${msg}\n${withUsage ? `\n${usage}` : ''}`);
     return code;
   };
   const batch = typeof flags.batch === 'string' ? flags.batch : undefined;
@@ -187,11 +198,17 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
   if (typeof snapshot === 'string') return fail(snapshot, 1);
 
   if (lines === null) {
-    const q = queryFromFlags(snapshot, flags.from as string, flags.to as string);
+    // A single query resolves a destination name as the source container would (--batch takes names literally).
+    const q = queryFromFlags(snapshot, flags.from as string, flags.to as string, { resolveNames: true });
     if (!q.ok) return fail(q.message, 2);
     const query: TraceQuery = flags.verbose ? { ...q.query, verbose: true } : q.query;
     const result = tracePath(snapshot, query);
-    process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatTrace(snapshot, result, flags.verbose === true));
+    const { resolution } = q;
+    // In JSON only when it changed the target (to an address) or could not resolve: a plain container name stays a
+    // container target, as in --batch, so single and batch answers stay equal.
+    const telling = resolution && (!resolution.ok || query.to.kind === 'ip');
+    if (flags.json) output.json(JSON.stringify(telling ? { ...result, resolution } : result, null, 2) + '\n');
+    else output.text(`${resolution ? `${resolutionText(resolution)}\n` : ''}${formatTrace(snapshot, result, flags.verbose === true)}`);
     return 0;
   }
 
@@ -202,7 +219,7 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
     const line = raw.trim();
     if (!line) return;
     const answer = (message: string, code: number) => {
-      process.stderr.write(`netatlas trace: ${batch}:${i + 1}: ${message}\n`);
+      err.text(`netatlas trace: ${batch}:${i + 1}: ${message}\n`);
       out.push(JSON.stringify({ line: i + 1, error: message }));
       status = Math.max(status, code);
     };
@@ -216,6 +233,6 @@ export async function traceCommand(flags: Flags, usage: string): Promise<number>
       answer(`the simulator failed: ${(e as Error).message}`, 1);
     }
   });
-  process.stdout.write(out.length ? out.join('\n') + '\n' : '');
+  output.json(out.length ? out.join('\n') + '\n' : '');
   return status === 0 ? 0 : status;
 }

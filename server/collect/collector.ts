@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { hostname, release } from 'node:os';
 import Docker from 'dockerode';
-import type { ApiContainerInspect } from '../../lib/docker/map';
 import { mapContainer, mapNetwork, parseDockerProxyArgs } from '../../lib/docker/map';
 import type { Container, DockerProxy, Namespace, Problem, Snapshot } from '../../lib/snapshot/schema';
 import { SCHEMA_VERSION, Snapshot as SnapshotSchema, namespaceId } from '../../lib/snapshot/schema';
 import { joinEndpoints, resolveVethPeers, type RawVethPeers } from '../../lib/snapshot/joins';
-import { describeDockerError, dockerEndpoint, readDocker, type DockerRead } from './docker';
+import { describeDockerError, dockerEndpoint, readDocker, type DockerRead, type InspectRead } from './docker';
+import { containerDns } from '../../lib/dns/files';
 import { detectBackend } from './iptables-backend';
 import { endianness } from 'node:os';
 import { listenersFromRaw, type RawListener, type SocketOwner } from '../../lib/netlink/listeners';
@@ -17,7 +17,7 @@ import { parseNftJson } from '../../lib/netfilter/nft-json-parse';
 import { iptablesSaveFromNft } from '../../lib/netfilter/iptables-from-nft';
 import { ShellPool } from './shell-pool';
 import { parseListenerRead, parseNetfilterRead, parseNetlinkData, parseNetlinkRead, type ParsedNetfilter, type ParsedNetlink } from './netns-parse';
-import { listNamedNetns, netnsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
+import { listDockerNetns, listNamedNetns, netnsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
 import { readSysctls } from './sysctls';
 import { NetlinkMonitor, DockerEventWatcher } from './watchers';
 
@@ -79,7 +79,7 @@ export class Collector extends EventEmitter {
   readonly endpoint: string;
   private readonly docker: Docker;
   private readonly concurrency: number;
-  private readonly inspectCache = new Map<string, ApiContainerInspect>();
+  private readonly inspectCache = new Map<string, InspectRead>();
   private readonly nsCache = new Map<number, NsCacheEntry>();
   /** The last Docker read, reused while the event stream is up and quiet. */
   private lastDocker: DockerRead | null = null;
@@ -93,6 +93,8 @@ export class Collector extends EventEmitter {
   /** nsid (as seen from the host namespace) → namespace inode, learnt from host-side veth peers. */
   private nsidToInode = new Map<number, number>();
   private containerToInode = new Map<string, number>();
+  /** Namespaces Docker made for no container (swarm's overlay, ingress_sbox, lb_): any Docker event may change them. */
+  private sandboxInodes = new Set<number>();
   private netlinkMonitor: NetlinkMonitor | null = null;
   private dockerWatcher: DockerEventWatcher | null = null;
   private backendCache: { at: number; value: Snapshot['host']['iptables'] } | null = null;
@@ -143,6 +145,8 @@ export class Collector extends EventEmitter {
           this.inspectCache.delete(containerId);
           const inode = this.containerToInode.get(containerId);
           if (inode !== undefined) this.nsCache.delete(inode);
+          // A task joining an overlay adds a veth to the overlay's namespace, which no event names.
+          for (const sb of this.sandboxInodes) this.nsCache.delete(sb);
         }
         this.emit('change', 'docker');
       },
@@ -150,18 +154,27 @@ export class Collector extends EventEmitter {
     );
   }
 
-  close(): void {
-    this.pool?.close();
-    this.pool = null;
-    if (this.native instanceof NativeReader) this.native.close();
-    this.native = null;
-    this.netlinkMonitor?.close();
+  /**
+   * Ends every child (readers, worker shells, `ip monitor`) and the Docker event stream; resolves once the
+   * children have exited. The closed reader and pool are kept, so a collection still running cannot start new ones.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.closing.abort();
+    if (this.native === null) this.native = 'the collector is closed';
+    this.pool ??= new ShellPool(0);
+    const monitor = this.netlinkMonitor;
     this.dockerWatcher?.close();
     this.netlinkMonitor = null;
     this.dockerWatcher = null;
+    await Promise.all([this.pool.close(), this.native instanceof NativeReader ? this.native.close() : null, monitor?.close()]);
   }
 
   private hostInode = -1;
+  /** After close(), a collection still running skips its slow fallbacks: its result is thrown away. */
+  private closed = false;
+  /** Aborts Docker requests in flight on close(). */
+  private readonly closing = new AbortController();
 
   private invalidateNs(inode: number, part: keyof NsCacheEntry) {
     const e = this.nsCache.get(inode);
@@ -193,16 +206,17 @@ export class Collector extends EventEmitter {
     if (typeof this.native === 'string') {
       problems.push({ source: 'reader', subject: null, severity: 'debug', message: `${this.native}: namespaces are read with nsenter and ip` });
     }
-    const [dockerRead, { procs, owners }, named] = await Promise.all([
+    const [dockerRead, { procs, owners }, named, dockerNetns] = await Promise.all([
       this.readDockerSafe(problems, cacheDocker),
       this.scanProcesses().catch((e) => {
         problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
         return { procs: [] as ProcEntry[], owners: null };
       }),
       listNamedNetns(),
+      listDockerNetns(),
     ]);
 
-    const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, problems);
+    const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, dockerNetns, problems);
     const useCache = cacheNetlink && cacheDocker;
     const reads = await Promise.all(targets.map((t) => this.readTarget(t, useCache)));
 
@@ -300,7 +314,7 @@ export class Collector extends EventEmitter {
     if (useCache && !this.dockerDirty && this.lastDocker) return this.lastDocker;
     this.dockerDirty = false; // before the read: an event arriving during it marks it dirty again
     try {
-      this.lastDocker = await readDocker(this.docker, this.inspectCache, problems);
+      this.lastDocker = await readDocker(this.docker, this.inspectCache, problems, this.closing.signal);
       return this.lastDocker;
     } catch (e) {
       this.lastDocker = null;
@@ -316,6 +330,7 @@ export class Collector extends EventEmitter {
     docker: DockerRead | null,
     procs: ProcEntry[],
     named: { name: string; path: string }[],
+    dockerNetns: { name: string; path: string; inode: number }[],
     problems: Problem[],
   ): Promise<NsTarget[]> {
     const byInode = new Map<number, NsTarget>();
@@ -356,6 +371,9 @@ export class Collector extends EventEmitter {
       const inode = namedInodes[i];
       if (inode !== null) add({ inode, kind: 'named', path: n.path, name: n.name, containers: [] });
     }
+    // Namespaces no process lives in: swarm's overlay networks (br0, vxlan), ingress_sbox, load balancers.
+    for (const n of dockerNetns) add({ inode: n.inode, kind: 'other', path: n.path, name: n.name, containers: [] });
+    this.sandboxInodes = new Set(dockerNetns.filter((n) => byInode.get(n.inode)?.kind === 'other').map((n) => n.inode));
     for (const p of procs) {
       if (p.netnsInode !== null && !byInode.has(p.netnsInode)) {
         add({ inode: p.netnsInode, kind: 'other', path: `/proc/${p.pid}/ns/net`, name: p.comm, containers: [] });
@@ -385,6 +403,7 @@ export class Collector extends EventEmitter {
         // the reader died: Node's own scan below
       }
     }
+    if (this.closed) return { procs: [], owners: null };
     const [procs, owners] = await Promise.all([scanProc(), socketOwners().catch(() => null)]);
     return { procs, owners };
   }
@@ -517,7 +536,15 @@ export class Collector extends EventEmitter {
     const resolve = (ref: string) =>
       read.containers.find((c) => c.Id === ref || c.Id.startsWith(ref) || c.Name === `/${ref}`)?.Id ?? null;
     const nsOfContainer = new Map(namespaces.flatMap((n) => n.containers.map((c) => [c, n.id] as const)));
-    const containers: Container[] = read.containers.map((c) => mapContainer(c, read.networks, resolve, nsOfContainer.get(c.Id) ?? null));
+    const mapped = read.containers.map((c) => mapContainer(c, read.networks, resolve, nsOfContainer.get(c.Id) ?? null));
+    const containers: Container[] = mapped.map((c, i) => {
+      const files = read.containers[i].dnsFiles;
+      if (!files) return c;
+      // A container:X sharer uses X's files, whose own-name lines name X's addresses.
+      const owner = (c.networkMode.sharedWith && mapped.find((x) => x.id === c.networkMode.sharedWith)) || c;
+      const own = owner.endpoints.flatMap((e) => [e.ipv4, e.ipv6].filter((a): a is string => !!a));
+      return { ...c, dns: containerDns(files.resolvConf, files.hosts, own) };
+    });
     const networks = read.networks.map((n) =>
       mapNetwork(n, containers.filter((c) => c.endpoints.some((e) => e.networkId === n.Id)).map((c) => c.id)),
     );
@@ -528,7 +555,7 @@ export class Collector extends EventEmitter {
   }
 
   private async backend(hostIpt4: string | null): Promise<Snapshot['host']['iptables']> {
-    if (this.watching && this.backendCache && Date.now() - this.backendCache.at < 10_000) return this.backendCache.value;
+    if (this.backendCache && (this.closed || (this.watching && Date.now() - this.backendCache.at < 10_000))) return this.backendCache.value;
     const value = await detectBackend(hostIpt4);
     this.backendCache = { at: Date.now(), value };
     return value;
@@ -580,7 +607,7 @@ export async function collectSnapshot(opts: CollectorOptions = {}): Promise<Snap
   try {
     return await c.snapshot();
   } finally {
-    c.close();
+    await c.close();
   }
 }
 

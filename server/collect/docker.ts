@@ -1,7 +1,9 @@
 import Docker from 'dockerode';
 import type { ApiContainerInspect, ApiNetwork } from '../../lib/docker/map';
+import type { FileText } from '../../lib/dns/files';
 import type { Problem } from '../../lib/snapshot/schema';
 import { shortId } from '../../lib/snapshot/names';
+import { readContainerFile } from './dns-files';
 import { mapLimit } from './exec';
 
 export interface DockerEndpointConfig {
@@ -20,15 +22,22 @@ export function dockerEndpoint(env = process.env.DOCKER_HOST): DockerEndpointCon
   return { endpoint: env, options: { host: url.hostname, port: Number(url.port || 2375), protocol: 'http' } };
 }
 
+/** A container's inspection, with its resolv.conf and hosts files read at the same time (null when not running). */
+export interface InspectRead extends ApiContainerInspect {
+  dnsFiles: { resolvConf: FileText; hosts: FileText } | null;
+}
+
 export interface DockerRead {
   version: string | null;
   apiVersion: string | null;
   networks: ApiNetwork[];
-  containers: ApiContainerInspect[];
+  containers: InspectRead[];
 }
 
+type RawInspect = ApiContainerInspect & { Config?: unknown; ResolvConfPath?: string; HostsPath?: string };
+
 /** Keep only what lib/docker/map reads: the environment and the rest of the config never leave this function. */
-function whitelist(c: ApiContainerInspect & { Config?: unknown }): ApiContainerInspect {
+function whitelist(c: RawInspect): ApiContainerInspect {
   const cfg = (c.Config ?? {}) as { Image?: string; Labels?: Record<string, string> | null };
   return {
     Id: c.Id,
@@ -56,17 +65,20 @@ const isNotFound = (e: unknown) => (e as { statusCode?: number }).statusCode ===
 
 /**
  * Reads networks and containers. `cache` holds earlier inspections; the caller empties entries on Docker events.
- * A container that disappears between the list and its inspection is reported and skipped.
+ * A container that disappears between the list and its inspection is reported and skipped. `signal` aborts the
+ * requests in flight (the collector closing: a busy dockerd must not hold up a server's exit).
  */
 export async function readDocker(
   docker: Docker,
-  cache: Map<string, ApiContainerInspect>,
+  cache: Map<string, InspectRead>,
   problems: Problem[],
+  signal?: AbortSignal,
 ): Promise<DockerRead> {
   const [version, networks, list] = await Promise.all([
-    docker.version(),
-    docker.listNetworks() as unknown as Promise<ApiNetwork[]>,
-    docker.listContainers({ all: true }),
+    // dockerode's version() takes options like every call, but its types do not say so.
+    (docker.version as (opts: { abortSignal?: AbortSignal }) => ReturnType<Docker['version']>).call(docker, { abortSignal: signal }),
+    docker.listNetworks({ abortSignal: signal }) as unknown as Promise<ApiNetwork[]>,
+    docker.listContainers({ all: true, abortSignal: signal }),
   ]);
   const seen = new Set(list.map((c) => c.Id));
   for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
@@ -74,7 +86,12 @@ export async function readDocker(
     const cached = cache.get(item.Id);
     if (cached && cached.State?.Status === item.State) return cached;
     try {
-      const c = whitelist((await docker.getContainer(item.Id).inspect()) as unknown as ApiContainerInspect);
+      const raw = (await docker.getContainer(item.Id).inspect({ abortSignal: signal })) as unknown as RawInspect;
+      const live = raw.State?.Status === 'running' || raw.State?.Status === 'paused';
+      const dnsFiles = live
+        ? { resolvConf: await readContainerFile(raw.ResolvConfPath), hosts: await readContainerFile(raw.HostsPath) }
+        : null;
+      const c: InspectRead = { ...whitelist(raw), dnsFiles };
       cache.set(item.Id, c);
       return c;
     } catch (e) {
@@ -92,6 +109,6 @@ export async function readDocker(
     version: version.Version ?? null,
     apiVersion: version.ApiVersion ?? null,
     networks,
-    containers: inspected.filter((c): c is ApiContainerInspect => c !== null),
+    containers: inspected.filter((c): c is InspectRead => c !== null),
   };
 }

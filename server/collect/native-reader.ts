@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type { IpAddrEntry, IpLink, IpRoute } from '../../lib/netlink/ip-json';
 import type { RawListener } from '../../lib/netlink/listeners';
+import { spawnLongLived, type LongLivedChild } from './child';
 
 /** Where scripts/build-native.sh puts the reader built from server/collect/native/netns-reader.c. */
 export const NATIVE_READER_PATH = join(process.cwd(), 'server/collect/native/build/netns-reader');
@@ -53,13 +53,14 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 /** One reader process: requests are answered in order, one JSON line each. */
 class ReaderProcess {
-  private readonly child: ChildProcess;
+  private readonly proc: LongLivedChild;
   private readonly queue: Pending[] = [];
   private buf = '';
   dead = false;
 
   constructor(path: string, onExit: () => void) {
-    this.child = spawn(path, [], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, LC_ALL: 'C' } });
+    // Our pid: the reader dies with us (PR_SET_PDEATHSIG), and exits at once if we died before it could ask.
+    this.proc = spawnLongLived(path, [String(process.pid)], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, LC_ALL: 'C' } }, true);
     this.child.stdout!.setEncoding('utf8');
     this.child.stdout!.on('data', (s: string) => this.onData(s));
     this.child.stdin!.on('error', () => {}); // reported through 'exit'
@@ -71,6 +72,10 @@ class ReaderProcess {
     };
     this.child.on('error', (e) => fail(`cannot start the native reader: ${e.message}`));
     this.child.on('exit', (code, sig) => fail(`the native reader exited (${sig ?? `status ${code}`})`));
+  }
+
+  private get child() {
+    return this.proc.child;
   }
 
   get load() {
@@ -103,9 +108,10 @@ class ReaderProcess {
     }
   }
 
-  close() {
+  /** Resolves once the reader has exited (closing its stdin ends it; SIGTERM if it is busy). */
+  close(): Promise<void> {
     this.dead = true;
-    this.child.kill();
+    return this.proc.end();
   }
 }
 
@@ -134,7 +140,10 @@ export class NativeReader {
   /** Processes started so far for the readers themselves (they live until close). */
   started = 0;
 
+  private closed = false;
+
   async read(path: string | null, parts: NativePart[]): Promise<NativeAnswer> {
+    if (this.closed) throw new Error('the native reader is closed');
     const alive = this.procs.filter((p) => !p.dead);
     this.procs.splice(0, this.procs.length, ...alive);
     let proc = alive.length >= this.size ? alive.reduce((a, b) => (b.load < a.load ? b : a)) : null;
@@ -148,7 +157,9 @@ export class NativeReader {
     return a;
   }
 
-  close() {
-    for (const p of this.procs.splice(0)) p.close();
+  /** Resolves once every reader process has exited; reads after this fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.procs.splice(0).map((p) => p.close()));
   }
 }

@@ -88,3 +88,26 @@ export async function socketOwners(root = '/proc'): Promise<Map<number, { pid: n
   );
   return out;
 }
+
+/**
+ * Namespace files Docker keeps under /var/run/docker/netns (sandboxes, and for swarm the overlay networks' own
+ * namespaces, `ingress_sbox`, `lb_…`), only those still bind-mounted: a file whose namespace is gone stays behind as an
+ * empty file on another device than nsfs.
+ */
+export async function listDockerNetns(dir = '/var/run/docker/netns'): Promise<{ name: string; path: string; inode: number }[]> {
+  let nsfsDev: number;
+  let names: string[];
+  try {
+    nsfsDev = (await stat('/proc/self/ns/net')).dev;
+    names = (await readdir(/*turbopackIgnore: true*/ dir)).sort();
+  } catch {
+    return [];
+  }
+  const out: { name: string; path: string; inode: number }[] = [];
+  for (const name of names) {
+    const path = `${dir}/${name}`;
+    const st = await stat(path).catch(() => null);
+    if (st && st.dev === nsfsDev) out.push({ name, path, inode: st.ino });
+  }
+  return out;
+}

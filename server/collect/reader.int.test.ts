@@ -172,7 +172,7 @@ describe('rules a namespace adds itself', () => {
         .poll(async () => (byName(await c.snapshot(), RULES_NS).netfilter?.nftables ?? []).map((t) => t.name), { timeout: 10_000, interval: 200 })
         .toEqual(['na_i12_probe']);
     } finally {
-      c.close();
+      await c.close();
     }
   });
 });

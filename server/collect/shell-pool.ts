@@ -1,8 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnLongLived, type LongLivedChild } from './child';
 
 /**
  * A few long-lived `sh` workers that run command lines for us. Forking the large Node process costs ~4 ms a
@@ -18,7 +15,10 @@ export interface ShellResult {
   code: number;
 }
 
-const WORKER = `M="$1"; E="$2"
+// The command's stderr goes to a file the worker made and unlinked at once, reached through /proc/PID/fd/3
+// (opening that truncates or rewinds it): nothing is left in the temp directory, even after a SIGKILL.
+const WORKER = `M="$1"; T=$(mktemp "\${TMPDIR:-/tmp}/netatlas-stderr.XXXXXX") || exit 1
+exec 3>"$T"; rm -f "$T"; E=/proc/$$/fd/3
 while IFS= read -r cmd; do
   eval "$cmd" </dev/null 2>"$E"; rc=$?
   printf '\\n%s rc %s\\n' "$M" "$rc"
@@ -34,15 +34,15 @@ interface Job {
 }
 
 class Worker {
-  private readonly child: ChildProcess;
+  private readonly proc: LongLivedChild;
   private readonly marker = `@@netatlas-${randomBytes(6).toString('hex')}`;
   private buf = '';
   private job: Job | null = null;
   private timer: NodeJS.Timeout | null = null;
   dead = false;
 
-  constructor(dir: string, index: number, private readonly onIdle: (w: Worker) => void) {
-    this.child = spawn('sh', ['-c', WORKER, 'netatlas-worker', this.marker, join(dir, `stderr-${index}`)], {
+  constructor(private readonly onIdle: (w: Worker) => void) {
+    this.proc = spawnLongLived('sh', ['-c', WORKER, 'netatlas-worker', this.marker], {
       stdio: ['pipe', 'pipe', 'ignore'],
       env: { ...process.env, LC_ALL: 'C' },
     });
@@ -51,6 +51,10 @@ class Worker {
     this.child.stdin!.on('error', () => {}); // reported through 'exit'
     this.child.on('error', () => this.fail(new Error('cannot start sh')));
     this.child.on('exit', () => this.fail(new Error('worker shell exited')));
+  }
+
+  private get child() {
+    return this.proc.child;
   }
 
   get busy() {
@@ -94,18 +98,16 @@ class Worker {
     this.onIdle(this);
   }
 
-  close() {
+  /** Resolves once the shell has exited. */
+  close(): Promise<void> {
     this.dead = true;
-    this.child.stdin!.end();
-    this.child.kill();
+    return this.proc.end();
   }
 }
 
 export class ShellPool {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'netatlas-'));
   private workers: Worker[] = [];
   private readonly queue: Job[] = [];
-  private next = 0;
   private closed = false;
 
   constructor(private readonly size = 3) {}
@@ -123,7 +125,7 @@ export class ShellPool {
     while (this.queue.length) {
       let w = this.workers.find((x) => !x.busy && !x.dead);
       if (!w && this.workers.length < this.size) {
-        w = new Worker(this.dir, this.next++, () => this.dispatch());
+        w = new Worker(() => this.dispatch());
         this.workers.push(w);
       }
       if (!w) return;
@@ -131,12 +133,12 @@ export class ShellPool {
     }
   }
 
-  close() {
+  /** Resolves once every worker shell has exited. */
+  async close(): Promise<void> {
     this.closed = true;
-    for (const w of this.workers) w.close();
-    this.workers = [];
+    const workers = this.workers.splice(0);
     for (const j of this.queue.splice(0)) j.reject(new Error('shell pool closed'));
-    rmSync(this.dir, { recursive: true, force: true });
+    await Promise.all(workers.map((w) => w.close()));
   }
 }
 

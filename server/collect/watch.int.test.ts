@@ -57,8 +57,8 @@ beforeAll(async () => {
   await c.snapshot();
 });
 
-afterAll(() => {
-  c.close();
+afterAll(async () => {
+  await c.close();
   sh('ip', '-n', 'netatlas-demo', 'link', 'set', 'na-demo-ns', 'mtu', '1500');
   execFileSync('sh', ['-c', 'docker network disconnect netatlas-lab-b lab-db 2>/dev/null || true']);
 });

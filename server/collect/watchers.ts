@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type Docker from 'dockerode';
+import { spawnLongLived, type LongLivedChild } from './child';
 
 const backoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
 
@@ -9,7 +9,7 @@ const backoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
  * and in every namespace that has an nsid in it — which every container joined by a veth has. Restarts itself.
  */
 export class NetlinkMonitor {
-  private child: ChildProcess | null = null;
+  private proc: LongLivedChild | null = null;
   private closed = false;
   private attempt = 0;
   alive = false;
@@ -19,8 +19,8 @@ export class NetlinkMonitor {
   }
 
   private start() {
-    const child = spawn('ip', ['-o', 'monitor', 'all-nsid', 'link', 'address', 'route'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    this.child = child;
+    this.proc = spawnLongLived('ip', ['-o', 'monitor', 'all-nsid', 'link', 'address', 'route'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const { child } = this.proc;
     child.on('spawn', () => {
       this.alive = true;
       this.attempt = 0;
@@ -39,10 +39,11 @@ export class NetlinkMonitor {
     child.on('exit', restart);
   }
 
-  close() {
+  /** Resolves once `ip monitor` has exited. */
+  async close(): Promise<void> {
     this.closed = true;
     this.alive = false;
-    this.child?.kill();
+    await this.proc?.end();
   }
 }
 

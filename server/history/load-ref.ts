@@ -1,11 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Snapshot } from '../../lib/snapshot/schema';
-import { parseSnapshot, SnapshotFormatError } from '../../lib/snapshot/schema';
 import { resolveSnapshotRef, type SnapshotRef } from '../../lib/snapshot/ref';
 import { collectSnapshot } from '../collect/collector';
+import { loadSnapshotFile } from '../share/snapshot-file';
 import { defaultDataDir } from './data-dir';
 import { openSqliteHistory, type SqliteHistoryStore } from './sqlite-store';
 
@@ -43,7 +41,8 @@ export async function loadSnapshotRef(text: string, dataDir: string, now = new D
       case 'live':
         return { ok: true, ref, snapshot: await collectSnapshot(), label: 'live' };
       case 'file': {
-        const read = await readSnapshotFile(ref.path);
+        // The one file reader (envelopes, gzip, size limit, migrations, validation).
+        const read = await loadSnapshotFile(ref.path);
         return read.ok ? { ok: true, ref, snapshot: read.snapshot, label: ref.path } : read;
       }
       case 'name': {
@@ -60,33 +59,5 @@ export async function loadSnapshotRef(text: string, dataDir: string, now = new D
     }
   } finally {
     store?.close();
-  }
-}
-
-/** A snapshot file: JSON or gzipped JSON (told by its first bytes, not its name), validated. */
-export async function readSnapshotFile(path: string): Promise<{ ok: true; snapshot: Snapshot } | { ok: false; error: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    return { ok: false, error: `cannot read ${path}: ${(e as Error).message}` };
-  }
-  let text: string;
-  try {
-    text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
-  } catch (e) {
-    return { ok: false, error: `${path}: not a valid gzip file: ${(e as Error).message}` };
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, error: `${path} is not JSON: ${(e as Error).message}` };
-  }
-  try {
-    return { ok: true, snapshot: parseSnapshot(data) };
-  } catch (e) {
-    if (e instanceof SnapshotFormatError) return { ok: false, error: `${path}: ${e.message}` };
-    throw e;
   }
 }

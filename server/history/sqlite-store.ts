@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { applyDelta, diffSnapshots, isEmptyDelta, type SnapshotDelta } from '../../lib/history/delta';
 import { describeChanges } from '../../lib/history/changes';
 import { checkSnapshotName } from '../../lib/snapshot/ref';
 import { prepareDataDir } from './data-dir';
 import { migrate, STORE_VERSION } from './migrations';
+import { atOf, lastPerBucket, pack, startsKeyframe, unpack, type Decision } from './rows';
 import {
   DEFAULT_RETENTION, type AppendResult, type HistoryStats, type HistoryStore, type LoggedChange, type PruneReport,
   type RetentionPolicy, type SavedSnapshotInfo, type StoredSnapshot,
@@ -58,14 +58,6 @@ interface Row {
 }
 type Meta = Omit<Row, 'body'>;
 
-const pack = (v: unknown): Buffer => deflateRawSync(JSON.stringify(v));
-const unpack = <T>(b: Buffer): T => JSON.parse(inflateRawSync(b).toString('utf8')) as T;
-const atOf = (s: Snapshot) => {
-  const t = Date.parse(s.host.collectedAt);
-  return Number.isNaN(t) ? Date.now() : t;
-};
-
-type Decision = 'keep' | 'drop' | 'keyframe';
 
 export class SqliteHistoryStore implements HistoryStore {
   private readonly retention: RetentionPolicy;
@@ -142,8 +134,7 @@ export class SqliteHistoryStore implements HistoryStore {
     if (delta && isEmptyDelta(delta)) return null;
     const structural = delta === null || delta.structure !== null;
     const body = delta ? pack(delta) : null;
-    const keyframe = body === null || this.chain.length + 1 > this.keyframeEvery ||
-      this.chain.bytes + body.length > this.chain.keyframeBytes * this.keyframeWeight;
+    const keyframe = startsKeyframe(this.chain, body, this.keyframeEvery, this.keyframeWeight);
     const stored = keyframe ? pack(snapshot) : body!;
     const changes = prev && delta ? describeChanges(prev.snapshot, snapshot, delta) : [];
     const id = Number(this.q.insert.run(at, keyframe ? 1 : 0, structural ? 1 : 0, stored).lastInsertRowid);
@@ -340,17 +331,6 @@ export class SqliteHistoryStore implements HistoryStore {
   close() {
     this.db.close();
   }
-}
-
-/** Ids of the last row in each time bucket, plus every row `always` keeps. */
-function lastPerBucket(rows: Meta[], bucketMs: number, always: (r: Meta) => boolean): Set<number> {
-  const keep = new Set<number>();
-  for (let i = 0; i < rows.length; i++) {
-    const bucket = Math.floor(rows[i].at / bucketMs);
-    const next = rows[i + 1];
-    if (always(rows[i]) || !next || Math.floor(next.at / bucketMs) !== bucket) keep.add(rows[i].id);
-  }
-  return keep;
 }
 
 export { STORE_VERSION };

@@ -8,8 +8,8 @@ import { Hub, type Revision } from './hub';
 const WAIT = { timeout: 60_000, interval: 20 };
 
 const hub = new Hub({ tickMs: 500 });
-afterAll(() => {
-  hub.close();
+afterAll(async () => {
+  await hub.close();
   execFileSync('sh', ['-c', 'docker rm -f lab-hub-test >/dev/null 2>&1 || true']);
 });
 

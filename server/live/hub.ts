@@ -2,12 +2,36 @@ import { EventEmitter, on, once } from 'node:events';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { Collector } from '../collect/collector';
 import { snapshotFingerprint } from '../../lib/snapshot/fingerprint';
+import { diffSnapshots } from '../../lib/history/delta';
+import type { LiveMessage } from '../../lib/history/stream';
 import { openRecorder, type HistoryRecorder } from '../history/recorder';
 
-/** One published state of the host. Ids only grow, so a reconnecting client can say where it stopped. */
+/** One published state of the host. Ids only grow (by one), so a reconnecting client can say where it stopped. */
 export interface Revision {
   id: number;
   snapshot: Snapshot;
+  /** What a viewer is sent for it, built once for every viewer: the whole snapshot… */
+  readonly whole: LiveMessage;
+  /** …or the delta from the revision before (null for the first), computed on first use. */
+  readonly delta: LiveMessage | null;
+}
+
+function revision(id: number, snapshot: Snapshot, prev: Revision | undefined): Revision {
+  // The previous snapshot only, not the previous revision: revisions must not chain to each other in memory.
+  let before = prev?.snapshot;
+  let delta: LiveMessage | null | undefined;
+  return {
+    id,
+    snapshot,
+    whole: { kind: 'whole', revision: id, snapshot },
+    get delta() {
+      if (delta === undefined) {
+        delta = before ? { kind: 'delta', revision: id, base: id - 1, delta: diffSnapshots(before, snapshot) } : null;
+        before = undefined;
+      }
+      return delta;
+    },
+  };
 }
 
 export interface HubOptions {
@@ -45,8 +69,15 @@ export class Hub extends EventEmitter {
   private debounce: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private subscribers = 0;
+  /** Tells this process's revision ids from another's: a browser still holding ids from before a restart resyncs. */
+  readonly epoch = Date.now().toString(36);
   private readonly onRevision: ((r: Revision) => void) | null;
   private idleTicker: NodeJS.Timeout | null = null;
+  /** The last snapshot collected, published or not (an unchanged state is not republished, but it is newer). */
+  private newest: Snapshot | null = null;
+  /** A change notification arrived after the newest collection started. */
+  private dirty = false;
+  private closed = false;
 
   constructor(opts: HubOptions = {}) {
     super();
@@ -79,7 +110,23 @@ export class Hub extends EventEmitter {
       const first = once(this, 'revision') as Promise<[Revision]>;
       await Promise.race([first, this.collect()]);
     }
+    // Only a hub closed before its first publication has nothing (server shutdown while a request waits).
+    if (this.revisions.length === 0) throw new Error('the live hub is closed');
     return this.revisions[this.revisions.length - 1];
+  }
+
+  /**
+   * The latest revision with the newest snapshot of that state, collected at most `maxAgeMs` ago (default: the
+   * tick) and after any change notified so far: for readers that do not subscribe, which would otherwise get
+   * whatever the idle tick last read. Collects on demand, joining a collection already running rather than
+   * starting a second one.
+   */
+  async current(maxAgeMs = this.tickMs): Promise<Pick<Revision, 'id' | 'snapshot'>> {
+    const r = await this.latest();
+    const at = this.newest ? Date.parse(this.newest.host.collectedAt) : 0;
+    if ((Date.now() - at <= maxAgeMs && !this.dirty) || this.closed) return { id: r.id, snapshot: this.newest ?? r.snapshot };
+    await this.collect(this.dirty ? 'change' : 'tick');
+    return { id: this.revisions[this.revisions.length - 1].id, snapshot: this.newest ?? r.snapshot };
   }
 
   /**
@@ -116,7 +163,32 @@ export class Hub extends EventEmitter {
     }
   }
 
+  /**
+   * What a viewer is sent: after `lastId`, the deltas it missed, else the whole latest snapshot; then one delta per
+   * revision. Every viewer shares the same message objects (see `Revision`).
+   */
+  async *messagesSince(lastId: number | null, signal?: AbortSignal): AsyncGenerator<LiveMessage> {
+    let prev = lastId;
+    for await (const r of this.revisionsSince(lastId, signal)) {
+      const delta = prev !== null && r.id === prev + 1 ? r.delta : null;
+      prev = r.id;
+      yield delta ?? r.whole;
+    }
+  }
+
+  /** The SSE event id of a revision, and back (null when it came from another process). */
+  eventId(id: number): string {
+    return `${this.epoch}-${id}`;
+  }
+
+  revisionOfEventId(text: string | null | undefined): number | null {
+    const [epoch, id] = (text ?? '').split('-');
+    const n = Number(id);
+    return epoch === this.epoch && Number.isSafeInteger(n) ? n : null;
+  }
+
   private schedule() {
+    this.dirty = true;
     if (this.debounce) return;
     this.debounce = setTimeout(() => {
       this.debounce = null;
@@ -130,6 +202,7 @@ export class Hub extends EventEmitter {
    * tick would keep the loop going forever.
    */
   collect(reason: 'change' | 'tick' = 'change'): Promise<void> {
+    if (this.closed) return Promise.resolve();
     if (this.collecting) {
       if (reason === 'change') this.again = true;
       return this.collecting;
@@ -138,11 +211,14 @@ export class Hub extends EventEmitter {
       try {
         do {
           this.again = false;
+          this.dirty = false;
           const snapshot = await this.collector.snapshot();
+          if (this.closed) return; // collected by a closing collector: nothing to publish or record
+          this.newest = snapshot;
           const fp = snapshotFingerprint(snapshot);
           if (fp !== this.fingerprint || this.revisions.length === 0) {
             this.fingerprint = fp;
-            const r = { id: this.nextId++, snapshot };
+            const r = revision(this.nextId++, snapshot, this.revisions.at(-1));
             this.revisions = [...this.revisions.slice(-(this.keep - 1)), r];
             this.emit('revision', r);
             this.onRevision?.(r);
@@ -164,11 +240,15 @@ export class Hub extends EventEmitter {
     this.ticker = null;
   }
 
-  close() {
+  /** Stops collecting; resolves once the collector's children have exited and no collection is running. */
+  async close(): Promise<void> {
+    this.closed = true;
     this.stopTicking();
     if (this.idleTicker) clearInterval(this.idleTicker);
     if (this.debounce) clearTimeout(this.debounce);
-    this.collector.close();
+    const running = this.collecting?.catch(() => {});
+    await this.collector.close();
+    await running;
   }
 }
 
@@ -184,4 +264,17 @@ export function hub(): Hub {
 export function history(): HistoryRecorder {
   g.__netatlasHistory ??= openRecorder();
   return g.__netatlasHistory;
+}
+
+/**
+ * Server shutdown: stops the process-wide hub (its children exit), then writes what the history recorder has
+ * queued and closes its database. Both stay in place, closed, so a request still running cannot start new ones.
+ */
+export async function stopHub(): Promise<void> {
+  await g.__netatlasHub?.close();
+  const recorder = g.__netatlasHistory;
+  if (recorder) {
+    await recorder.flush();
+    recorder.close();
+  }
 }

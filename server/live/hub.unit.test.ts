@@ -54,3 +54,45 @@ describe('hub with a collector slower than its tick', () => {
     }
   });
 });
+
+/** Stamps each snapshot with the time it was taken, as the real collector does. */
+class StampingCollector extends SlowCollector {
+  async snapshot() {
+    const s = await super.snapshot();
+    return { ...s, host: { ...s.host, collectedAt: new Date().toISOString() } };
+  }
+}
+
+describe('hub.current() with nobody subscribed', () => {
+  it('collects on demand when the newest snapshot is too old or a change was notified, once for callers arriving together', async () => {
+    const collector = new StampingCollector(50);
+    const hub = new Hub({ tickMs: 60_000, debounceMs: 60_000, collector: collector as unknown as Collector });
+    try {
+      const first = await hub.current();
+      expect(collector.calls).toBe(1);
+      expect((await hub.current()).snapshot).toBe(first.snapshot); // fresh enough: answered without a read
+      expect(collector.calls).toBe(1);
+
+      const t0 = Date.now();
+      const answers = await Promise.all([hub.current(0), hub.current(0), hub.current(0)]);
+      expect(collector.calls).toBe(2); // one collection for all three
+      for (const a of answers) expect(Date.parse(a.snapshot.host.collectedAt)).toBeGreaterThanOrEqual(t0);
+      expect(answers[0].id).toBe(first.id); // the same state: no new revision, but the newer reading of it
+
+      collector.emit('change'); // its debounced collection would come a minute later
+      await hub.current();
+      expect(collector.calls).toBe(3);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('answers nothing new once closed, and starts no collection', async () => {
+    const collector = new StampingCollector(10);
+    const hub = new Hub({ tickMs: 60_000, collector: collector as unknown as Collector });
+    await hub.current();
+    await hub.close();
+    await hub.current(0);
+    expect(collector.calls).toBe(1);
+  });
+});

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { tracePath } from '../../lib/sim/trace';
-import type { TraceQuery, TraceResult } from '../../lib/sim/types';
+import type { Outcome, TraceQuery, TraceResult } from '../../lib/sim/types';
+import type { Observation } from './kernel';
 import { collectSnapshot } from '../collect/collector';
 import { discoverLab, formatMatrix, observeAll, pairsOf, type Lab, type ObservedPair } from './matrix';
 
@@ -29,10 +30,20 @@ const at = (from: string, to: string) => {
 
 describe('the lab exercises what the matrix is for (kernel facts, no simulator)', () => {
   it('has the pairs it should', () => {
-    expect(lab.sources).toHaveLength(8);
-    expect(lab.targets).toHaveLength(12);
-    // Loopback targets only from the host: 8 × 12 − 7 × 2.
-    expect(observed).toHaveLength(82);
+    expect(lab.sources).toHaveLength(10);
+    expect(lab.targets).toHaveLength(19);
+    // Every source × every target, loopback ones included.
+    expect(observed).toHaveLength(190);
+  });
+
+  it('loopback, loopback-only published ports and ports where nothing listens show', () => {
+    expect(at('lab-web', 'own 127.0.0.1:80')).toMatchObject({ connected: true, seenSource: '127.0.0.1' });
+    expect(at('lab-web', 'published 127.0.0.1:18081')).toMatchObject({ connected: false, failure: 'fast' }); // its own loopback
+    expect(at('host', 'loopback-only 198.19.255.1:18081')).toMatchObject({ connected: false, failure: 'fast' });
+    expect(at('lab-api', 'lab-web:81').connected).toBe(false);
+    expect(at('198.19.255.2@na-demo-h', 'outside 198.19.255.2:80')).toMatchObject({ connected: true, seenSource: '198.19.255.2' });
+    expect(at('lab-api', 'lab-db udp:18053')).toMatchObject({ connected: true, seenSource: '198.18.1.2' });
+    expect(at('lab-api', 'lab-db udp:18054')).toMatchObject({ connected: false, failure: 'fast' }); // ICMP port unreachable
   });
 
   it('isolation, icc, --internal, the DOCKER-USER rule and docker-proxy all show', () => {
@@ -45,6 +56,8 @@ describe('the lab exercises what the matrix is for (kernel facts, no simulator)'
     expect(at('lab-db', 'outside 198.19.255.2:80')).toMatchObject({ connected: true, seenSource: '198.19.255.1' }); // masqueraded
     expect(at('lab-worker', 'outside 198.19.255.2:80').connected).toBe(false); // the lab's DOCKER-USER rule
     expect(at('host', 'published 127.0.0.1:18081')).toMatchObject({ connected: true, seenSource: '198.18.0.1' }); // docker-proxy
+    expect(at('host', 'lab-mv1').connected).toBe(false); // macvlan: the host cannot reach its child through the parent
+    expect(at('lab-mv1', 'lab-mv1')).toMatchObject({ connected: true, seenSource: '198.18.6.2' });
   });
 });
 
@@ -56,7 +69,7 @@ interface Verdict {
 }
 
 const judge = (pair: ObservedPair): Verdict => {
-  const query: TraceQuery = { from: pair.source.sim, to: { kind: 'ip', ip: pair.target.ip, port: pair.target.port }, protocol: 'tcp' };
+  const query: TraceQuery = { from: pair.source.sim, to: { kind: 'ip', ip: pair.target.ip, port: pair.target.port }, protocol: pair.target.protocol ?? 'tcp' };
   let result: TraceResult;
   try {
     result = tracePath(snapshot, query);
@@ -65,11 +78,25 @@ const judge = (pair: ObservedPair): Verdict => {
   }
   const delivered = result.outcome.result === 'delivered';
   const seen = result.outcome.result === 'delivered' ? result.outcome.seenSource : null;
-  const agree = delivered === pair.observed.connected && (!delivered || seen === pair.observed.seenSource);
+  const failure = expectedFailure(result.outcome.result);
+  const agree =
+    delivered === pair.observed.connected && (!delivered || seen === pair.observed.seenSource) && (failure === null || failure === pair.observed.failure);
   return { pair, result, error: null, agree };
 };
 
-const kernelWords = (p: ObservedPair) => (p.observed.connected ? `connected, seen from ${p.observed.seenSource}` : `failed: ${p.observed.error}`);
+/**
+ * How the kernel should fail for the simulator's outcome: an answer (RST, or REJECT's ICMP) fails at once, a drop
+ * times out. no-route is not compared: an on-link neighbour that never answers ARP fails with EHOSTUNREACH only
+ * after the neighbour timeout, a missing route at once.
+ */
+function expectedFailure(result: Outcome['result']): Observation['failure'] {
+  if (result === 'refused' || result === 'port-unreachable' || result === 'rejected') return 'fast';
+  if (result === 'dropped') return 'timeout';
+  return null;
+}
+
+const kernelWords = (p: ObservedPair) =>
+  p.observed.connected ? `connected, seen from ${p.observed.seenSource}` : `failed (${p.observed.failure}, ${p.observed.ms} ms): ${p.observed.error}`;
 const simWords = (v: Verdict) => {
   if (!v.result) return `threw: ${v.error?.split('\n')[0]}`;
   const o = v.result.outcome;
@@ -80,7 +107,12 @@ describe('the simulator agrees with the kernel', () => {
   it('on every pair: delivered ⇔ connected, and the source the server sees', () => {
     const verdicts = observed.map(judge);
     const bad = verdicts.filter((v) => !v.agree);
-    console.log(`paths: ${verdicts.length - bad.length}/${verdicts.length} agree`);
+    const count = (f: (v: Verdict) => boolean) => verdicts.filter(f).length;
+    console.log(
+      `paths: ${verdicts.length - bad.length}/${verdicts.length} agree; kernel: ${count((v) => v.pair.observed.connected)} connected, ` +
+        `${count((v) => v.pair.observed.failure === 'fast')} failed at once, ${count((v) => v.pair.observed.failure === 'timeout')} timed out; ` +
+        `simulator: ${['delivered', 'refused', 'port-unreachable', 'rejected', 'dropped', 'no-route', 'uncertain'].map((r) => `${count((v) => v.result?.outcome.result === r)} ${r}`).join(', ')}`,
+    );
     if (bad.length) {
       const rows = bad.map((v) => [
         v.pair.source.label,

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Endpoint } from '../../lib/sim/types';
-import { connect, mapLimit, type Observation, type Source } from './kernel';
+import { connect, CONNECT_TIMEOUT_S, mapLimit, sendUdp, type Observation, type Source } from './kernel';
 
 /**
  * The lab's packet-path matrix: every source (a process in some namespace) × every target (an address and port
@@ -11,6 +11,12 @@ import { connect, mapLimit, type Observation, type Source } from './kernel';
 export const NETNS = 'netatlas-demo';
 export const OUTSIDE_IP = '198.19.255.2';
 export const HOST_VETH_IP = '198.19.255.1';
+/** The host's end of the veth to NETNS. */
+export const VETH_HOST = 'na-demo-h';
+/** lab-db's UDP echo (e2e/lab/lab.sh). */
+export const UDP_PORT = 18053;
+/** A host port nothing in the lab listens on. */
+export const UNUSED_PORT = 18099;
 
 export interface MatrixSource {
   label: string;
@@ -27,6 +33,8 @@ export interface MatrixTarget {
   port: number;
   /** A loopback address: it names the host only from the host's namespace. */
   loopback: boolean;
+  /** Default tcp (an HTTP request); udp: a datagram to the lab's UDP echo. */
+  protocol?: 'tcp' | 'udp';
 }
 
 export interface Pair {
@@ -47,9 +55,9 @@ interface Inspect {
 
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' }).trim();
 
-export const SOURCE_CONTAINERS = ['lab-web', 'lab-api', 'lab-db', 'lab-worker', 'lab-int1', 'lab-noicc1'];
+export const SOURCE_CONTAINERS = ['lab-web', 'lab-api', 'lab-db', 'lab-worker', 'lab-int1', 'lab-noicc1', 'lab-mv1'];
 /** Every lab container with an address of its own and an httpd on port 80 (lab-sidecar shares lab-api's). */
-export const TARGET_CONTAINERS = ['lab-web', 'lab-api', 'lab-db', 'lab-worker', 'lab-int1', 'lab-noicc1', 'lab-noicc2'];
+export const TARGET_CONTAINERS = ['lab-web', 'lab-api', 'lab-db', 'lab-worker', 'lab-int1', 'lab-noicc1', 'lab-noicc2', 'lab-mv1'];
 
 export interface Lab {
   sources: MatrixSource[];
@@ -77,6 +85,8 @@ export function discoverLab(): Lab {
     })),
     { label: 'host', kernel: { host: true }, sim: { kind: 'host' }, hostNamespace: true },
     { label: `outside (${NETNS})`, kernel: { netns: NETNS }, sim: { kind: 'namespace', namespaceId: `netns:${nsInode}` }, hostNamespace: false },
+    // The same process as the simulator's `IP@iface` client: a packet arriving on the host's end of the veth.
+    { label: `${OUTSIDE_IP}@${VETH_HOST}`, kernel: { netns: NETNS }, sim: { kind: 'outside', ip: OUTSIDE_IP, iface: VETH_HOST }, hostNamespace: false },
   ];
 
   const targets: MatrixTarget[] = [];
@@ -92,32 +102,41 @@ export function discoverLab(): Lab {
     { label: `published ${HOST_VETH_IP}:18080`, ip: HOST_VETH_IP, port: 18080, loopback: false },
     { label: 'published 127.0.0.1:18081', ip: '127.0.0.1', port: 18081, loopback: true },
     { label: `outside ${OUTSIDE_IP}:80`, ip: OUTSIDE_IP, port: 80, loopback: false },
+    // Each source's own loopback (httpd listens on 0.0.0.0:80 in every container and in the outside client; the
+    // host has nothing on 80), a port published on 127.0.0.1 only asked for at the host's other address, and
+    // ports where nothing listens.
+    { label: 'own 127.0.0.1:80', ip: '127.0.0.1', port: 80, loopback: true },
+    { label: `loopback-only ${HOST_VETH_IP}:18081`, ip: HOST_VETH_IP, port: 18081, loopback: false },
+    { label: `unused ${HOST_VETH_IP}:${UNUSED_PORT}`, ip: HOST_VETH_IP, port: UNUSED_PORT, loopback: false },
+  );
+  const web = targets.find((t) => t.label === 'lab-web')!;
+  targets.push({ label: 'lab-web:81', ip: web.ip, port: 81, loopback: false });
+  // UDP: lab-db's echo (e2e/lab/lab.sh ensure_udp), and the next port, where nothing is bound.
+  const db = targets.find((t) => t.label === 'lab-db')!;
+  targets.push(
+    { label: `lab-db udp:${UDP_PORT}`, ip: db.ip, port: UDP_PORT, loopback: false, protocol: 'udp' },
+    { label: `lab-db udp:${UDP_PORT + 1}`, ip: db.ip, port: UDP_PORT + 1, loopback: false, protocol: 'udp' },
   );
   return { sources, targets, ids: Object.fromEntries([...byName].map(([n, c]) => [n, c.Id])) };
 }
 
 /**
- * Every source × every target, except the meaningless ones: a loopback target names the host's published port only
- * from the host's own namespace; from a container or the outside client, 127.0.0.1 is that namespace's own loopback,
- * where nothing listens on 18080/18081 and which no snapshot could describe (listening sockets are not collected).
+ * Every source × every target. A loopback target names each source's own loopback: the host's published ports only
+ * from the host, the source's own httpd on port 80, and from a container, nothing on 18080/18081 (refused).
  */
 export function pairsOf(lab: Lab): Pair[] {
-  const pairs: Pair[] = [];
-  for (const source of lab.sources) {
-    for (const target of lab.targets) {
-      if (target.loopback && !source.hostNamespace) continue;
-      pairs.push({ source, target });
-    }
-  }
-  return pairs;
+  return lab.sources.flatMap((source) => lab.targets.map((target) => ({ source, target })));
 }
 
 /** Runs every pair's real connection, a few at a time. */
 export async function observeAll(pairs: Pair[], concurrency = 8): Promise<ObservedPair[]> {
-  return mapLimit(pairs, concurrency, async (p) => ({ ...p, observed: await connect(p.source.kernel, p.target.ip, p.target.port) }));
+  return mapLimit(pairs, concurrency, async (p) => ({
+    ...p,
+    observed: await (p.target.protocol === 'udp' ? sendUdp : connect)(p.source.kernel, p.target.ip, p.target.port),
+  }));
 }
 
-const cell = (o: Observation) => (o.connected ? o.seenSource! : o.error?.startsWith('timed out') ? '· dropped' : '· refused');
+const cell = (o: Observation) => (o.connected ? o.seenSource! : o.failure === 'timeout' ? '· timeout' : `· fast ${o.ms}ms`);
 
 /** A sources × targets grid of what the kernel did: the source address the server saw, or why it failed. */
 export function formatMatrix(lab: Lab, observed: ObservedPair[]): string {
@@ -137,6 +156,6 @@ export function formatMatrix(lab: Lab, observed: ObservedPair[]): string {
   }
   lines.push('');
   cols.forEach((c, i) => lines.push(`[${i + 1}] ${c}`));
-  lines.push('cells: the source address the server saw; · dropped = timed out; · refused = failed at once; blank = not a pair');
+  lines.push(`cells: the source address the server saw; · timeout = nothing came back in ${CONNECT_TIMEOUT_S} s; · fast = failed at once (refused, unreachable)`);
   return lines.join('\n');
 }

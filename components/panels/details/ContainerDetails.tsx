@@ -1,5 +1,7 @@
 'use client';
 
+import { EMBEDDED_DNS } from '@/lib/dns/resolve';
+import { lowerMode } from '@/lib/docker/map';
 import type { Container, Endpoint } from '@/lib/snapshot/schema';
 import { containerName, hostPort, namespaceLabel, shortId } from '@/lib/snapshot/names';
 import { Empty, Fields, Mono, NodeLink, Section, type DetailsContext } from './parts';
@@ -40,6 +42,8 @@ export function ContainerDetails({ ctx, container: c }: { ctx: DetailsContext; c
             ['sandbox', c.sandboxKey && <Mono key="sb">{c.sandboxKey}</Mono>],
             ['compose project', c.composeProject],
             ['compose service', c.composeService],
+            ['swarm service', c.swarm?.serviceName ?? null],
+            ['swarm task', c.swarm ? (c.swarm.taskName ?? c.swarm.taskId) : null],
           ]}
         />
       </Section>
@@ -50,6 +54,7 @@ export function ContainerDetails({ ctx, container: c }: { ctx: DetailsContext; c
           c.endpoints.map((e) => <EndpointFields key={e.endpointId || e.networkId} ctx={ctx} e={e} />)
         )}
       </Section>
+      <DnsSection c={c} />
       <Section title={`Published ports (${c.ports.length})`}>
         {c.ports.length === 0 ? (
           <Empty>none</Empty>
@@ -72,6 +77,9 @@ export function ContainerDetails({ ctx, container: c }: { ctx: DetailsContext; c
 }
 
 function EndpointFields({ ctx, e }: { ctx: DetailsContext; e: Endpoint }) {
+  const net = ctx.snapshot.docker?.networks.find((n) => n.id === e.networkId);
+  const mode = net ? lowerMode(net) : null;
+  const lower = net && mode && net.options.parent ? { parent: net.options.parent, mode } : null;
   const ci = e.containerInterface;
   const hi = e.hostInterface;
   return (
@@ -80,6 +88,7 @@ function EndpointFields({ ctx, e }: { ctx: DetailsContext; e: Endpoint }) {
         rows={[
           ['network', <Mono key="n">{e.networkName}</Mono>],
           ['driver', e.driver],
+          ['parent', lower && <ParentLink key="p" ctx={ctx} name={lower.parent} mode={lower.mode} />],
           ['IPv4', e.ipv4 && <Mono key="4">{e.ipv4PrefixLen === null ? e.ipv4 : `${e.ipv4}/${e.ipv4PrefixLen}`}</Mono>],
           ['IPv6', e.ipv6 && <Mono key="6">{e.ipv6PrefixLen === null ? e.ipv6 : `${e.ipv6}/${e.ipv6PrefixLen}`}</Mono>],
           ['MAC', e.mac && <Mono key="m">{e.mac}</Mono>],
@@ -109,6 +118,20 @@ function EndpointFields({ ctx, e }: { ctx: DetailsContext; e: Endpoint }) {
   );
 }
 
+/** A macvlan/ipvlan endpoint's parent in the host, and the mode (the host cannot reach the child through it). */
+function ParentLink({ ctx, name, mode }: { ctx: DetailsContext; name: string; mode: string }) {
+  const host = [...ctx.idx.namespaces.values()].find((n) => n.kind === 'host');
+  const ifc = host?.interfaces.find((i) => i.name === name);
+  const text = <Mono>{`${name} (mode ${mode})`}</Mono>;
+  return ifc ? (
+    <NodeLink ctx={ctx} target={{ type: 'interface', namespaceId: ifc.namespaceId, ifindex: ifc.ifindex }}>
+      {text}
+    </NodeLink>
+  ) : (
+    text
+  );
+}
+
 function BridgeLink({ ctx, name, nsId }: { ctx: DetailsContext; name: string; nsId: string | null }) {
   const ns = nsId ? ctx.idx.namespaces.get(nsId) : [...ctx.idx.namespaces.values()].find((n) => n.kind === 'host');
   const br = ns?.interfaces.find((i) => i.name === name);
@@ -117,5 +140,47 @@ function BridgeLink({ ctx, name, nsId }: { ctx: DetailsContext; name: string; ns
     <NodeLink ctx={ctx} target={{ type: 'interface', namespaceId: br.namespaceId, ifindex: br.ifindex }}>
       <Mono>{name}</Mono>
     </NodeLink>
+  );
+}
+
+/** What the container resolves with: its resolv.conf, the extra /etc/hosts lines, and whether Docker's DNS answers. */
+function DnsSection({ c }: { c: Container }) {
+  const d = c.dns;
+  if (!d) return null;
+  const embedded = d.nameservers.includes(EMBEDDED_DNS);
+  return (
+    <Section title="DNS">
+      <div data-testid="container-dns" className="space-y-1.5">
+        <Fields
+          rows={[
+            ['nameservers', d.nameservers.length ? <Mono key="ns">{d.nameservers.join(', ')}</Mono> : 'none'],
+            ['search', d.search.length ? <Mono key="s">{d.search.join(' ')}</Mono> : null],
+            ['options', d.options.length ? <Mono key="o">{d.options.join(' ')}</Mono> : null],
+            [
+              'container names',
+              embedded
+                ? `resolved by Docker's embedded DNS (${EMBEDDED_DNS}) on ${c.endpoints.map((e) => e.networkName).filter((n) => n !== 'bridge').join(', ') || 'its networks'}`
+                : 'not resolved: no embedded DNS (default bridge or host network); only /etc/hosts entries',
+            ],
+          ]}
+        />
+        {d.extraHosts.length > 0 && (
+          <ul className="space-y-0.5 text-sm" aria-label="extra /etc/hosts entries">
+            {d.extraHosts.map((h) => (
+              <li key={`${h.address} ${h.names.join(' ')}`}>
+                <Mono>
+                  {h.address} {h.names.join(' ')}
+                </Mono>
+              </li>
+            ))}
+          </ul>
+        )}
+        {d.problems.map((p) => (
+          <p key={p} className="text-sm text-amber-700 dark:text-amber-300">
+            {p}
+          </p>
+        ))}
+      </div>
+    </Section>
   );
 }

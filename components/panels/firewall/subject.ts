@@ -34,6 +34,8 @@ export function subjectForNode(s: Snapshot, node: Pick<GraphNode, 'kind' | 'ref'
       const containerId = p.containerId ?? (serving.length === 1 ? serving[0].id : (serving[0]?.id ?? ''));
       return { type: 'port', containerId, hostIp: p.hostIp, hostPort: p.hostPort, protocol: p.protocol };
     }
+    case 'project':
+      return { type: 'host' }; // a folded project is expanded on click, never selected
   }
 }
 

@@ -7,6 +7,7 @@ import type { FocusRule } from '../firewall/focus';
 import { hostPort, namespaceLabel, receiverLabel } from '@/lib/snapshot/names';
 import { decidingRule, focusForStep, KERNEL_DROP_LABELS, OUTCOME_LABELS, ruleWhere, UNCERTAIN_LABELS, VERDICT_LABELS, type Verdict } from './describe';
 import { queryText } from './presets';
+import { listenerText } from '@/lib/sim/listen';
 
 export interface PathResultProps {
   snapshot: Snapshot;
@@ -24,6 +25,8 @@ const OUTCOME_TONES: Record<Outcome['result'], string> = {
   rejected: 'bg-red-100 text-red-900 ring-red-600/30 dark:bg-red-900/50 dark:text-red-200',
   'no-route': 'bg-slate-200 text-slate-800 ring-slate-500/30 dark:bg-slate-700 dark:text-slate-100',
   uncertain: 'bg-orange-100 text-orange-900 ring-orange-600/30 dark:bg-orange-900/50 dark:text-orange-200',
+  refused: 'bg-red-100 text-red-900 ring-red-600/30 dark:bg-red-900/50 dark:text-red-200',
+  'port-unreachable': 'bg-red-100 text-red-900 ring-red-600/30 dark:bg-red-900/50 dark:text-red-200',
 };
 
 const VERDICT_TONES: Record<Verdict, string> = {
@@ -172,11 +175,22 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
           ) : (
             <p>
               Delivered to <span className="font-semibold">{receiverLabel(s, o.namespaceId, o.containerIds)}</span>
-              {o.port !== null ? ` on port ${o.port}` : ''}.{o.listener === 'unknown' ? ' Whether a process listens there is not in the snapshot.' : ''}
+              {o.port !== null ? ` on port ${o.port}` : ''}.{o.listener === 'unknown' ? ' Whether a process listens there is not in the snapshot.' : o.listener ? ` It is taken by the socket on ${listenerText(o.listener)}.` : ''}
             </p>
           )}
           <p data-testid="path-seen" className="text-slate-700 dark:text-slate-300">
             {o.leaves ? 'It goes out' : 'It sees the packet'} as from <Mono>{o.seenSource}</Mono> to <Mono>{o.seenDestination}</Mono>.
+          </p>
+        </div>
+      );
+    case 'refused':
+    case 'port-unreachable':
+      return (
+        <div data-testid="path-verdict" className="space-y-1 rounded border border-red-200 bg-red-50/60 p-2 text-sm dark:border-red-900 dark:bg-red-950/30">
+          <p>
+            <span className="font-semibold">Why it does not get through: </span>
+            it reaches {namespaceLabel(s, o.namespaceId)} at <Mono>{o.destination}</Mono>, where nothing takes it (
+            {o.result === 'refused' ? 'the kernel answers RST: connection refused' : 'the kernel answers ICMP port unreachable'}): {o.why}.
           </p>
         </div>
       );

@@ -6,8 +6,8 @@ import { API, API_NS, HOST_NS, labSnapshot, SIDECAR, WEB } from './test-fixture.
 const s = labSnapshot();
 
 describe('words', () => {
-  it('outcome labels are exactly the five the panel shows', () => {
-    expect(Object.values(OUTCOME_LABELS)).toEqual(['delivered', 'dropped', 'rejected', 'no route', 'uncertain']);
+  it('outcome labels are exactly the seven the panel shows', () => {
+    expect(Object.values(OUTCOME_LABELS)).toEqual(['delivered', 'dropped', 'rejected', 'no route', 'uncertain', 'refused', 'port unreachable']);
   });
   it('rules are numbered from 1, policies named', () => {
     expect(ruleWhere('filter', 'DOCKER-ISOLATION-STAGE-2', 0)).toBe('rule #1 of filter/DOCKER-ISOLATION-STAGE-2');
@@ -47,6 +47,6 @@ describe('isRuleOutcome', () => {
   });
   it('names a word for every non-rule cause', () => {
     expect(Object.keys(KERNEL_DROP_LABELS).sort()).toEqual(['forwarding', 'martian']);
-    expect(Object.keys(UNCERTAIN_LABELS).sort()).toEqual(['conntrack', 'docker-proxy', 'forwarding', 'reply', 'route', 'ruleset']);
+    expect(Object.keys(UNCERTAIN_LABELS).sort()).toEqual(['conntrack', 'docker-proxy', 'forwarding', 'ipvs', 'reply', 'route', 'ruleset']);
   });
 });

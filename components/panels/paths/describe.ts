@@ -10,6 +10,8 @@ export const OUTCOME_LABELS: Record<Outcome['result'], string> = {
   rejected: 'rejected',
   'no-route': 'no route',
   uncertain: 'uncertain',
+  refused: 'refused',
+  'port-unreachable': 'port unreachable',
 };
 
 /** Why the kernel dropped it, when no rule did. */
@@ -23,6 +25,7 @@ export const UNCERTAIN_LABELS: Record<UncertainCause, string> = {
   reply: 'the reply takes another way back',
   'docker-proxy': 'docker-proxy',
   ruleset: 'a ruleset it cannot follow',
+  ipvs: "swarm's IPVS load balancer",
 };
 
 export type Verdict = Extract<Step, { type: 'rule' }>['verdict'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Step, TraceQuery, TraceResult } from '@/lib/sim/types';
 import { buildGraph } from '@/lib/topology/build';
-import { pathNodeIds } from './path-nodes';
+import { pathNodeIds, targetNodeId } from './path-nodes';
 import { API, API_NS, DB, DB_NS, HOST_NS, labSnapshot, WEB, WEB_NS } from './test-fixture.test-helper';
 
 const s = labSnapshot();
@@ -138,5 +138,22 @@ describe('pathNodeIds, shared namespaces', () => {
     const q: TraceQuery = { from: { kind: 'container', containerId: DB }, to: { kind: 'ip', ip: '198.18.1.2', port: null }, protocol: 'icmp' };
     expect(pathNodeIds(s, result(q, [deliver])).at(-1)).toBe(`ctr:${API}`);
     expect(pathNodeIds(s, result({ ...q, to: { kind: 'container', containerId: SIDECAR, port: null } }, [deliver])).at(-1)).toBe(`ctr:${SIDECAR}`);
+  });
+});
+
+describe('targetNodeId: what a path is aimed at, reached or not', () => {
+  const q = (to: TraceQuery['to']): TraceQuery => ({ from: { kind: 'container', containerId: API }, to, protocol: 'tcp' });
+  const web = s.docker!.containers.find((c) => c.id === WEB)!;
+
+  it('is the container, named or by one of its addresses', () => {
+    expect(targetNodeId(s, q({ kind: 'container', containerId: DB, port: 80 }))).toBe(`ctr:${DB}`);
+    expect(targetNodeId(s, q({ kind: 'ip', ip: web.endpoints[0].ipv4!, port: 80 }))).toBe(`ctr:${WEB}`);
+  });
+
+  it('is the published port for a host address and port, and nothing for an address nobody has', () => {
+    const id = targetNodeId(s, q({ kind: 'ip', ip: '127.0.0.1', port: 18081 }));
+    expect(id).toBe(`port:${WEB}/127.0.0.1/18081/tcp`);
+    expect(graphIds.has(id!)).toBe(true);
+    expect(targetNodeId(s, q({ kind: 'ip', ip: '198.51.100.7', port: 443 }))).toBeNull();
   });
 });

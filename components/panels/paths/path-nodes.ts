@@ -137,3 +137,20 @@ function publishedPortNode(s: Snapshot, q: TraceQuery, step: Extract<Step, { typ
   }
   return candidates[0] ?? null;
 }
+
+/**
+ * The graph node a query is aimed at, whether or not the packet gets there: the container (by id or by one of its
+ * addresses), else the published port bound on that host address and port; null when nothing in the graph is it.
+ */
+export function targetNodeId(s: Snapshot, q: TraceQuery): string | null {
+  const to = q.to;
+  if (to.kind === 'container') return ids.container(to.containerId);
+  const containers = s.docker?.containers ?? [];
+  const owner = containers.find((c) => c.endpoints.some((e) => e.ipv4 === to.ip || e.ipv6 === to.ip));
+  if (owner) return ids.container(owner.id);
+  for (const c of containers) {
+    const b = c.ports.find((p) => p.hostPort === to.port && p.protocol === q.protocol && (p.hostIp === to.ip || isWildcard(p.hostIp)));
+    if (b) return ids.port(c.id, b.hostIp, b.hostPort, b.protocol);
+  }
+  return null;
+}

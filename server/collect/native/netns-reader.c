@@ -19,11 +19,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -569,9 +571,12 @@ static int procs_started;
 static int run_tool(const char *const argv[], struct buf *out, struct buf *err) {
   int po[2], pe[2];
   if (pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC)) return 127;
+  pid_t self = getpid();
   pid_t pid = fork();
   if (pid < 0) return close(po[0]), close(po[1]), close(pe[0]), close(pe[1]), 127;
   if (pid == 0) {
+    /* The tool dies with the reader, as the reader dies with netatlas. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != self) _exit(127);
     dup2(po[1], 1);
     dup2(pe[1], 2);
     int null = open("/dev/null", O_RDONLY);
@@ -776,7 +781,11 @@ static void put_error(struct buf *b, const char *what, int err) {
   put_str(b, msg, strlen(msg));
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  /* Die with netatlas even when it is SIGKILLed. It passes its pid: if it died before we could ask, we were
+     reparented already and the signal will never come. */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return perror("netns-reader: prctl"), 1;
+  if (argc > 1 && getppid() != (pid_t)atol(argv[1])) return 1;
   int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (home < 0) return perror("netns-reader: /proc/self/ns/net"), 1;
   setvbuf(stdout, NULL, _IOFBF, 1 << 16);

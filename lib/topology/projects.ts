@@ -1,0 +1,98 @@
+import type { Snapshot } from '../snapshot/schema';
+import { projectCounts } from '../snapshot/names';
+import type { Graph, GraphEdge, GraphNode } from './types';
+
+// Compose projects as groups: each one not expanded is drawn as one node standing for its containers' boxes.
+
+export const projectNodeId = (name: string) => `proj:${name}`;
+
+export interface Project {
+  name: string;
+  containerIds: string[];
+  /** Docker network ids its containers are on. */
+  networkIds: string[];
+}
+
+/** Compose projects by their `com.docker.compose.project` label, in name order. */
+export function projectsOf(s: Snapshot): Project[] {
+  const byName = new Map<string, Project>();
+  for (const c of s.docker?.containers ?? []) {
+    if (!c.composeProject) continue;
+    const p = byName.get(c.composeProject) ?? { name: c.composeProject, containerIds: [], networkIds: [] };
+    p.containerIds.push(c.id);
+    for (const e of c.endpoints) if (e.bridge && !p.networkIds.includes(e.networkId)) p.networkIds.push(e.networkId);
+    byName.set(p.name, p);
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The graph with every project not in `expanded` folded into one node: its containers, the namespace boxes only
+ * they use (with everything inside), the host ends of those boxes' veths, and their published ports and proxies
+ * go; the project node takes one edge to each bridge they were on. A box shared with a container of no project
+ * (or of another) stays, so nothing is drawn twice or lost.
+ */
+export function collapseProjects(g: Graph, projects: Project[], expanded: ReadonlySet<string>): Graph {
+  const folded = projects.filter((p) => !expanded.has(p.name) && p.containerIds.length > 0);
+  if (folded.length === 0) return g;
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const owner = new Map<string, Project>(); // container id → its folded project
+  for (const p of folded) for (const id of p.containerIds) owner.set(id, p);
+  const gone = new Map<string, Project>(); // node id → the project that swallows it
+  const kids = new Map<string, GraphNode[]>();
+  for (const n of g.nodes) if (n.parent) kids.set(n.parent, [...(kids.get(n.parent) ?? []), n]);
+  for (const n of g.nodes) {
+    if (n.kind !== 'namespace') continue;
+    const ctrs = (kids.get(n.id) ?? []).filter((k) => k.ref.type === 'container');
+    const projs = new Set(ctrs.map((k) => (k.ref.type === 'container' ? owner.get(k.ref.containerId) : undefined)));
+    const [p] = projs;
+    if (projs.size !== 1 || !p || n.tags.includes('host-mode')) continue;
+    gone.set(n.id, p);
+    for (const k of kids.get(n.id) ?? []) gone.set(k.id, p);
+  }
+  for (const n of g.nodes) if (n.ref.type === 'container' && n.parent === null && owner.has(n.ref.containerId)) gone.set(n.id, owner.get(n.ref.containerId)!);
+  // Host veth ends of swallowed boxes, ports of swallowed containers, and the proxies of those ports.
+  for (const e of g.edges) {
+    if (e.kind === 'veth') {
+      const [a, b] = [e.source, e.target];
+      if (gone.has(a) && !gone.has(b) && byId.get(b)?.parent === null) gone.set(b, gone.get(a)!);
+      else if (gone.has(b) && !gone.has(a) && byId.get(a)?.parent === null) gone.set(a, gone.get(b)!);
+    }
+  }
+  for (const e of g.edges) if (e.kind === 'port-map' && gone.has(e.target)) gone.set(e.source, gone.get(e.target)!);
+  for (const e of g.edges) {
+    if (e.kind !== 'proxy') continue;
+    const [port, proxy] = byId.get(e.source)?.kind === 'port' ? [e.source, e.target] : [e.target, e.source];
+    if (gone.has(port)) gone.set(proxy, gone.get(port)!);
+  }
+
+  const nodes = g.nodes.filter((n) => !gone.has(n.id));
+  const edges: GraphEdge[] = g.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target));
+  const seen = new Set<string>();
+  for (const e of g.edges) {
+    // A swallowed host veth on a bridge: the project node is on that bridge.
+    if (e.kind !== 'bridge-port' || gone.has(e.source) || !gone.has(e.target)) continue;
+    const id = `e:bridge-port:${e.source}|${projectNodeId(gone.get(e.target)!.name)}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    edges.push({ id, kind: 'bridge-port', source: e.source, target: projectNodeId(gone.get(e.target)!.name) });
+  }
+  for (const p of folded) {
+    if (![...gone.values()].includes(p)) continue;
+    const ctrNodes = g.nodes.filter((n) => n.ref.type === 'container' && owner.get(n.ref.containerId) === p);
+    nodes.push({
+      id: projectNodeId(p.name),
+      kind: 'project',
+      label: p.name,
+      detail: projectCounts(p.containerIds.length, p.networkIds.length),
+      parent: null,
+      state: 'n/a',
+      dimmed: ctrNodes.every((n) => n.dimmed),
+      ref: { type: 'project', name: p.name },
+      networks: [...p.networkIds].sort(),
+      search: [p.name.toLowerCase(), ...ctrNodes.flatMap((n) => [n.label.toLowerCase(), ...n.search])],
+      tags: [],
+    });
+  }
+  return { nodes, edges };
+}

@@ -1,0 +1,195 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import pg from 'pg';
+import { parseSnapshot, type Snapshot } from '../../lib/snapshot/schema';
+import { DELTA_FORMAT, DELTA_VERSION, tryApplyDelta, type SnapshotDelta } from '../../lib/history/delta';
+import { INGEST_PATH, IngestBatch, isHostName, parseScope, type IngestReply } from '../../lib/fleet/protocol';
+import { listPgHosts, openPgHistory, type PgHistoryStore, type PgStoreOptions } from '../history/pg-store';
+import type { TokenVerifier } from './tokens';
+
+/**
+ * The fleet hub: agents POST their host's states (lib/fleet/protocol.ts), the hub keeps each host's history in
+ * PostgreSQL (one PgHistoryStore per host) and serves the host list and each host's latest snapshot as JSON.
+ * Per host it remembers, in memory, the agent session it follows, the last state number and that state: enough to
+ * apply the next delta. After a restart it knows none of it and asks agents to resync (a whole snapshot, which the
+ * store diffs against what it already holds, so nothing is stored twice).
+ */
+
+export interface FleetHubOptions {
+  pool: pg.Pool;
+  tokens: TokenVerifier;
+  store?: PgStoreOptions;
+  /** Largest request body accepted. */
+  maxBodyBytes?: number;
+}
+
+interface HostState {
+  session: string;
+  seq: number;
+  snapshot: Snapshot;
+}
+
+export interface IngestCounters {
+  batches: number;
+  states: number;
+  revisions: number;
+  resyncs: number;
+}
+
+export class FleetHub {
+  private readonly stores = new Map<string, Promise<PgHistoryStore>>();
+  private readonly state = new Map<string, HostState>();
+  /** One ingest at a time per host: states are chained. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  readonly counters: IngestCounters = { batches: 0, states: 0, revisions: 0, resyncs: 0 };
+
+  constructor(private readonly opts: FleetHubOptions) {}
+
+  private store(host: string): Promise<PgHistoryStore> {
+    let s = this.stores.get(host);
+    if (!s) {
+      s = openPgHistory(this.opts.pool, host, this.opts.store).then((r) => {
+        if (!r.ok) throw new Error(r.reason);
+        return r.store;
+      });
+      // A failed open is retried by the next request.
+      s.catch(() => this.stores.delete(host));
+      this.stores.set(host, s);
+    }
+    return s;
+  }
+
+  /** Apply one batch for `host`, in order; stops at the first state it cannot use and says why. */
+  ingest(host: string, batch: IngestBatch): Promise<IngestReply> {
+    const prev = this.queues.get(host) ?? Promise.resolve();
+    const run = prev.then(() => this.ingestNow(host, batch));
+    this.queues.set(host, run.catch(() => undefined));
+    return run;
+  }
+
+  private async ingestNow(host: string, batch: IngestBatch): Promise<IngestReply> {
+    this.counters.batches++;
+    const store = await this.store(host);
+    let cur = this.state.get(host);
+    const acked = () => (cur?.session === batch.session ? cur.seq : null);
+    for (const item of batch.items) {
+      if (cur?.session === batch.session && item.seq <= cur.seq) continue; // resent: already held
+      let next: Snapshot;
+      if (item.snapshot !== undefined) {
+        try {
+          next = parseSnapshot(item.snapshot);
+        } catch (e) {
+          return { acked: acked(), resync: false, error: `state ${item.seq}: ${(e as Error).message}` };
+        }
+      } else if (item.delta !== undefined && cur?.session === batch.session && item.seq === cur.seq + 1) {
+        const d = item.delta as Partial<SnapshotDelta>;
+        if (d?.format !== DELTA_FORMAT || d.version !== DELTA_VERSION) {
+          return { acked: acked(), resync: false, error: `state ${item.seq}: not a ${DELTA_FORMAT} version ${DELTA_VERSION}` };
+        }
+        const applied = tryApplyDelta(cur.snapshot, d as SnapshotDelta);
+        if (!applied.ok) {
+          this.counters.resyncs++;
+          return { acked: acked(), resync: true, error: `state ${item.seq}: ${applied.reason}` };
+        }
+        // The agent is trusted with its own host only, not with well-formed data: the result is validated whole.
+        try {
+          next = parseSnapshot(applied.snapshot);
+        } catch (e) {
+          return { acked: acked(), resync: false, error: `state ${item.seq}: ${(e as Error).message}` };
+        }
+      } else {
+        this.counters.resyncs++;
+        return { acked: acked(), resync: true };
+      }
+      const r = await store.append(next);
+      this.counters.states++;
+      if (r) this.counters.revisions++;
+      cur = { session: batch.session, seq: item.seq, snapshot: next };
+      this.state.set(host, cur);
+    }
+    return { acked: acked(), resync: false };
+  }
+
+  async hosts(): Promise<{ name: string; revision: number | null; at: string | null }[]> {
+    const names = await listPgHosts(this.opts.pool);
+    const r = await this.opts.pool.query<{ name: string; id: string | null; at: string | null }>(
+      'SELECT h.name, MAX(r.id) AS id, MAX(r.at) AS at FROM hosts h LEFT JOIN revisions r ON r.host = h.id GROUP BY h.name',
+    );
+    const by = new Map(r.rows.map((x) => [x.name, x]));
+    return names.map((name) => {
+      const x = by.get(name);
+      return { name, revision: x?.id ? Number(x.id) : null, at: x?.at ? new Date(Number(x.at)).toISOString() : null };
+    });
+  }
+
+  async latest(host: string): Promise<Snapshot | null> {
+    if (!(await listPgHosts(this.opts.pool)).includes(host)) return null;
+    return (await (await this.store(host)).latest())?.snapshot ?? null;
+  }
+
+  /** The HTTP API: ingest for agents, the host list and latest snapshots for readers. */
+  server(): Server {
+    return createServer((req, res) => {
+      this.route(req, res).catch((e) => send(res, 500, { error: (e as Error).message }));
+    });
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    const auth = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    const who = auth ? await this.opts.tokens.verify(auth[1]) : null;
+    if (!who) return send(res, 401, { error: 'a valid Bearer token is required' });
+    const scope = parseScope(who.scope);
+    if (!scope) return send(res, 403, { error: `token ${who.name} has an unknown scope` });
+
+    const ingest = INGEST_PATH.exec(url.pathname);
+    if (ingest) {
+      if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
+      const host = decodeURIComponent(ingest[1]);
+      if (!isHostName(host)) return send(res, 400, { error: 'not a host name' });
+      // Each agent writes its own host and nothing else.
+      if (scope.kind !== 'agent' || scope.host !== host) return send(res, 403, { error: `token ${who.name} may not write host ${host}` });
+      const body = await readBody(req, this.opts.maxBodyBytes ?? 64 << 20);
+      if (!body.ok) return send(res, 413, { error: body.error });
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.text);
+      } catch {
+        return send(res, 400, { error: 'the body is not JSON' });
+      }
+      const batch = IngestBatch.safeParse(parsed);
+      if (!batch.success) return send(res, 400, { error: `not an ingest batch: ${batch.error.issues[0]?.message}` });
+      try {
+        const reply = await this.ingest(host, batch.data);
+        return send(res, reply.error && !reply.resync ? 422 : 200, reply);
+      } catch (e) {
+        return send(res, 503, { error: `storage: ${(e as Error).message}` });
+      }
+    }
+    if (req.method !== 'GET') return send(res, 405, { error: 'GET only' });
+    if (scope.kind !== 'read') return send(res, 403, { error: `token ${who.name} may only write its host` });
+    if (url.pathname === '/api/fleet/v1/hosts') return send(res, 200, await this.hosts());
+    const latest = /^\/api\/fleet\/v1\/hosts\/([^/]+)\/latest$/.exec(url.pathname);
+    if (latest) {
+      const s = await this.latest(decodeURIComponent(latest[1]));
+      return s ? send(res, 200, s) : send(res, 404, { error: 'no such host' });
+    }
+    return send(res, 404, { error: 'not found' });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    n += c.length;
+    if (n > max) return { ok: false, error: `the body is larger than ${max} bytes` };
+    chunks.push(c);
+  }
+  return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
+}
