@@ -16,6 +16,7 @@ import { parseNftText } from '../../lib/netfilter/nft-text-parse';
 import { parseNftJson } from '../../lib/netfilter/nft-json-parse';
 import { iptablesSaveFromNft } from '../../lib/netfilter/iptables-from-nft';
 import { ShellPool } from './shell-pool';
+import { endRunningTools } from './exec';
 import { parseListenerRead, parseNetfilterRead, parseNetlinkData, parseNetlinkRead, type ParsedNetfilter, type ParsedNetlink } from './netns-parse';
 import { listDockerNetns, listNamedNetns, netnsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
 import { readSysctls } from './sysctls';
@@ -167,7 +168,7 @@ export class Collector extends EventEmitter {
     this.dockerWatcher?.close();
     this.netlinkMonitor = null;
     this.dockerWatcher = null;
-    await Promise.all([this.pool.close(), this.native instanceof NativeReader ? this.native.close() : null, monitor?.close()]);
+    await Promise.all([this.pool.close(), this.native instanceof NativeReader ? this.native.close() : null, monitor?.close(), endRunningTools()]);
   }
 
   private hostInode = -1;

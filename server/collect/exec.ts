@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface ExecResult {
   stdout: string;
@@ -21,6 +21,9 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; inp
   return new Promise((resolve, reject) => {
     const stdin = opts.input === undefined ? 'ignore' : 'pipe';
     const child = spawn(cmd, args, { stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const ended = new Promise<void>((done) => child.on('close', () => done()).on('error', () => done()));
+    running.set(child, ended);
+    void ended.then(() => running.delete(child));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -49,6 +52,18 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; inp
 }
 
 /** Run at most `limit` async jobs at once; results keep the input order. */
+/** Tools `run` has started that have not ended: a closing server ends them rather than wait (or leave them). */
+const running = new Map<ChildProcess, Promise<void>>();
+
+/**
+ * Ends every tool still running (they only read, and a closing collector throws their answers away) and waits
+ * until their pipes are closed, so a stopping server leaves no child and no open handle behind.
+ */
+export async function endRunningTools(): Promise<void> {
+  const ends = [...running.entries()].map(([child, ended]) => (child.kill('SIGKILL'), ended));
+  await Promise.all(ends);
+}
+
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;

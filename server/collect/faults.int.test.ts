@@ -54,7 +54,8 @@ describe('faults', () => {
     for (const tool of ['sh', 'ip', 'nsenter', 'node']) {
       symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bin, tool));
     }
-    const r = cli(['snapshot', '--json'], { env: { ...process.env, PATH: bin } });
+    // The shell path runs the tools themselves: both missing are named.
+    const r = cli(['snapshot', '--json'], { env: { ...process.env, PATH: bin, NETATLAS_READER: 'shell' } });
     expect(r.status).toBe(0);
     const s = parseSnapshot(JSON.parse(r.stdout));
     const host = s.namespaces.find((n) => n.kind === 'host')!;
@@ -62,6 +63,12 @@ describe('faults', () => {
     expect(problemText(s)).toMatch(/iptables-save: not installed/);
     expect(problemText(s)).toMatch(/nft: not installed/);
     expect(host.interfaces.length).toBeGreaterThan(1);
+    // The native reader lists nftables through libnftables, with no nft binary: only iptables-save is missed.
+    const native = cli(['snapshot', '--json'], { env: { ...process.env, PATH: bin } });
+    expect(native.status).toBe(0);
+    const n = parseSnapshot(JSON.parse(native.stdout));
+    expect(problemText(n)).toMatch(/iptables-save: not installed/);
+    expect(problemText(n)).not.toMatch(/nft: not installed/);
   });
 
   it('containers removed while a snapshot is being taken are skipped or reported, never half-joined', async () => {

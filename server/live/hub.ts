@@ -248,7 +248,11 @@ export class Hub extends EventEmitter {
     if (this.debounce) clearTimeout(this.debounce);
     const running = this.collecting?.catch(() => {});
     await this.collector.close();
-    await running;
+    // A collection still running now waits on readers that are gone (their children have exited) and its answer
+    // is thrown away: give it a moment to notice, never the power to hold a stopping server.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([running, new Promise<void>((done) => (timer = setTimeout(done, 300)))]);
+    clearTimeout(timer);
   }
 }
 
