@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,8 +51,14 @@ describe('faults', () => {
 
   it('with iptables and nft missing: rules are null and the problems name the tools', () => {
     const bin = mkdtempSync(join(tmpdir(), 'netatlas-path-'));
-    for (const tool of ['sh', 'ip', 'nsenter', 'node']) {
-      symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bin, tool));
+    // Every tool on this machine but iptables and nft (the collector's others — setpriv, mktemp… — stay).
+    const linked = new Set<string>();
+    for (const dir of ['/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
+      for (const tool of existsSync(dir) ? readdirSync(dir) : []) {
+        if (/^(iptables|ip6tables|nft|xtables)/.test(tool) || linked.has(tool)) continue;
+        linked.add(tool);
+        symlinkSync(join(dir, tool), join(bin, tool));
+      }
     }
     // The shell path runs the tools themselves: both missing are named.
     const r = cli(['snapshot', '--json'], { env: { ...process.env, PATH: bin, NETATLAS_READER: 'shell' } });
