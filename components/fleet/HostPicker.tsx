@@ -12,7 +12,7 @@ const SELF = '';
 export function HostPicker({ hosts, self, shown, onChoose }: { hosts: string[]; self: string | null; shown: Shown; onChoose: (s: Shown) => void }) {
   const value = shown.kind === 'fleet' ? FLEET : shown.kind === 'host' ? shown.host : SELF;
   // A host in the URL that has not reported (yet) stays choosable, so the select shows what the page shows.
-  const names = shown.kind === 'host' && !hosts.includes(shown.host) ? [...hosts, shown.host] : hosts;
+  const names = (shown.kind === 'host' && !hosts.includes(shown.host) ? [...hosts, shown.host] : [...hosts]).sort();
   return (
     <label className="flex items-center gap-2 text-sm">
       <span className="text-slate-600 dark:text-slate-400">Host</span>
