@@ -92,6 +92,9 @@ test('choosing a host shows its containers in the graph and its panels; another 
   // A link to the host opens it.
   await page.goto(`${BASE}/?host=beta`);
   await expect(container(page, 'beta-web')).toHaveCount(1);
+  // A host no agent reports says so, rather than waiting.
+  await page.goto(`${BASE}/?host=zeta`);
+  await expect(page.getByTestId('host-error')).toHaveText('no host named zeta has reported');
 });
 
 test('the fleet view draws hosts as groups and the overlay across the two hosts that carry it', async ({ page }) => {

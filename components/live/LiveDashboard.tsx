@@ -102,7 +102,16 @@ function HostDashboard({ live, host, picker }: { live: ReturnType<typeof useLive
       past={past !== null}
       // A fleet host's state arrives by polling; an unchanged one is the same object, so nothing is laid out again.
       structureKey={past ? `past ${past.ref} ${past.at}` : host ? undefined : `live ${live.structureAt}`}
-      timeline={<TimeTravelBar travel={travel} liveAt={liveAt} />}
+      timeline={
+        <>
+          {remote.data && !remote.data.ok && (
+            <p role="alert" data-testid="host-error" className="border-b border-slate-300 px-4 py-2 text-sm text-red-700 dark:border-slate-700 dark:text-red-300">
+              {remote.data.error}
+            </p>
+          )}
+          <TimeTravelBar travel={travel} liveAt={liveAt} />
+        </>
+      }
       historyPanel={<HistoryPanel travel={travel} liveAt={liveAt} />}
       hostPicker={picker}
     />
