@@ -114,7 +114,8 @@ export async function hubTokenCommand(f: Flags): Promise<number> {
   return 0;
 }
 
+/** The store `netatlas serve` reads: the same data directory as serve picks (--data, NETATLAS_DATA, the default). */
 async function serveTokens(f: Flags) {
-  const [{ TokenStore }, { dataDirOf }] = await Promise.all([import('../serve/tokens'), import('../history/load-ref')]);
-  return TokenStore.open(dataDirOf(f.data));
+  const [{ TokenStore }, { defaultDataDir }] = await Promise.all([import('../serve/tokens'), import('../history/data-dir')]);
+  return TokenStore.open(typeof f.data === 'string' ? f.data : process.env.NETATLAS_DATA || defaultDataDir());
 }
