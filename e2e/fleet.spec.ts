@@ -18,6 +18,7 @@ const PORT = Number(process.env.E2E_PORT ?? 4199) + 1;
 const BASE = `http://127.0.0.1:${PORT}`;
 const PG_PORT = 55171;
 const HOSTS = ['alpha', 'beta', 'gamma'] as const;
+const HOSTILE = '<img src=x onerror="document.title=\'pwned\'">';
 const root = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'netatlas-e2e-fleet-'));
 let cluster: PgCluster;
@@ -29,6 +30,8 @@ function world(name: string, i: number): Snapshot {
   const s = ruledHost(3 + i);
   s.host.hostname = name;
   addContainer(s, { name: `${name}-web`, n: 500 + i, networks: [s.docker!.networks[1]] });
+  // What agents send is untrusted: a network name that would be markup if anything rendered it as HTML.
+  if (name === 'gamma') addNetwork(s, HOSTILE, 97);
   if (name !== 'gamma') {
     const overlay = addNetwork(s, 'lab-overlay', 95);
     Object.assign(overlay, { driver: 'overlay', scope: 'swarm' });
@@ -118,6 +121,10 @@ test('the fleet view draws hosts as groups and the overlay across the two hosts 
     expect(drop.x).toBeLessThanOrEqual(line.x + line.width + 1);
   }
   await expect(view.locator('[data-fleet-host="alpha"] [data-fleet-network="lab-overlay"]')).toContainText('alpha-task');
+  // Untrusted names are text: shown as written, never markup.
+  await expect(view.locator('[data-fleet-host="gamma"]')).toContainText(HOSTILE);
+  await expect(page.locator('img')).toHaveCount(0);
+  expect(await page.title()).not.toBe('pwned');
   // A host's name opens it with the full dashboard.
   await view.locator('[data-fleet-host="gamma"] [role="link"]').click();
   await expect(page).toHaveURL(/[?&]host=gamma/);
