@@ -20,7 +20,8 @@ const PG_PORT = 55171;
 const HOSTS = ['alpha', 'beta', 'gamma'] as const;
 const HOSTILE = '<img src=x onerror="document.title=\'pwned\'">';
 const root = join(import.meta.dirname, '..');
-const dir = mkdtempSync(join(tmpdir(), 'netatlas-e2e-fleet-'));
+// Made in beforeAll: Playwright loads a spec file in more than one process, and only the worker's is removed.
+let dir = '';
 let cluster: PgCluster;
 let server: Served;
 const agents: ChildProcess[] = [];
@@ -42,6 +43,7 @@ function world(name: string, i: number): Snapshot {
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
+  dir = mkdtempSync(join(tmpdir(), 'netatlas-e2e-fleet-'));
   cluster = startPgCluster(PG_PORT);
   const data = join(dir, 'data');
   const store = await TokenStore.open(data);
@@ -63,7 +65,7 @@ test.afterAll(async () => {
   for (const p of agents) p.kill('SIGKILL');
   await server?.stop();
   cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const picker = (page: Page) => page.getByTestId('host-picker');
