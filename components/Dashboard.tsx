@@ -42,6 +42,8 @@ export interface DashboardProps {
   historyPanel?: ReactNode;
   /** Changes only when the snapshot's structure does (see useTopology); without it every snapshot is new. */
   structureKey?: string;
+  /** In the header: the host picker (`serve --hub`). */
+  hostPicker?: ReactNode;
 }
 
 const NO_IDS = new Set<string>();
@@ -57,7 +59,7 @@ const LEVEL_RANK: Record<FindingLevel, number> = { error: 0, warning: 1, info: 2
 const WIDE_TABS: readonly SidebarTab[] = ['firewall', 'paths', 'findings', 'history'];
 
 /** The page body: header, toolbar (search, filters), the graph, and the details sidebar. */
-export function Dashboard({ snapshot, status, lastChange, share, past = false, timeline, historyPanel, structureKey }: DashboardProps) {
+export function Dashboard({ snapshot, status, lastChange, share, past = false, timeline, historyPanel, structureKey, hostPicker }: DashboardProps) {
   const { shown, stale } = useShownSnapshot(snapshot, status);
   const before = usePreviousRevision(shown);
   // Rates need two revisions of one host: a file, or a past snapshot, and whatever was on screen before it are not
@@ -146,7 +148,7 @@ export function Dashboard({ snapshot, status, lastChange, share, past = false, t
 
   return (
     <div className="flex h-dvh flex-col">
-      <Header snapshot={shown} status={status} lastChange={lastChange} />
+      <Header snapshot={shown} status={status} lastChange={lastChange} picker={hostPicker} />
       {share?.opened && <FileBanner opened={share.opened} onClose={share.onClose} />}
       {timeline}
       <div className="flex flex-wrap items-center gap-3 border-b border-slate-300 px-4 py-2 dark:border-slate-700">

@@ -5,6 +5,8 @@
 export const LIMITS = {
   /** Largest request body the server reads (tRPC POSTs, the login form). */
   requestBodyBytes: 1 * 1024 * 1024,
+  /** Largest batch an agent may POST to a hub (a whole snapshot plus up to 200 deltas). */
+  ingestBodyBytes: 64 * 1024 * 1024,
   /** Largest snapshot file accepted by an import (gzip as stored, and the JSON text after decompression). */
   importFileBytes: 32 * 1024 * 1024,
   /** JSON nesting depth accepted in a snapshot file; the schema itself needs under 15 (nft `expr` adds a few). */

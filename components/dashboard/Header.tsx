@@ -1,5 +1,6 @@
 'use client';
 
+import type { ReactNode } from 'react';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import { StatusBadge, type LiveStatus } from './StatusBadge';
 import { ThemeToggle } from './ThemeToggle';
@@ -8,15 +9,18 @@ export interface HeaderProps {
   snapshot: Snapshot | null;
   status: LiveStatus;
   lastChange: string | null;
+  /** The host picker (`serve --hub`), beside the host's name. */
+  picker?: ReactNode;
 }
 
-export function Header({ snapshot, status, lastChange }: HeaderProps) {
+export function Header({ snapshot, status, lastChange, picker }: HeaderProps) {
   const docker = snapshot?.host.docker;
   return (
     <header data-testid="header" className="flex flex-wrap items-center gap-x-4 gap-y-1 border-b border-slate-300 px-4 py-2 dark:border-slate-700">
       <h1 className="text-lg font-semibold">
         netatlas <span className="font-normal text-slate-500 dark:text-slate-400">· {snapshot?.host.hostname ?? '…'}</span>
       </h1>
+      {picker}
       {docker && (
         <span className="text-sm text-slate-600 dark:text-slate-400">
           {docker.version ? `Docker ${docker.version}` : 'Docker version unknown'}

@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useHostInput } from '@/components/fleet/chosen-host';
 import { useTRPC } from '@/components/live/trpc';
 import { describeChange, formatMoment, type TimelineChange } from './timeline';
 import type { TimeTravel } from './useTimeTravel';
@@ -18,7 +19,8 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(bytes < 10_240 ? 1 : 0)}
  */
 export function HistoryPanel({ travel, liveAt }: { travel: TimeTravel; liveAt: string }) {
   const trpc = useTRPC();
-  const status = useQuery({ ...trpc.history.status.queryOptions(), refetchInterval: REFRESH_MS });
+  const hostInput = useHostInput();
+  const status = useQuery({ ...trpc.history.status.queryOptions(hostInput), refetchInterval: REFRESH_MS });
   if (status.data && !status.data.on) {
     return (
       <div data-testid="history-panel" className="p-4 text-sm text-slate-600 dark:text-slate-400">
@@ -37,9 +39,10 @@ export function HistoryPanel({ travel, liveAt }: { travel: TimeTravel; liveAt: s
 
 function ChangeList({ travel, liveAt }: { travel: TimeTravel; liveAt: string }) {
   const trpc = useTRPC();
+  const hostInput = useHostInput();
   // A minute's resolution keeps the query key still while live; the list reaches up to now on every refresh.
   const since = travel.past ? travel.past.at : new Date(Math.floor((Date.parse(liveAt) - LIVE_SINCE_MS) / 60_000) * 60_000).toISOString();
-  const q = useQuery({ ...trpc.history.changes.queryOptions({ since }), refetchInterval: REFRESH_MS });
+  const q = useQuery({ ...trpc.history.changes.queryOptions({ since, ...hostInput }), refetchInterval: REFRESH_MS });
   const list = q.data?.ok ? (q.data.changes as TimelineChange[]).filter((c) => !travel.past || c.at > since) : [];
   return (
     <section aria-labelledby="changes-heading">
@@ -72,6 +75,7 @@ function ChangeList({ travel, liveAt }: { travel: TimeTravel; liveAt: string }) 
 
 function SaveForm({ travel }: { travel: TimeTravel }) {
   const trpc = useTRPC();
+  const hostInput = useHostInput();
   const client = useQueryClient();
   const [name, setName] = useState('');
   const [note, setNote] = useState('');
@@ -81,13 +85,13 @@ function SaveForm({ travel }: { travel: TimeTravel }) {
         if (!r.ok) return;
         setName('');
         setNote('');
-        void client.invalidateQueries({ queryKey: trpc.history.saved.queryKey() });
+        void client.invalidateQueries({ queryKey: trpc.history.saved.queryKey(hostInput) });
       },
     }),
   );
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate({ name, note, at: travel.past ? travel.past.ref : 'live' });
+    save.mutate({ name, note, at: travel.past ? travel.past.ref : 'live', ...hostInput });
   };
   const error = save.error?.message ?? (save.data && !save.data.ok ? save.data.error : null);
   return (
@@ -127,11 +131,12 @@ function SaveForm({ travel }: { travel: TimeTravel }) {
 
 function SavedList({ travel }: { travel: TimeTravel }) {
   const trpc = useTRPC();
+  const hostInput = useHostInput();
   const client = useQueryClient();
-  const saved = useQuery(trpc.history.saved.queryOptions());
+  const saved = useQuery(trpc.history.saved.queryOptions(hostInput));
   const del = useMutation(
     trpc.history.deleteSaved.mutationOptions({
-      onSuccess: () => void client.invalidateQueries({ queryKey: trpc.history.saved.queryKey() }),
+      onSuccess: () => void client.invalidateQueries({ queryKey: trpc.history.saved.queryKey(hostInput) }),
     }),
   );
   const list = saved.data?.ok ? saved.data.saved : [];
@@ -160,7 +165,7 @@ function SavedList({ travel }: { travel: TimeTravel }) {
                 <button
                   type="button"
                   aria-label={`Delete ${s.name}`}
-                  onClick={() => del.mutate({ name: s.name })}
+                  onClick={() => del.mutate({ name: s.name, ...hostInput })}
                   className="rounded border border-slate-300 px-1.5 hover:bg-red-50 dark:border-slate-600 dark:hover:bg-red-950"
                 >
                   delete

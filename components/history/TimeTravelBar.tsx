@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useHostInput } from '@/components/fleet/chosen-host';
 import { useTRPC } from '@/components/live/trpc';
 import { describeChange, formatMoment, SPANS, ticksOf, timelineWindow, type SpanId, type TimelineChange } from './timeline';
 import type { TimeTravel } from './useTimeTravel';
@@ -27,7 +28,8 @@ const SETTLE_MS = 250;
  */
 export function TimeTravelBar({ travel, liveAt }: { travel: TimeTravel; liveAt: string }) {
   const trpc = useTRPC();
-  const status = useQuery({ ...trpc.history.status.queryOptions(), refetchInterval: REFRESH_MS });
+  const hostInput = useHostInput();
+  const status = useQuery({ ...trpc.history.status.queryOptions(hostInput), refetchInterval: REFRESH_MS });
   const [span, setSpan] = useState<SpanId>('1h');
   const spanMs = SPANS.find((s) => s.id === span)!.ms;
   const now = Math.max(Date.parse(liveAt) || 0, status.data?.on && status.data.newest ? Date.parse(status.data.newest) : 0);
@@ -36,7 +38,7 @@ export function TimeTravelBar({ travel, liveAt }: { travel: TimeTravel; liveAt: 
   // Ask from the span's start (stable for a while), not `from`, so the query key does not change each second.
   const since = new Date(Math.floor((now - spanMs) / 60_000) * 60_000).toISOString();
   const changes = useQuery({
-    ...trpc.history.changes.queryOptions({ since }),
+    ...trpc.history.changes.queryOptions({ since, ...hostInput }),
     enabled: status.data?.on === true,
     refetchInterval: REFRESH_MS,
   });

@@ -5,6 +5,7 @@ import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import { parseTimeRef } from '@/lib/snapshot/ref';
+import { useHostInput } from '@/components/fleet/chosen-host';
 import { useTRPC } from '@/components/live/trpc';
 
 export interface PastView {
@@ -33,12 +34,13 @@ export interface TimeTravel {
  */
 export function useTimeTravel(): TimeTravel {
   const trpc = useTRPC();
+  const hostInput = useHostInput();
   const pathname = usePathname();
   // Local first, the URL follows (as in useViewState); a URL we did not write (a pasted link, back) is adopted.
   const urlRef = useSearchParams().get('at') || null;
   const [ref, setRef] = useState(urlRef);
   useEffect(() => setRef(urlRef), [urlRef]);
-  const q = useQuery(trpc.history.at.queryOptions({ ref: ref ?? 'live' }, { enabled: ref !== null && ref !== 'live', placeholderData: keepPreviousData }));
+  const q = useQuery(trpc.history.at.queryOptions({ ref: ref ?? 'live', ...hostInput }, { enabled: ref !== null && ref !== 'live', placeholderData: keepPreviousData }));
 
   const goTo = useCallback(
     (next: string | null) => {

@@ -1,6 +1,7 @@
 'use client';
 
-import { useMemo, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { Dashboard } from '@/components/Dashboard';
 import type { LiveStatus } from '@/components/dashboard/StatusBadge';
 import { TimeTravelBar } from '@/components/history/TimeTravelBar';
@@ -11,12 +12,20 @@ import type { OpenedFile } from '@/components/share/open-file';
 import type { ShareProps } from '@/components/share/ShareBar';
 import { ShareLinks } from '@/components/share/ShareLinks';
 import type { ShareSource } from '@/server/share/share-source';
+import { ChosenHost } from '@/components/fleet/chosen-host';
+import { FleetPage } from '@/components/fleet/FleetPage';
+import { HostPicker } from '@/components/fleet/HostPicker';
+import { useChosenHost } from '@/components/fleet/useChosenHost';
+import { useTRPC } from './trpc';
 import { useLiveStream, type LiveState } from './useLiveStream';
 
 export type { LiveState };
 export type { LiveStatus };
 
 const CURRENT: ShareSource = { kind: 'current' };
+/** How often the picker's host list and a fleet host's newest state are asked for. */
+const FLEET_REFRESH_MS = 5_000;
+const HOST_REFRESH_MS = 2_000;
 
 /** What a link to the moment on screen is made from: the saved snapshot by name, else the moment it was collected. */
 function sourceOf(past: PastView | null): ShareSource {
@@ -26,15 +35,44 @@ function sourceOf(past: PastView | null): ShareSource {
 
 /**
  * Follows the live stream and, when the URL names a moment (`?at=`), shows the host as it was then instead. A file
- * opened from disk replaces either (read-only) until "Back to live"; the stream keeps running meanwhile.
+ * opened from disk replaces either (read-only) until "Back to live"; the stream keeps running meanwhile. On a fleet
+ * hub (`serve --hub`) the header's picker switches every panel to another host's newest state (`?host=`), or to
+ * the fleet view (`?view=fleet`); history and time travel then read that host's history.
  */
 export function LiveDashboard({ initial }: { initial: LiveState }) {
   const live = useLiveStream(initial);
+  const [shown, choose] = useChosenHost();
+  const trpc = useTRPC();
+  // Not a hub: asked once, never again.
+  const fleet = useQuery({ ...trpc.fleet.hosts.queryOptions(), refetchInterval: (q) => (q.state.data?.on === false ? false : FLEET_REFRESH_MS) });
+  const picker = fleet.data?.on ? (
+    <HostPicker hosts={fleet.data.hosts.map((h) => h.name)} self={live.snapshot?.host.hostname ?? null} shown={shown} onChoose={choose} />
+  ) : null;
+  if (shown.kind === 'fleet') return <FleetPage picker={picker} onOpenHost={(host) => choose({ kind: 'host', host })} />;
+  const host = shown.kind === 'host' ? shown.host : null;
+  return (
+    <ChosenHost.Provider value={host}>
+      {/* A new host is a new dashboard: no layout, selection or moment carries over from the last one. */}
+      <HostDashboard key={host ?? ''} live={live} host={host} picker={picker} />
+    </ChosenHost.Provider>
+  );
+}
+
+function HostDashboard({ live, host, picker }: { live: ReturnType<typeof useLiveStream>; host: string | null; picker: ReactNode }) {
+  const trpc = useTRPC();
+  const remote = useQuery({ ...trpc.fleet.latest.queryOptions({ host: host ?? '' }), enabled: host !== null, refetchInterval: HOST_REFRESH_MS });
   const travel = useTimeTravel();
   const connectedOnce = useRef(false);
   if (live.subscription === 'pending') connectedOnce.current = true;
-  const status: LiveStatus =
-    live.subscription === 'pending'
+  const remoteSnapshot = remote.data?.ok ? remote.data.snapshot : null;
+  const current = host ? remoteSnapshot : live.snapshot;
+  const status: LiveStatus = host
+    ? remoteSnapshot
+      ? remoteSnapshot.host.docker.reachable
+        ? 'live'
+        : 'docker-unreachable'
+      : 'connecting'
+    : live.subscription === 'pending'
       ? live.snapshot.host.docker.reachable
         ? 'live'
         : 'docker-unreachable'
@@ -44,26 +82,38 @@ export function LiveDashboard({ initial }: { initial: LiveState }) {
   const [opened, setOpened] = useState<OpenedFile | null>(null);
   const past = travel.past;
   const source = useMemo(() => sourceOf(past), [past]);
-  // Links are made on the server from what it has (the live host, history, saved snapshots), never from a file the
-  // browser opened, so they are offered for those views only.
+  // Links are made on the server from what it has (its own host, history, saved snapshots), never from a file the
+  // browser opened or another host's state, so they are offered for those views only.
   const share = useMemo<ShareProps>(
     () => ({
       loadAssets: fetchOfflineAssets, onOpen: setOpened, opened, onClose: () => setOpened(null),
-      linksMenu: opened ? undefined : (redact, setRedact) => <ShareLinks source={source} redact={redact} setRedact={setRedact} />,
+      linksMenu: opened || host ? undefined : (redact, setRedact) => <ShareLinks source={source} redact={redact} setRedact={setRedact} />,
     }),
-    [opened, source],
+    [opened, source, host],
   );
-  if (opened) return <Dashboard snapshot={opened.snapshot} status="file" lastChange={opened.snapshot.host.collectedAt} share={share} />;
+  if (opened) return <Dashboard snapshot={opened.snapshot} status="file" lastChange={opened.snapshot.host.collectedAt} share={share} hostPicker={picker} />;
+  const liveAt = current?.host.collectedAt ?? live.snapshot.host.collectedAt;
   return (
     <Dashboard
-      snapshot={past ? past.snapshot : live.snapshot}
+      snapshot={past ? past.snapshot : current}
       status={status}
-      lastChange={live.snapshot.host.collectedAt}
+      lastChange={current?.host.collectedAt ?? null}
       share={share}
       past={past !== null}
-      structureKey={past ? `past ${past.ref} ${past.at}` : `live ${live.structureAt}`}
-      timeline={<TimeTravelBar travel={travel} liveAt={live.snapshot.host.collectedAt} />}
-      historyPanel={<HistoryPanel travel={travel} liveAt={live.snapshot.host.collectedAt} />}
+      // A fleet host's state arrives by polling; an unchanged one is the same object, so nothing is laid out again.
+      structureKey={past ? `past ${past.ref} ${past.at}` : host ? undefined : `live ${live.structureAt}`}
+      timeline={
+        <>
+          {remote.data && !remote.data.ok && (
+            <p role="alert" data-testid="host-error" className="border-b border-slate-300 px-4 py-2 text-sm text-red-700 dark:border-slate-700 dark:text-red-300">
+              {remote.data.error}
+            </p>
+          )}
+          <TimeTravelBar travel={travel} liveAt={liveAt} />
+        </>
+      }
+      historyPanel={<HistoryPanel travel={travel} liveAt={liveAt} />}
+      hostPicker={picker}
     />
   );
 }

@@ -1,5 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
-import { SERVE_FLAGS } from '../serve/options';
+import { HUB_FLAGS, SERVE_FLAGS } from '../serve/options';
 import { err, out } from '../safe-output';
 
 // Each command imports its modules when it runs, so `--help` and `rules --file` load only what they need (the
@@ -59,6 +59,8 @@ commands:
                         serve https
     --public-name NAME  the name a reverse proxy serves netatlas under (accepted as Host/Origin)
     --data DIR          where netatlas keeps its state (default ~/.local/state/netatlas; tokens and history)
+    --hub --pg URL      also a fleet hub: agents send their hosts' states (kept in PostgreSQL, URL or
+                        NETATLAS_PG), the page gets a host picker and a fleet view; agents' tokens from hub-token
 
   check                 list the misconfigurations the snapshot proves (ip_forward, br_netfilter, MTU, published
                         ports, DOCKER-USER, names on the default bridge, macvlan), each with evidence and the fix;
@@ -72,11 +74,15 @@ commands:
                         hub has not acknowledged, reconnecting with backoff)
     --hub URL --token-file FILE   the hub and this agent's token (scoped to this host)
     --name HOST         the host's name at the hub (default: hostname);  --interval MS (default 1000)
-  hub                   keep a fleet's history in PostgreSQL and serve it (JSON API under /api/fleet/v1)
-    --pg URL --tokens FILE        the database and the token file (hashes only; see hub-token)
+  hub                   the fleet hub alone, without the page (JSON API under /api/fleet/v1); serve --hub is the
+                        hub with the dashboard
+    --pg URL --tokens FILE        the database and the token file (hashes only; see hub-token --tokens)
     --host ADDR --port N          where to listen (default 127.0.0.1:4350)
-  hub-token             add a token to a hub's token file and print it once
-    --tokens FILE --name NAME --scope agent:HOST|read
+  hub-token             add a token to serve's token store (--data DIR) and print it once; agent:HOST writes
+                        that host's states only and opens no page, read is a full token
+    --name NAME --scope agent:HOST|read   [--data DIR]
+    --revoke NAME       remove a token (a running server stops accepting it at once)
+    --tokens FILE       the standalone hub's token file instead of serve's store
 
 snapshot references (REF): live | a time: -10m, -2h, -1d, 2026-11-30T14:02Z | a saved NAME | a FILE (.json,
   .json.gz, or any path with a /); name:NAME and file:PATH when a word is both
@@ -118,14 +124,14 @@ export async function main(argv: string[]): Promise<number> {
     trace: [{ from: 'value', to: 'value', json: 'flag', verbose: 'flag', snapshot: 'value', batch: 'value', data: 'value' }, async (f) => (await import('./trace')).traceCommand(f, USAGE)],
     history: [{ since: 'value', json: 'flag', stats: 'flag', data: 'value' }, async (f) => (await import('./history')).historyCommand(f)],
     check: [{ json: 'flag', snapshot: 'value', data: 'value' }, async (f) => (await import('./check')).checkCommand(f)],
-    serve: [SERVE_FLAGS, async (f) => (await import('../serve/command')).serveCommand(f, USAGE)],
+    serve: [{ ...SERVE_FLAGS, ...HUB_FLAGS }, async (f) => (await import('../serve/command')).serveCommand(f, USAGE)],
     open: [SERVE_FLAGS, async (f) => (await import('../share/open-command')).openCommand(positional, f, USAGE)],
     agent: [
       { hub: 'value', 'token-file': 'value', name: 'value', interval: 'value', 'snapshot-source': 'value' },
       async (f) => (await import('../fleet/cli')).agentCommand(f),
     ],
     hub: [{ pg: 'value', tokens: 'value', host: 'value', port: 'value' }, async (f) => (await import('../fleet/cli')).hubCommand(f)],
-    'hub-token': [{ tokens: 'value', name: 'value', scope: 'value' }, async (f) => (await import('../fleet/cli')).hubTokenCommand(f)],
+    'hub-token': [{ tokens: 'value', name: 'value', scope: 'value', revoke: 'value', data: 'value' }, async (f) => (await import('../fleet/cli')).hubTokenCommand(f)],
     matrix: [{ json: 'flag', snapshot: 'value', data: 'value' }, async (f) => (await import('./matrix')).matrixCommand(f)],
   };
   const entry = commands[cmd];

@@ -75,12 +75,30 @@ export async function hubCommand(f: Flags): Promise<number> {
   return 0;
 }
 
-/** `netatlas hub-token --tokens FILE --name NAME --scope agent:HOST|read`: adds a token, prints it once. */
+/**
+ * `netatlas hub-token --name NAME --scope agent:HOST|read [--data DIR]`: adds a token to `netatlas serve`'s store
+ * (what `serve --hub` checks; `read` is a full token: the page, the API and the fleet's hosts), prints it once;
+ * `--revoke NAME` removes one, at once for a running server. `--tokens FILE` writes the standalone hub's file instead.
+ */
 export async function hubTokenCommand(f: Flags): Promise<number> {
-  if (typeof f.tokens !== 'string' || typeof f.name !== 'string' || typeof f.scope !== 'string') {
-    return err('hub-token', '--tokens FILE, --name NAME and --scope agent:HOST|read are required');
+  if (typeof f.revoke === 'string') {
+    if (typeof f.tokens === 'string') return err('hub-token', '--revoke works on the serve store (--data DIR); edit the --tokens file by hand');
+    const store = await serveTokens(f);
+    if (!(await store.revoke(f.revoke))) return err('hub-token', `no token named ${f.revoke}`);
+    process.stdout.write(`revoked ${f.revoke}\n`);
+    return 0;
   }
-  if (!parseScope(f.scope)) return err('hub-token', `unknown scope '${f.scope}' (agent:HOST or read)`);
+  if (typeof f.name !== 'string' || typeof f.scope !== 'string') {
+    return err('hub-token', '--name NAME and --scope agent:HOST|read are required (or --revoke NAME)');
+  }
+  const scope = parseScope(f.scope);
+  if (!scope) return err('hub-token', `unknown scope '${f.scope}' (agent:HOST or read)`);
+  if (typeof f.tokens !== 'string') {
+    const store = await serveTokens(f);
+    if (store.names().includes(f.name)) return err('hub-token', `a token named ${f.name} exists`);
+    process.stdout.write(`${await store.add(f.name, scope.kind === 'agent' ? scope : { kind: 'full' })}\n`);
+    return 0;
+  }
   let entries: TokenEntry[] = [];
   try {
     entries = JSON.parse(await readFile(f.tokens, 'utf8')) as TokenEntry[];
@@ -94,4 +112,10 @@ export async function hubTokenCommand(f: Flags): Promise<number> {
   await rename(`${f.tokens}.tmp`, f.tokens);
   process.stdout.write(`${token}\n`);
   return 0;
+}
+
+/** The store `netatlas serve` reads: the same data directory as serve picks (--data, NETATLAS_DATA, the default). */
+async function serveTokens(f: Flags) {
+  const [{ TokenStore }, { defaultDataDir }] = await Promise.all([import('../serve/tokens'), import('../history/data-dir')]);
+  return TokenStore.open(typeof f.data === 'string' ? f.data : process.env.NETATLAS_DATA || defaultDataDir());
 }

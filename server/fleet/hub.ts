@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import pg from 'pg';
 import { parseSnapshot, type Snapshot } from '../../lib/snapshot/schema';
 import { DELTA_FORMAT, DELTA_VERSION, tryApplyDelta, type SnapshotDelta } from '../../lib/history/delta';
-import { INGEST_PATH, IngestBatch, isHostName, parseScope, type IngestReply } from '../../lib/fleet/protocol';
+import { INGEST_PATH, IngestBatch, isHostName, parseScope, type IngestReply, type Scope } from '../../lib/fleet/protocol';
+import { LIMITS } from '../../lib/limits';
 import { listPgHosts, openPgHistory, type PgHistoryStore, type PgStoreOptions } from '../history/pg-store';
 import type { TokenVerifier } from './tokens';
 
@@ -16,7 +17,8 @@ import type { TokenVerifier } from './tokens';
 
 export interface FleetHubOptions {
   pool: pg.Pool;
-  tokens: TokenVerifier;
+  /** Checks Bearer tokens for `server()`; `netatlas serve --hub` checks them itself and calls `handle`. */
+  tokens?: TokenVerifier;
   store?: PgStoreOptions;
   /** Largest request body accepted. */
   maxBodyBytes?: number;
@@ -121,34 +123,51 @@ export class FleetHub {
     });
   }
 
+  /** The host's newest state: the one this process last stored (no rebuild), else the store's. */
   async latest(host: string): Promise<Snapshot | null> {
-    if (!(await listPgHosts(this.opts.pool)).includes(host)) return null;
-    return (await (await this.store(host)).latest())?.snapshot ?? null;
+    const held = this.state.get(host);
+    if (held) return held.snapshot;
+    const store = await this.history(host);
+    return (await store?.latest())?.snapshot ?? null;
   }
 
-  /** The HTTP API: ingest for agents, the host list and latest snapshots for readers. */
+  /** A host's history (time travel, the change log, saved snapshots), or null for a host no agent ever sent. */
+  async history(host: string): Promise<PgHistoryStore | null> {
+    if (!this.state.has(host) && !(await listPgHosts(this.opts.pool)).includes(host)) return null;
+    return this.store(host);
+  }
+
+  /** The hub on its own (`netatlas hub`): the fleet API, each request's Bearer token checked by `tokens`. */
   server(): Server {
     return createServer((req, res) => {
-      this.route(req, res).catch((e) => send(res, 500, { error: (e as Error).message }));
+      this.authenticated(req, res).catch((e) => send(res, 500, { error: (e as Error).message }));
     });
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://hub');
+  private async authenticated(req: IncomingMessage, res: ServerResponse) {
     const auth = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    const who = auth ? await this.opts.tokens.verify(auth[1]) : null;
+    const who = auth && this.opts.tokens ? await this.opts.tokens.verify(auth[1]) : null;
     if (!who) return send(res, 401, { error: 'a valid Bearer token is required' });
     const scope = parseScope(who.scope);
     if (!scope) return send(res, 403, { error: `token ${who.name} has an unknown scope` });
+    return this.handle(req, res, { name: who.name, scope });
+  }
 
+  /**
+   * The fleet API for a request whose credential is known (`netatlas serve --hub` authenticates with its own token
+   * store first): ingest for agents, the host list and latest snapshots for readers.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse, who: { name: string; scope: Scope }) {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    const scope = who.scope;
     const ingest = INGEST_PATH.exec(url.pathname);
     if (ingest) {
       if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
-      const host = decodeURIComponent(ingest[1]);
+      const host = ingest[1]; // a host name needs no escaping: a %-escaped one is not a host name
       if (!isHostName(host)) return send(res, 400, { error: 'not a host name' });
       // Each agent writes its own host and nothing else.
       if (scope.kind !== 'agent' || scope.host !== host) return send(res, 403, { error: `token ${who.name} may not write host ${host}` });
-      const body = await readBody(req, this.opts.maxBodyBytes ?? 64 << 20);
+      const body = await readBody(req, this.opts.maxBodyBytes ?? LIMITS.ingestBodyBytes);
       if (!body.ok) return send(res, 413, { error: body.error });
       let parsed: unknown;
       try {
@@ -170,7 +189,7 @@ export class FleetHub {
     if (url.pathname === '/api/fleet/v1/hosts') return send(res, 200, await this.hosts());
     const latest = /^\/api\/fleet\/v1\/hosts\/([^/]+)\/latest$/.exec(url.pathname);
     if (latest) {
-      const s = await this.latest(decodeURIComponent(latest[1]));
+      const s = isHostName(latest[1]) ? await this.latest(latest[1]) : null;
       return s ? send(res, 200, s) : send(res, 404, { error: 'no such host' });
     }
     return send(res, 404, { error: 'not found' });

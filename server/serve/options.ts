@@ -14,6 +14,8 @@ export interface ServeOptions {
   dataDir: string;
   /** The Next.js project directory (holding .next). */
   dir: string;
+  /** `--hub`: also a fleet hub — agents POST their hosts' states, kept in this PostgreSQL database. */
+  hub?: { pg: string };
 }
 
 export type Flags = Record<string, string | true>;
@@ -23,6 +25,8 @@ export const SERVE_FLAGS = {
   host: 'value', port: 'value', 'token-file': 'value', 'tls-cert': 'value', 'tls-key': 'value', 'public-name': 'value', data: 'value',
 } as const;
 
+/** `serve` only (not `open`): the fleet hub in the same process. */
+export const HUB_FLAGS = { hub: 'flag', pg: 'value' } as const;
 
 const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
 
@@ -37,6 +41,9 @@ export function resolveServeOptions(flags: Flags, env: Env, dir: string): { ok: 
   if (Boolean(cert) !== Boolean(key)) return { ok: false, error: '--tls-cert and --tls-key go together' };
   const tokenFile = str(flags['token-file']);
   const token = tokenFile ? undefined : env.NETATLAS_TOKEN || undefined;
+  const pg = str(flags.pg) ?? (env.NETATLAS_PG || undefined);
+  if (flags.hub === true && !pg) return { ok: false, error: '--hub needs --pg URL (or NETATLAS_PG): the database that keeps the fleet\'s history' };
+  if (flags.pg !== undefined && flags.hub !== true) return { ok: false, error: '--pg goes with --hub' };
   const publicName = str(flags['public-name']);
   if (publicName !== undefined && !/^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(publicName)) {
     return { ok: false, error: `--public-name must be a host name (optionally :port), not '${publicName}'` };
@@ -46,6 +53,7 @@ export function resolveServeOptions(flags: Flags, env: Env, dir: string): { ok: 
     options: {
       host, port, tokenFile, token, publicName, dir,
       tls: cert && key ? { cert, key } : undefined,
+      hub: flags.hub === true && pg ? { pg } : undefined,
       // One data directory for tokens and history (server/history/data-dir.ts).
       dataDir: str(flags.data) ?? (env.NETATLAS_DATA || defaultDataDir(env)),
     },

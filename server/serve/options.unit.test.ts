@@ -19,6 +19,14 @@ describe('netatlas serve options', () => {
     expect(resolveServeOptions({ 'public-name': 'atlas.example.org:443' }, {}, '/app')).toMatchObject({ ok: true });
   });
 
+  it('--hub needs a database (--pg or NETATLAS_PG); --pg alone is a mistake', () => {
+    expect(resolveServeOptions({ hub: true }, {}, '/app')).toMatchObject({ ok: false, error: expect.stringContaining('--pg') });
+    expect(resolveServeOptions({ pg: 'postgres://x' }, {}, '/app')).toMatchObject({ ok: false, error: '--pg goes with --hub' });
+    expect(resolveServeOptions({ hub: true, pg: 'postgres://x' }, {}, '/app')).toMatchObject({ ok: true, options: { hub: { pg: 'postgres://x' } } });
+    expect(resolveServeOptions({ hub: true }, { NETATLAS_PG: 'postgres://y' }, '/app')).toMatchObject({ ok: true, options: { hub: { pg: 'postgres://y' } } });
+    expect(resolveServeOptions({}, { NETATLAS_PG: 'postgres://y' }, '/app')).toMatchObject({ ok: true, options: { hub: undefined } });
+  });
+
   it('rejects unknown options with the usage, before starting anything', async () => {
     const err: string[] = [];
     const write = process.stderr.write;

@@ -1,23 +1,35 @@
+import { INGEST_PATH, isHostName } from '../../lib/fleet/protocol';
 import { SHARE_ID } from '../../lib/share/link';
 
 /**
- * What a credential may read. A full token sees everything; a share link (`/s/<id>`) grants one frozen snapshot
- * and the static files its page needs, nothing live: not `/`, not the API, not another link. Per-agent scopes
- * (many hosts) come later.
+ * What a credential may do. A full token reads everything (the UI, the API, the fleet's hosts); a share link
+ * (`/s/<id>`) grants one frozen snapshot and the static files its page needs, nothing live: not `/`, not the API,
+ * not another link; an agent token (`serve --hub`) writes its own host's states and reads nothing, not even static
+ * files.
  */
-export type Scope = { kind: 'full' } | { kind: 'share'; snapshotId: string };
+export type Scope = { kind: 'full' } | { kind: 'share'; snapshotId: string } | { kind: 'agent'; host: string };
 
 /** What a request asks for, decided from its path alone. */
-export type Resource = { kind: 'static' } | { kind: 'share'; snapshotId: string } | { kind: 'live' };
+export type Resource =
+  | { kind: 'static' }
+  | { kind: 'share'; snapshotId: string }
+  | { kind: 'ingest'; host: string }
+  | { kind: 'live' };
 
 export function resourceOf(pathname: string): Resource {
   if (pathname.startsWith('/_next/static/') || pathname === '/favicon.svg') return { kind: 'static' };
   const share = /^\/s\/([^/]+)\/?$/.exec(pathname);
   if (share && SHARE_ID.test(share[1])) return { kind: 'share', snapshotId: share[1] };
+  // A host name needs no escaping (isHostName), so the path segment is the name as it is.
+  const ingest = INGEST_PATH.exec(pathname);
+  if (ingest && isHostName(ingest[1])) return { kind: 'ingest', host: ingest[1] };
   return { kind: 'live' };
 }
 
 export function scopeAllows(scope: Scope, resource: Resource): boolean {
+  if (scope.kind === 'agent') return resource.kind === 'ingest' && resource.host === scope.host;
+  // Only agents write a host's states: a reader's token, leaked, cannot forge a host's history.
+  if (resource.kind === 'ingest') return false;
   if (scope.kind === 'full') return true;
   if (resource.kind === 'static') return true;
   return resource.kind === 'share' && resource.snapshotId === scope.snapshotId;

@@ -13,6 +13,9 @@ import { shareLinks } from '../share/links-store';
 import { setServeMode } from './mode';
 import { PRINCIPAL_HEADER, resourceOf, SCOPE_HEADER, SHARE_COOKIE, shareCookie, scopeAllows, type Resource, type Scope } from './scope';
 import { TokenStore } from './tokens';
+import type { Pool } from 'pg';
+import { setFleetHub } from '../fleet/current';
+import type { FleetHub } from '../fleet/hub';
 
 export interface RunningServer {
   /** http(s)://host:port of the bound address. */
@@ -21,13 +24,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** How requests are admitted: open on loopback, by token anywhere else. */
+/** How requests are admitted: open on loopback, by token anywhere else; the fleet API always by token. */
 interface Gate {
   allowed: AllowedHosts;
   /** Browsers reach us over https (our own TLS, or the proxy's for --public-name): Secure cookie, HSTS. */
   https: boolean;
+  /** Loopback without --public-name: pages and the API need no token. */
+  open: boolean;
+  /** Null only when open and no hub: nothing then asks for a token. */
   tokens: TokenStore | null;
   limiter: FailureLimiter;
+  /** `--hub`: agents' states come in here, whatever `open` says. */
+  fleet: FleetHub | null;
 }
 
 type Say = (line: string) => void;
@@ -38,10 +46,13 @@ export async function startServer(opts: ServeOptions, say: Say = (l) => process.
   const loopback = isLoopbackBind(opts.host);
   // Behind a reverse proxy every request comes from loopback, so a public name needs the token too; the proxy
   // is expected to terminate TLS (cookies are Secure) and pass Host through. No X-Forwarded-* header is trusted.
-  const tokens = loopback && !opts.publicName ? null : await openTokens(opts, say);
+  const open = loopback && !opts.publicName;
+  // A hub checks agents' tokens even on loopback: the store is opened, but no login token is made for the page.
+  const tokens = !open ? await openTokens(opts, say) : opts.hub ? await TokenStore.open(opts.dataDir) : null;
+  const fleet = opts.hub ? await startFleet(opts.hub.pg, say) : null;
   const gate: Gate = {
     allowed: allowedHosts({ bind: opts.host, port: opts.port, tls: tls !== null, publicName: opts.publicName }),
-    https: tls !== null || opts.publicName !== undefined, tokens, limiter: new FailureLimiter(),
+    https: tls !== null || opts.publicName !== undefined, open, tokens, limiter: new FailureLimiter(), fleet: fleet?.hub ?? null,
   };
 
   setServeMode({ loopbackOnly: loopback && !opts.publicName });
@@ -66,9 +77,28 @@ export async function startServer(opts: ServeOptions, say: Say = (l) => process.
       // Streams are cut, not ended: a browser then shows "reconnecting" and reconnects to whoever serves next.
       server.closeAllConnections();
       await Promise.all([stopHub(), closed]);
+      setFleetHub(null);
+      await fleet?.pool.end();
       await app.close();
     },
   };
+}
+
+/** The fleet hub of `--hub`: its PostgreSQL schema migrated before the first agent is admitted. */
+async function startFleet(url: string, say: Say): Promise<{ hub: FleetHub; pool: Pool }> {
+  const [{ default: pg }, { FleetHub }, { migratePg }] = await Promise.all([import('pg'), import('../fleet/hub'), import('../history/pg-store')]);
+  const pool = new pg.Pool({ connectionString: url, max: 16 });
+  pool.on('error', (e) => say(`netatlas: PostgreSQL: ${e.message}`)); // an idle client's connection lost: the next query reconnects
+  try {
+    await migratePg(pool);
+  } catch (e) {
+    await pool.end();
+    throw new Error(`PostgreSQL: ${(e as Error).message}`);
+  }
+  const hub = new FleetHub({ pool });
+  setFleetHub(hub);
+  say('netatlas: fleet hub on: agents POST to /api/fleet/v1/hosts/HOST/ingest with a token scoped to their host (netatlas hub-token)');
+  return { hub, pool };
 }
 
 async function openTokens(opts: ServeOptions, say: Say): Promise<TokenStore> {
@@ -103,18 +133,20 @@ function admit(req: IncomingMessage, res: ServerResponse, gate: Gate): boolean {
   applySecurityHeaders(req, res, gate.https);
   const screen = screenRequest(req.method ?? 'GET', req.headers, gate.allowed);
   if (!screen.ok) return reply(res, screen.status, `${screen.reason}\n`);
+  const path = new URL(req.url ?? '/', 'http://netatlas').pathname;
+  const resource = resourceOf(path);
+  const limit = gate.fleet && resource.kind === 'ingest' ? LIMITS.ingestBodyBytes : LIMITS.requestBodyBytes;
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > LIMITS.requestBodyBytes) return reply(res, 413, `request bodies are limited to ${LIMITS.requestBodyBytes} bytes\n`);
+  if (declared !== undefined && Number(declared) > limit) return reply(res, 413, `request bodies are limited to ${limit} bytes\n`);
   if (declared === undefined && req.headers['transfer-encoding'] !== undefined) return reply(res, 411, 'request bodies must state their Content-Length\n');
 
-  const path = new URL(req.url ?? '/', 'http://netatlas').pathname;
   if (path === '/login') {
     login(req, res, gate).catch(() => res.destroy()); // the client went away mid-body
     return false;
   }
-  const resource = resourceOf(path);
   delete req.headers[SCOPE_HEADER];
   delete req.headers[PRINCIPAL_HEADER];
+  if (gate.fleet && gate.tokens && path.startsWith(FLEET_API)) return fleetRequest(req, res, resource, gate.fleet, gate.tokens, gate.limiter);
   // A dead link answers the same to everyone, token or not: there is nothing behind it any more.
   if (resource.kind === 'share') {
     const links = shareLinks();
@@ -122,7 +154,7 @@ function admit(req: IncomingMessage, res: ServerResponse, gate: Gate): boolean {
     const state = links.store.state(resource.snapshotId);
     if (state !== 'live') return reply(res, state === 'unknown' ? 404 : 410, deadLinkPage(state), 'text/html; charset=utf-8');
   }
-  if (!gate.tokens) return admitAs(req, { kind: 'full' }, 'local');
+  if (gate.open || !gate.tokens) return admitAs(req, { kind: 'full' }, 'local');
   const token = presentedToken(req);
   if (!token) {
     const shared = shareScope(req, res, resource, gate.https);
@@ -135,6 +167,28 @@ function admit(req: IncomingMessage, res: ServerResponse, gate: Gate): boolean {
     return reply(res, 403, 'this link does not give access to that page\n');
   }
   return refuse(res, auth, (req.headers.accept ?? '').includes('text/html'), req.url ?? '/');
+}
+
+const FLEET_API = '/api/fleet/';
+
+/**
+ * The fleet API (`--hub`), token required even on loopback: an agent's token writes its own host and nothing else
+ * (no page, no API, not another host); a full token reads the hosts.
+ */
+function fleetRequest(req: IncomingMessage, res: ServerResponse, resource: Resource, fleet: FleetHub, tokens: TokenStore, limiter: FailureLimiter): false {
+  const auth = authenticate(presentedToken(req), clientAddress(req), tokens, limiter);
+  if (auth.kind !== 'ok') return refuse(res, auth, false, '/');
+  const scope = auth.token.scope;
+  if (!scopeAllows(scope, resource)) {
+    const what = resource.kind === 'ingest' ? `write host ${resource.host}` : 'read the fleet';
+    return reply(res, 403, `token ${auth.token.name} may not ${what}\n`);
+  }
+  const as = scope.kind === 'agent' ? { kind: 'agent' as const, host: scope.host } : { kind: 'read' as const };
+  fleet.handle(req, res, { name: auth.token.name, scope: as }).catch((e: Error) => {
+    if (!res.headersSent) reply(res, 500, `${e.message}\n`);
+    else res.destroy();
+  });
+  return false;
 }
 
 /** Tells the page and the API what this request may do (headers no client can set: they were deleted above). */
@@ -186,7 +240,7 @@ function refuse(res: ServerResponse, auth: Exclude<AuthResult, { kind: 'ok' }>, 
 /** `/login?token=…` (the printed URL) or the login form's POST: set the cookie, then go to a URL without the token. */
 async function login(req: IncomingMessage, res: ServerResponse, gate: Gate) {
   const url = new URL(req.url ?? '/login', 'http://netatlas');
-  if (!gate.tokens) return redirect(res, safeNext(url.searchParams.get('next')));
+  if (gate.open || !gate.tokens) return redirect(res, safeNext(url.searchParams.get('next')));
   let params = url.searchParams;
   if (req.method === 'POST') {
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return reply(res, 415, 'the login form posts application/x-www-form-urlencoded\n');
@@ -199,6 +253,8 @@ async function login(req: IncomingMessage, res: ServerResponse, gate: Gate) {
   if (token === undefined) return reply(res, 200, loginPage('This netatlas needs a token.', next), 'text/html; charset=utf-8');
   const auth = authenticate(token, clientAddress(req), gate.tokens, gate.limiter);
   if (auth.kind !== 'ok') return refuse(res, auth, true, next);
+  // An agent's token writes its host's states; it opens no page.
+  if (auth.token.scope.kind === 'agent') return reply(res, 403, 'an agent token cannot log in\n');
   res.setHeader('Set-Cookie', sessionCookie(token, gate.https));
   redirect(res, next);
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { hub } from '../live/hub';
 import { publicProcedure, router } from './init';
 import { serveMode } from '../serve/mode';
+import { fleetRouter } from './routers/fleet';
 import { historyRouter } from './routers/history';
 import { sharesRouter } from './shares';
 import { streamSlots } from './streams';
@@ -36,6 +37,7 @@ export const appRouter = router({
       }),
   }),
   history: historyRouter,
+  fleet: fleetRouter,
 });
 
 /** `netatlas open FILE` shows a file and never collects this host. */
