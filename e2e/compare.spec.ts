@@ -1,0 +1,56 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+// Compare mode against `next start` and the live lab: a container saved in a named snapshot and then removed is a
+// ghost on the union graph and a "container removed" entry in the change list. The server and the CLI read the
+// same default data directory; the saved name is unique to this run and deleted afterwards, as is the container.
+
+const root = join(import.meta.dirname, '..');
+const GHOST = 'i16-e2e-ghost';
+const SAVED = `i16-e2e-before-${process.pid}`;
+const netatlas = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/netatlas.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
+
+test.afterAll(() => {
+  docker('rm', '-f', GHOST);
+  netatlas('snapshot', '--delete', SAVED);
+});
+
+test('a removed container is a ghost on the union graph and an entry in the change list', async ({ page }) => {
+  test.setTimeout(480_000); // a CLI collection, the server's first one and two matrices, on a busy machine
+  docker('rm', '-f', GHOST);
+  execFileSync('docker', ['run', '-d', '--name', GHOST, '--label', 'netatlas.lab=1', '--network', 'none', 'netatlas-lab/busybox:1', 'sleep', '2147483647']);
+  const saved = netatlas('snapshot', '--save', SAVED, '--note', 'compare e2e');
+  expect(saved.status, saved.stderr).toBe(0);
+  execFileSync('docker', ['rm', '-f', GHOST]);
+
+  // The picker writes A and B into the URL.
+  await page.goto('/compare');
+  await page.getByLabel('A', { exact: true }).fill(`name:${SAVED}`);
+  await page.getByLabel('B', { exact: true }).fill('live');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(page).toHaveURL(new RegExp(`/compare\\?a=name%3A${SAVED}&b=live$`));
+
+  const changes = page.getByTestId('change-list');
+  const removed = changes.locator('li[data-kind="container"][data-action="removed"]', { hasText: GHOST });
+  // B is the hub's latest revision: it may still show the container for a moment after the removal, so ask again
+  // until it does not (each answer computes two reachability matrices: allow it a minute on a busy machine).
+  await expect(async () => {
+    if (!(await changes.isVisible())) await page.reload();
+    await expect(changes).toBeVisible({ timeout: 60_000 });
+    if ((await removed.count()) === 0) await page.reload();
+    await expect(removed).toHaveCount(1, { timeout: 60_000 });
+  }).toPass({ timeout: 240_000 });
+
+  const ghost = page.locator(`[data-testid="compare-graph"] [data-node-id][data-kind="container"][aria-label~="${GHOST}"]`);
+  await expect(ghost).toHaveCount(1);
+  await expect(ghost).toHaveCSS('opacity', '0.4');
+  await expect(page.getByTestId('compare-legend')).toContainText('only in A (removed: a ghost)');
+  await expect(page.getByTestId('reach-changes')).toContainText('flows compared');
+
+  // An entry selects its object on the graph.
+  await changes.locator('li[data-kind="container"][data-action="removed"]', { hasText: GHOST }).getByRole('button').click();
+  await expect(ghost).toHaveAttribute('data-selected', 'true');
+  await page.screenshot({ path: 'test-results/compare.png', fullPage: true });
+});
