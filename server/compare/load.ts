@@ -4,7 +4,7 @@ import type { HistoryStore } from '../history/store';
 import { history, hub } from '../live/hub';
 
 /**
- * A snapshot reference (lib/snapshot/ref.ts) as the dashboard server loads it: live is the hub's latest revision,
+ * A snapshot reference (lib/snapshot/ref.ts) as the dashboard server loads it: live is the hub's newest reading,
  * a time or a saved name comes from the server's history store. Files are not read from a browser's request (it
  * would let any page read the server's disk): the CLI compares files; the dashboard compares imported ones.
  */
@@ -18,8 +18,10 @@ export async function loadForCompare(text: string, now = new Date()): Promise<Se
   const ref = r.ref;
   switch (ref.kind) {
     case 'live': {
-      const latest = await hub().latest();
-      return { ok: true, snapshot: latest.snapshot, label: `live (revision ${latest.id})` };
+      // The host as of now (a collection when the last one is older than the tick or a change was notified), not
+      // the idle tick's last reading: `docker rm X` then "compare with live" must see X gone.
+      const fresh = await hub().current();
+      return { ok: true, snapshot: fresh.snapshot, label: `live (revision ${fresh.id})` };
     }
     case 'file':
       return { ok: false, error: 'the dashboard does not read files from the server: compare them with netatlas diff' };

@@ -14,7 +14,7 @@ export const compareRouter = router({
    */
   diff: publicProcedure.input(z.object({ a: Ref, b: Ref })).query(async ({ input }) => {
     const now = new Date();
-    const [a, b] = [await loadForCompare(input.a, now), await loadForCompare(input.b, now)];
+    const [a, b] = await Promise.all([loadForCompare(input.a, now), loadForCompare(input.b, now)]);
     if (!a.ok || !b.ok) return { ok: false as const, errors: { a: a.ok ? null : a.error, b: b.ok ? null : b.error } };
     return {
       ok: true as const,
