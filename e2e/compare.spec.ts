@@ -26,8 +26,10 @@ test('a removed container is a ghost on the union graph and an entry in the chan
   expect(saved.status, saved.stderr).toBe(0);
   execFileSync('docker', ['rm', '-f', GHOST]);
 
-  // The picker writes A and B into the URL.
-  await page.goto('/compare');
+  // The dashboard's header leads to compare mode; its picker writes A and B into the URL.
+  await page.goto('/');
+  await page.getByTestId('header').getByRole('link', { name: 'Compare' }).click();
+  await expect(page).toHaveURL(/\/compare$/);
   await page.getByLabel('A', { exact: true }).fill(`name:${SAVED}`);
   await page.getByLabel('B', { exact: true }).fill('live');
   await page.getByRole('button', { name: 'Compare' }).click();
@@ -53,4 +55,34 @@ test('a removed container is a ghost on the union graph and an entry in the chan
   await changes.locator('li[data-kind="container"][data-action="removed"]', { hasText: GHOST }).getByRole('button').click();
   await expect(ghost).toHaveAttribute('data-selected', 'true');
   await page.screenshot({ path: 'test-results/compare.png', fullPage: true });
+});
+
+test('a file opened in the page and a share link are compared like any other snapshot', async ({ page }) => {
+  // A share link of the live host, made from the dashboard's Share menu.
+  await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveText('live', { timeout: 60_000 });
+  await page.getByTestId('share-menu').locator('summary').click();
+  await page.getByTestId('share-create').click();
+  const link = await page.getByTestId('share-link').inputValue();
+
+  // A: a snapshot file read in the page by the one file reader; B: the link, pasted.
+  await page.goto('/compare');
+  await page.getByLabel('Open a file as A').setInputFiles(join(root, 'lib/snapshot/__fixtures__/lab-snapshot.json'));
+  await expect(page.getByLabel('A', { exact: true })).toHaveValue('file:lab-snapshot.json');
+  await page.getByLabel('B', { exact: true }).fill(link);
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(page).toHaveURL(/\/compare\?a=file%3Alab-snapshot\.json&b=http/);
+
+  const changes = page.getByTestId('change-list');
+  const alert = page.locator('[data-testid="compare-note"][role="alert"]');
+  await expect(changes.or(alert)).toBeVisible({ timeout: 60_000 });
+  expect(await alert.count(), (await alert.allInnerTexts()).join(' ')).toBe(0);
+  const sides = page.getByRole('complementary', { name: 'Changes' });
+  await expect(sides).toContainText('A: file lab-snapshot.json');
+  await expect(sides).toContainText('B: share link (live at');
+  await expect(page.getByTestId('reach-changes')).toContainText('flows compared');
+
+  // The file never went to the server: a reload has the URL but not the file, and says so.
+  await page.reload();
+  await expect(alert).toContainText('lab-snapshot.json is not open in this page');
 });

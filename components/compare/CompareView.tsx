@@ -9,40 +9,83 @@ import type { Snapshot } from '@/lib/snapshot/schema';
 import { layoutGraph } from '@/lib/topology/layout';
 import { TopologyGraph } from '@/components/graph/TopologyGraph';
 import { useTRPC } from '@/components/live/trpc';
+import { openSnapshotFile, type OpenedFile } from '@/components/share/open-file';
 import { ChangeList } from './ChangeList';
 import { MARK_LOOK, MARK_WORDS, markSheet } from './marks';
 import { FlowList } from './FlowList';
+import { useLocalComparison } from './useLocalComparison';
 
 /** Compare mode: pick A and B (kept in the URL), see their union on the graph and what changed between them. */
 export function CompareView({ a, b }: { a: string | null; b: string | null }) {
-  const trpc = useTRPC();
+  // Files opened in the page, by name: the URL names them (`file:NAME`), the bytes never leave the browser.
+  const [files, setFiles] = useState<ReadonlyMap<string, OpenedFile>>(new Map());
   const ready = !!a && !!b;
-  const diff = useQuery({ ...trpc.compare.diff.queryOptions({ a: a ?? 'live', b: b ?? 'live' }), enabled: ready });
-  const data = diff.data;
+  const inPage = isInPage(a) || isInPage(b);
   return (
     <div className="flex h-dvh flex-col">
       <header className="flex flex-wrap items-center gap-3 border-b border-slate-300 px-4 py-2 dark:border-slate-700">
         <h1 className="text-lg font-semibold">netatlas — compare</h1>
-        <Picker a={a} b={b} />
+        <Picker a={a} b={b} onOpened={(f) => setFiles((m) => new Map(m).set(f.name, f))} />
         <a href="/" className="text-sm text-sky-700 underline dark:text-sky-400">
           back to live
         </a>
       </header>
       {!ready ? (
-        <Note>Pick two snapshots: live, a time such as -10m or 2026-11-30T14:02Z, or a saved name.</Note>
-      ) : diff.isPending ? (
-        <Note>Comparing {a} with {b}…</Note>
-      ) : diff.isError ? (
-        <Note role="alert">The comparison failed: {diff.error.message}</Note>
-      ) : data && !data.ok ? (
-        <Note role="alert">
-          {data.errors.a && <span className="block">A: {data.errors.a}</span>}
-          {data.errors.b && <span className="block">B: {data.errors.b}</span>}
-        </Note>
-      ) : data?.ok ? (
-        <Compared a={data.a} b={data.b} comparison={data.comparison} />
-      ) : null}
+        <Note>Pick two snapshots: live, a time such as -10m or 2026-11-30T14:02Z, a saved name, a share link, or a file opened here.</Note>
+      ) : inPage ? (
+        <ComparedInPage a={a} b={b} files={files} />
+      ) : (
+        <ComparedOnServer a={a} b={b} />
+      )}
     </div>
+  );
+}
+
+const isInPage = (ref: string | null) => !!ref?.startsWith('file:');
+
+/** Both sides on the server: it loads and compares them (compare.diff). */
+function ComparedOnServer({ a, b }: { a: string; b: string }) {
+  const trpc = useTRPC();
+  const diff = useQuery(trpc.compare.diff.queryOptions({ a, b }));
+  if (diff.isPending) return <Note>Comparing {a} with {b}…</Note>;
+  if (diff.isError) return <Note role="alert">The comparison failed: {diff.error.message}</Note>;
+  const data = diff.data;
+  if (!data.ok) return <SideErrors a={data.errors.a} b={data.errors.b} />;
+  return <Compared a={data.a} b={data.b} comparison={data.comparison} />;
+}
+
+/** A side is a file opened in the page: the server loads the other side (compare.load), the page compares. */
+function ComparedInPage({ a, b, files }: { a: string; b: string; files: ReadonlyMap<string, OpenedFile> }) {
+  const sa = useSide(a, files);
+  const sb = useSide(b, files);
+  const comparison = useLocalComparison(sa.side?.snapshot ?? null, sb.side?.snapshot ?? null);
+  if (sa.error || sb.error) return <SideErrors a={sa.error} b={sb.error} />;
+  if (!sa.side || !sb.side || !comparison) return <Note>Comparing {a} with {b}…</Note>;
+  return <Compared a={sa.side} b={sb.side} comparison={comparison} />;
+}
+
+function useSide(ref: string, files: ReadonlyMap<string, OpenedFile>): { side: Side | null; error: string | null } {
+  const trpc = useTRPC();
+  const file = isInPage(ref) ? files.get(ref.slice('file:'.length)) : undefined;
+  const server = useQuery({ ...trpc.compare.load.queryOptions({ ref }), enabled: !isInPage(ref) });
+  return useMemo(() => {
+    if (isInPage(ref)) {
+      return file
+        ? { side: { label: `file ${file.name}`, snapshot: file.snapshot }, error: null }
+        : { side: null, error: `${ref.slice('file:'.length)} is not open in this page (files stay in the browser): open it again` };
+    }
+    if (server.isError) return { side: null, error: server.error.message };
+    if (!server.data) return { side: null, error: null };
+    return server.data.ok ? { side: { label: server.data.label, snapshot: server.data.snapshot }, error: null } : { side: null, error: server.data.error };
+  }, [ref, file, server.data, server.isError, server.error]);
+}
+
+function SideErrors({ a, b }: { a: string | null; b: string | null }) {
+  return (
+    <Note role="alert">
+      {a && <span className="block">A: {a}</span>}
+      {b && <span className="block">B: {b}</span>}
+    </Note>
   );
 }
 
@@ -54,27 +97,47 @@ function Note({ children, role }: { children: React.ReactNode; role?: string }) 
   );
 }
 
-function Picker({ a, b }: { a: string | null; b: string | null }) {
+function Picker({ a, b, onOpened }: { a: string | null; b: string | null; onOpened: (f: OpenedFile) => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const sources = useQuery(trpc.compare.sources.queryOptions());
   const [pa, setA] = useState(a ?? '-10m');
   const [pb, setB] = useState(b ?? 'live');
+  const [fileError, setFileError] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     router.push(`/compare?${new URLSearchParams({ a: pa, b: pb }).toString()}`);
   };
+  // The one file reader (size limit, gzip, envelope, migrations, schema); the field then names the file.
+  const open = async (input: HTMLInputElement, set: (ref: string) => void) => {
+    const picked = input.files?.[0];
+    input.value = '';
+    if (!picked) return;
+    const r = await openSnapshotFile(picked);
+    setFileError(r.ok ? null : r.error);
+    if (!r.ok) return;
+    onOpened(r.file);
+    set(`file:${r.file.name}`);
+  };
   const span = sources.data?.history;
   const field = 'w-56 rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+  const opener = (side: 'A' | 'B', set: (ref: string) => void) => (
+    <label className="cursor-pointer text-xs text-sky-700 underline dark:text-sky-400">
+      file…
+      <input type="file" className="sr-only" aria-label={`Open a file as ${side}`} accept=".json,.gz,.html,application/json,application/gzip,text/html" onChange={(e) => void open(e.currentTarget, set)} />
+    </label>
+  );
   return (
     <form onSubmit={submit} className="flex flex-wrap items-center gap-2" aria-label="Snapshots to compare">
       <label className="text-sm">
         A <input name="a" list="compare-refs" className={field} value={pa} onChange={(e) => setA(e.target.value)} />
       </label>
+      {opener('A', setA)}
       <span aria-hidden="true">→</span>
       <label className="text-sm">
         B <input name="b" list="compare-refs" className={field} value={pb} onChange={(e) => setB(e.target.value)} />
       </label>
+      {opener('B', setB)}
       <datalist id="compare-refs">
         <option value="live" />
         {['-1m', '-10m', '-1h', '-1d'].map((t) => (
@@ -90,8 +153,14 @@ function Picker({ a, b }: { a: string | null; b: string | null }) {
         Compare
       </button>
       <span className="text-xs text-slate-500 dark:text-slate-400">
-        {span ? `history from ${span.oldest} to ${span.newest}` : 'no history recorded: live and saved snapshots only'}
+        {span ? `history from ${span.oldest} to ${span.newest}` : 'no history recorded: live, saved snapshots, share links and files only'}
+        {'; a share link: paste its address'}
       </span>
+      {fileError && (
+        <span role="alert" data-testid="picker-error" className="text-xs text-red-700 dark:text-red-400">
+          {fileError}
+        </span>
+      )}
     </form>
   );
 }

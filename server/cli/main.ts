@@ -86,7 +86,8 @@ commands:
     --tokens FILE --name NAME --scope agent:HOST|read
 
 snapshot references (REF): live | a time: -10m, -2h, -1d, 2026-11-30T14:02Z | a saved NAME | a FILE (.json,
-  .json.gz, or any path with a /); name:NAME and file:PATH when a word is both
+  .json.gz, or any path with a /) | a share link: share:ID or http://HOST/s/ID (from --data DIR's links);
+  name:NAME and file:PATH when a word is both
 --data DIR              where history and saved snapshots live (default $XDG_STATE_HOME/netatlas or
                         ~/.local/state/netatlas); every command accepts it
 

@@ -2,11 +2,13 @@ import { resolveSnapshotRef } from '../../lib/snapshot/ref';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import type { HistoryStore } from '../history/store';
 import { history, hub } from '../live/hub';
+import { shareLinks } from '../share/links-store';
 
 /**
  * A snapshot reference (lib/snapshot/ref.ts) as the dashboard server loads it: live is the hub's newest reading,
- * a time or a saved name comes from the server's history store. Files are not read from a browser's request (it
- * would let any page read the server's disk): the CLI compares files; the dashboard compares imported ones.
+ * a time or a saved name comes from the server's history store, a share link from its links store. Files are not
+ * read from a browser's request (it would let any page read the server's disk): the CLI compares files; the
+ * dashboard compares files opened in the page (components/compare/CompareView.tsx).
  */
 export type ServerLoaded = { ok: true; snapshot: Snapshot; label: string } | { ok: false; error: string };
 
@@ -24,7 +26,11 @@ export async function loadForCompare(text: string, now = new Date()): Promise<Se
       return { ok: true, snapshot: fresh.snapshot, label: `live (revision ${fresh.id})` };
     }
     case 'file':
-      return { ok: false, error: 'the dashboard does not read files from the server: compare them with netatlas diff' };
+      return { ok: false, error: 'the dashboard does not read files from the server: open them here (Open file…) or compare them with netatlas diff' };
+    case 'share': {
+      const links = shareLinks();
+      return links.ok ? links.store.snapshotOf(ref.id) : { ok: false, error: links.reason };
+    }
     case 'name': {
       const s = await store?.loadSaved(ref.name);
       return s ? { ok: true, snapshot: s, label: `saved '${ref.name}'` } : { ok: false, error: `no saved snapshot named '${ref.name}'` };

@@ -23,6 +23,11 @@ export const compareRouter = router({
       comparison: compareSnapshots(a.snapshot, b.snapshot),
     };
   }),
+  /**
+   * One side alone, for a comparison the page makes itself because the other side is a file opened in the page
+   * (files never travel to the server).
+   */
+  load: publicProcedure.input(z.object({ ref: Ref })).query(({ input }) => loadForCompare(input.ref)),
   /** What can be picked: saved snapshots and the span of the history. */
   sources: publicProcedure.query(async () => {
     const store = history().history;
