@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { DATA, PORT } from './e2e/server';
 
 // Debian's chromium, never a downloaded browser. The flags keep it quiet on a machine without outside network.
 // Timeouts are sized for a cold, busy 2-core machine, where the server's first page waits for the hub's first
 // collection (5–20 s); they are safety nets, never performance checks. Specs wait for conditions, never sleep.
-const PORT = Number(process.env.E2E_PORT ?? 4199);
-const DATA = process.env.E2E_DATA ?? join(process.cwd(), 'tmp', `e2e-data-${PORT}`); // tmp/ is git-ignored
 
 export default defineConfig({
   testDir: 'e2e',

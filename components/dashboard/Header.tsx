@@ -39,7 +39,13 @@ export function Header({ snapshot, status, lastChange, picker }: HeaderProps) {
           <span data-testid="last-change">—</span>
         )}
       </span>
-      <div className="ml-auto">
+      <div className="ml-auto flex items-center gap-3">
+        {/* A server that reads the host (not a file, the offline page or a shared link) can compare its moments. */}
+        {status !== 'file' && (
+          <a href="/compare" className="text-sm text-sky-700 underline dark:text-sky-400">
+            Compare
+          </a>
+        )}
         <ThemeToggle />
       </div>
     </header>

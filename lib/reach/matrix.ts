@@ -60,7 +60,12 @@ export const OUTSIDE_CLIENT = '203.0.113.7';
 export const OUTSIDE_TARGET = { ip: '198.51.100.7', port: 443 };
 
 /** The namespace's listening sockets; null when the snapshot has none to give (not read, or an older collector). */
-const listenersOf = (ns: Namespace): Listener[] | null => ns.listeners ?? null;
+/**
+ * The sockets other namespaces could reach: one bound to a loopback address serves its own namespace only
+ * (Docker's embedded DNS on 127.0.0.11 with its random ports, a local admin port), so it is no target.
+ */
+const listenersOf = (ns: Namespace): Listener[] | null =>
+  ns.listeners ? ns.listeners.filter((l) => !(l.address.startsWith('127.') || l.address === '::1')) : null;
 
 const hostNs = (s: Snapshot) => s.namespaces.find((n) => n.kind === 'host');
 

@@ -77,9 +77,21 @@ describe('snapshot references', () => {
 
   it('formats a reference back to text that reads the same', () => {
     const f = facts(['snap.json'], ['prod']);
-    for (const text of ['live', '-10m', 'prod', 'snap.json']) {
+    for (const text of ['live', '-10m', 'prod', 'snap.json', `share:${'k'.repeat(22)}`]) {
       const ref = ok(resolveSnapshotRef(text, f, now));
       expect(ok(resolveSnapshotRef(formatSnapshotRef(ref), f, now))).toEqual(ref);
     }
+  });
+
+  it('reads a share link by its id or its whole address, never as a file', () => {
+    const id = 'AbCdEfGhIjKlMnOpQrStUv';
+    const f = facts([`http://127.0.0.1:7878/s/${id}`]);
+    expect(ok(resolveSnapshotRef(`share:${id}`, f, now))).toEqual({ kind: 'share', id });
+    expect(ok(resolveSnapshotRef(`http://127.0.0.1:7878/s/${id}`, f, now))).toEqual({ kind: 'share', id });
+    expect(ok(resolveSnapshotRef(`https://atlas.example:443/s/${id}/?x=1`, f, now))).toEqual({ kind: 'share', id });
+    expect(err(resolveSnapshotRef('share:short', f, now))).toContain("'short' is not a share link id");
+    expect(err(resolveSnapshotRef(`http://127.0.0.1/s/${id}<x`, f, now))).toContain('is not a share link id');
+    // Not a link's address: a path with /s/ in it is still a file.
+    expect(ok(resolveSnapshotRef(`./s/${id}`, facts([`./s/${id}`]), now))).toEqual({ kind: 'file', path: `./s/${id}` });
   });
 });

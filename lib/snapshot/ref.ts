@@ -1,3 +1,5 @@
+import { SHARE_ID } from '../share/link';
+
 /**
  * The one way to point at a snapshot, for every command (`--snapshot REF`, `--at REF`) and the UI (`?at=`):
  *
@@ -6,6 +8,7 @@
  *   2026-11-30T14:02:31Z  a moment (ISO 8601; without an offset it is local time)
  *   NAME                  a saved snapshot (letters, digits, . _ -; see `checkSnapshotName`)
  *   PATH                  a snapshot file: .json or .json.gz, or anything with a `/` (./NAME for a file called NAME)
+ *   share:ID  http://HOST/s/ID   a share link (lib/share/link.ts), by its id or its whole address
  *   name:NAME  file:PATH  explicit forms, for when the short form is ambiguous
  *
  * Parsing is pure: whether a file or a saved name exists is a fact the caller looks up and passes in, and a word
@@ -16,7 +19,8 @@ export type SnapshotRef =
   | { kind: 'live' }
   | { kind: 'time'; at: Date }
   | { kind: 'name'; name: string }
-  | { kind: 'file'; path: string };
+  | { kind: 'file'; path: string }
+  | { kind: 'share'; id: string };
 
 export type RefResult = { ok: true; ref: SnapshotRef } | { ok: false; error: string };
 
@@ -32,6 +36,8 @@ const RELATIVE = /^-(\d{1,6})([smhdw])$/;
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
 const FILE_SUFFIX = /\.json(?:\.gz)?$/i;
+// A share link's whole address, as its page shows it: the id is the last path segment after /s/.
+const SHARE_URL = /^https?:\/\/[^/\s]+\/s\/([^/?#\s]+)\/?(?:[?#]\S*)?$/;
 
 /** A time reference (`-10m`, ISO 8601) as a moment, or null when `text` is not written as one. */
 export function parseTimeRef(text: string, now: Date): Date | null {
@@ -69,6 +75,11 @@ export function resolveSnapshotRef(input: string, facts: RefFacts, now: Date): R
     return { ok: true, ref: { kind: 'name', name } };
   }
   if (text.startsWith('file:')) return fileRef(text.slice(5), facts);
+  const link = text.startsWith('share:') ? text.slice(6) : SHARE_URL.exec(text)?.[1];
+  if (link !== undefined) {
+    if (!SHARE_ID.test(link)) return { ok: false, error: `'${link}' is not a share link id (22-64 letters, digits, '-' or '_')` };
+    return { ok: true, ref: { kind: 'share', id: link } };
+  }
 
   const at = parseTimeRef(text, now);
   if (at) {
@@ -108,5 +119,7 @@ export function formatSnapshotRef(ref: SnapshotRef): string {
       return `name:${ref.name}`;
     case 'file':
       return `file:${ref.path}`;
+    case 'share':
+      return `share:${ref.id}`;
   }
 }

@@ -21,6 +21,13 @@ commands:
     --save NAME         save the snapshot (live, or --at REF) under NAME in the data directory
       --note TEXT       a note kept with it
     --list              list saved snapshots;  --delete NAME  delete one
+  diff A B              what changed from snapshot A to B (containers, endpoints, networks and their options,
+                        ports, interfaces, routes, sysctls, listeners, rules with their explanations) and which
+                        connections it broke or opened (the reachability matrix on both, the flows that changed)
+    --json              print the change list and the reachability changes as JSON
+    --fail-on KIND      exit 1 when there is a change of KIND: reachability (a flow broke or opened), structure or
+                        rules; exit 2 when A or B cannot be loaded
+    --only NAMES        only changes and flows concerning these containers or networks (comma-separated)
   history               the change log: containers, networks, namespaces, interfaces, rules, sysctls
     --since REF-TIME    from when (default -1d)
     --stats             what the store holds and its retention policy
@@ -85,7 +92,8 @@ commands:
     --tokens FILE       the standalone hub's token file instead of serve's store
 
 snapshot references (REF): live | a time: -10m, -2h, -1d, 2026-11-30T14:02Z | a saved NAME | a FILE (.json,
-  .json.gz, or any path with a /); name:NAME and file:PATH when a word is both
+  .json.gz, or any path with a /) | a share link: share:ID or http://HOST/s/ID (from --data DIR's links);
+  name:NAME and file:PATH when a word is both
 --data DIR              where history and saved snapshots live (default $XDG_STATE_HOME/netatlas or
                         ~/.local/state/netatlas); every command accepts it
 
@@ -94,9 +102,15 @@ environment: DOCKER_HOST (default unix:///var/run/docker.sock). Reading namespac
 
 type Flags = Record<string, string | true>;
 
-function parseFlags(cmd: string, args: string[], known: Readonly<Record<string, 'flag' | 'value'>>): Flags | string {
+/** `positional`: the names, in order, under which a command's bare arguments are stored (diff's A and B). */
+function parseFlags(cmd: string, args: string[], known: Readonly<Record<string, 'flag' | 'value'>>, positional: string[] = []): Flags | string {
   const flags: Flags = {};
+  let bare = 0;
   for (let i = 0; i < args.length; i++) {
+    if (!args[i].startsWith('--') && bare < positional.length) {
+      flags[positional[bare++]] = args[i];
+      continue;
+    }
     const name = args[i].replace(/^--/, '');
     const kind = args[i].startsWith('--') ? known[name] : undefined;
     if (!kind) return `netatlas ${cmd}: unknown option '${args[i]}'`;
@@ -115,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   // `open FILE`: the one positional argument any command takes.
   const positional = cmd === 'open' && rest[0] !== undefined && !rest[0].startsWith('--') ? rest.shift() : undefined;
-  const commands: Record<string, [Readonly<Record<string, 'flag' | 'value'>>, (f: Flags) => Promise<number>]> = {
+  const commands: Record<string, [Readonly<Record<string, 'flag' | 'value'>>, (f: Flags) => Promise<number>, string[]?]> = {
     snapshot: [
       { json: 'flag', out: 'value', redact: 'value', 'redact-preview': 'flag', snapshot: 'value', at: 'value', save: 'value', note: 'value', list: 'flag', delete: 'value', data: 'value' },
       async (f) => (f.at || f.save || f.list || f.delete ? (await import('./history')).snapshotHistoryCommand(f) : (await import('./snapshot')).snapshotCommand(f)),
@@ -133,13 +147,14 @@ export async function main(argv: string[]): Promise<number> {
     hub: [{ pg: 'value', tokens: 'value', host: 'value', port: 'value' }, async (f) => (await import('../fleet/cli')).hubCommand(f)],
     'hub-token': [{ tokens: 'value', name: 'value', scope: 'value', revoke: 'value', data: 'value' }, async (f) => (await import('../fleet/cli')).hubTokenCommand(f)],
     matrix: [{ json: 'flag', snapshot: 'value', data: 'value' }, async (f) => (await import('./matrix')).matrixCommand(f)],
+    diff: [{ json: 'flag', 'fail-on': 'value', only: 'value', data: 'value' }, async (f) => (await import('./diff')).diffCommand(f), ['a', 'b']],
   };
   const entry = commands[cmd];
   if (!entry) {
     err.text(`netatlas: unknown command '${cmd}'\n\n${USAGE}`);
     return 2;
   }
-  const flags = parseFlags(cmd, rest, entry[0]);
+  const flags = parseFlags(cmd, rest, entry[0], entry[2]);
   if (typeof flags === 'string') {
     err.text(`${flags}\n\n${USAGE}`);
     return 2;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { resolveSnapshotRef, type SnapshotRef } from '../../lib/snapshot/ref';
 import { collectSnapshot } from '../collect/collector';
+import { ShareLinkStore } from '../share/links-store';
 import { loadSnapshotFile } from '../share/snapshot-file';
 import { defaultDataDir } from './data-dir';
 import { openSqliteHistory, type SqliteHistoryStore } from './sqlite-store';
@@ -44,6 +45,17 @@ export async function loadSnapshotRef(text: string, dataDir: string, now = new D
         // The one file reader (envelopes, gzip, size limit, migrations, validation).
         const read = await loadSnapshotFile(ref.path);
         return read.ok ? { ok: true, ref, snapshot: read.snapshot, label: ref.path } : read;
+      }
+      case 'share': {
+        // Reading never creates the links store either.
+        if (!existsSync(join(dataDir, 'shares.sqlite'))) return { ok: false, error: `no share links in ${dataDir} (--data DIR names another)` };
+        const links = ShareLinkStore.open(dataDir);
+        try {
+          const got = links.snapshotOf(ref.id);
+          return got.ok ? { ok: true, ref, snapshot: got.snapshot, label: got.label } : got;
+        } finally {
+          links.close();
+        }
       }
       case 'name': {
         const s = await store!.loadSaved(ref.name);

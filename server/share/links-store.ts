@@ -4,6 +4,7 @@ import { chmodSync, closeSync, constants, mkdirSync, openSync, statSync } from '
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Envelope } from '../../lib/share/envelope';
+import type { Snapshot } from '../../lib/snapshot/schema';
 import { linkState, SHARE_ID, SHARE_ID_BYTES, type LinkState } from '../../lib/share/link';
 import { LIMITS } from '../../lib/limits';
 import { defaultDataDir } from '../history/data-dir';
@@ -147,6 +148,14 @@ export class ShareLinkStore {
     const body = this.q.body.get(key) as Buffer | null;
     if (!body) return { state: 'expired' };
     return { state: 'live', envelope: JSON.parse(inflateRawSync(body).toString('utf8')) as Envelope, info };
+  }
+
+  /** What a live link shares, as a snapshot to compare (`share:ID` in the reference grammar), or why not. */
+  snapshotOf(id: string, now = Date.now()): { ok: true; snapshot: Snapshot; label: string } | { ok: false; error: string } {
+    const o = this.open(id, now);
+    if (o.state !== 'live') return { ok: false, error: o.state === 'unknown' ? 'no such share link here' : `that share link is ${o.state}` };
+    const redacted = o.info.redaction.length ? `, redacted: ${o.info.redaction.join(', ')}` : '';
+    return { ok: true, snapshot: o.envelope.snapshot, label: `share link (${o.info.source} at ${o.info.capturedAt}${redacted})` };
   }
 
   list(now = Date.now()): ShareLinkInfo[] {

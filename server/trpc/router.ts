@@ -3,12 +3,14 @@ import { z } from 'zod';
 import { hub } from '../live/hub';
 import { publicProcedure, router } from './init';
 import { serveMode } from '../serve/mode';
+import { compareRouter } from './routers/compare';
 import { fleetRouter } from './routers/fleet';
 import { historyRouter } from './routers/history';
 import { sharesRouter } from './shares';
 import { streamSlots } from './streams';
 
 export const appRouter = router({
+  compare: compareRouter,
   snapshot: router({
     /** The latest revision of the live host, collected at most one tick ago even when nobody watches. */
     current: publicProcedure.query(async () => {

@@ -50,6 +50,7 @@ async function snapshotOf(text: string, host?: string, now = new Date()): Promis
   const ref = r.ref;
   if (ref.kind === 'live') return { ok: true, live: true };
   if (ref.kind === 'file') return { ok: false, error: 'the page does not open snapshot files' };
+  if (ref.kind === 'share') return { ok: false, error: 'a share link is not a moment of this history: open it at its address' };
   if (!opened.ok) return opened;
   if (ref.kind === 'name') {
     const s = await opened.store.loadSaved(ref.name);
