@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { readlink } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import Docker from 'dockerode';
 import { mapContainer, mapNetwork, parseDockerProxyArgs } from '../../lib/docker/map';
@@ -20,6 +21,7 @@ import { endRunningTools } from './exec';
 import { parseListenerRead, parseNetfilterRead, parseNetlinkData, parseNetlinkRead, type ParsedNetfilter, type ParsedNetlink } from './netns-parse';
 import { listDockerNetns, listNamedNetns, netnsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
 import { readSysctls } from './sysctls';
+import { hostPaths, localPath, type HostPaths } from './host-paths';
 import { NetlinkMonitor, DockerEventWatcher } from './watchers';
 
 export interface CollectorOptions {
@@ -34,6 +36,8 @@ export interface CollectorOptions {
   reader?: 'native' | 'shell';
   /** The native reader's binary (tests point it elsewhere to exercise the fallback); default NATIVE_READER_PATH. */
   nativeReaderPath?: string;
+  /** Where the host's /proc and namespace directories are mounted (an agent in a container); see host-paths.ts. */
+  hostPaths?: Partial<HostPaths>;
 }
 
 interface NsTarget {
@@ -90,6 +94,7 @@ export class Collector extends EventEmitter {
   /** The native reader, or why it cannot be used (then every namespace goes through the shell path). */
   private native: NativeReader | string | null = null;
   private readonly nativeReaderPath: string | undefined;
+  readonly paths: HostPaths;
   private dockerDirty = true;
   /** nsid (as seen from the host namespace) → namespace inode, learnt from host-side veth peers. */
   private nsidToInode = new Map<number, number>();
@@ -107,6 +112,7 @@ export class Collector extends EventEmitter {
     this.docker = new Docker(cfg.options);
     this.concurrency = opts.concurrency ?? 4;
     this.nativeReaderPath = opts.nativeReaderPath;
+    this.paths = hostPaths(opts.hostPaths);
     this.readerMode = opts.reader ?? (process.env.NETATLAS_READER === 'shell' ? 'shell' : 'native');
   }
 
@@ -177,6 +183,21 @@ export class Collector extends EventEmitter {
   /** Aborts Docker requests in flight on close(). */
   private readonly closing = new AbortController();
 
+  /** A host path (a snapshot's namespace path, a SandboxKey) as this process opens it. */
+  private local(hostPath: string): string {
+    return localPath(this.paths, hostPath);
+  }
+
+  /** Our pid as the host's procfs numbers it (in a container with a PID namespace of its own, not process.pid). */
+  private async hostPid(): Promise<number> {
+    const self = await readlink(`${this.paths.proc}/self`).catch(() => null);
+    return self !== null && /^\d+$/.test(self) ? Number(self) : process.pid;
+  }
+
+  private localOrSelf(hostPath: string | null): string | null {
+    return hostPath === null ? null : this.local(hostPath);
+  }
+
   private invalidateNs(inode: number, part: keyof NsCacheEntry) {
     const e = this.nsCache.get(inode);
     if (e) delete e[part];
@@ -201,9 +222,9 @@ export class Collector extends EventEmitter {
 
     const selfInode = await netnsInode('/proc/self/ns/net');
     // Name the host namespace by PID 1 when we share it (the usual case): a path that still means something later.
-    const hostPath = (await netnsInode('/proc/1/ns/net')) === selfInode ? '/proc/1/ns/net' : `/proc/${process.pid}/ns/net`;
+    const hostPath = (await netnsInode(this.local('/proc/1/ns/net'))) === selfInode ? '/proc/1/ns/net' : `/proc/${await this.hostPid()}/ns/net`;
     this.hostInode = selfInode ?? -1;
-    if (this.readerMode === 'native') this.native ??= NativeReader.open(this.nativeReaderPath);
+    if (this.readerMode === 'native') this.native ??= NativeReader.open(this.nativeReaderPath, this.paths.proc);
     if (typeof this.native === 'string') {
       problems.push({ source: 'reader', subject: null, severity: 'debug', message: `${this.native}: namespaces are read with nsenter and ip` });
     }
@@ -213,8 +234,9 @@ export class Collector extends EventEmitter {
         problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
         return { procs: [] as ProcEntry[], owners: null };
       }),
-      listNamedNetns(),
-      listDockerNetns(),
+      // Named by the host's paths (what the snapshot shows); opened through local().
+      listNamedNetns(this.paths.netns).then((l) => l.map((n) => ({ ...n, path: `/var/run/netns/${n.name}` }))),
+      listDockerNetns(this.paths.dockerNetns).then((l) => l.map((n) => ({ ...n, path: `/var/run/docker/netns/${n.name}` }))),
     ]);
 
     const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, dockerNetns, problems);
@@ -273,7 +295,7 @@ export class Collector extends EventEmitter {
     const [sysctls, iptables, dockerProxies] = await Promise.all([
       readSysctls(bridges),
       this.backend(hostIpt4),
-      readDockerProxies(procs, docker?.containers ?? []),
+      readDockerProxies(procs, docker?.containers ?? [], this.paths.proc),
     ]);
     if (iptables.warning) problems.push({ source: 'iptables', subject: null, severity: 'warning', message: iptables.warning });
     if (sysctls.bridgeNfCallIptables === null && bridges.length > 0) {
@@ -355,7 +377,7 @@ export class Collector extends EventEmitter {
       return key && !key.endsWith('/default') ? key : pid > 0 ? `/proc/${pid}/ns/net` : null;
     };
     // All at once: one after the other, a few hundred stats cost more than the rest of an unchanged repeat.
-    const inodes = await Promise.all(running.map((c) => (pathOf(c) ? netnsInode(pathOf(c)!) : null)));
+    const inodes = await Promise.all(running.map((c) => (pathOf(c) ? netnsInode(this.local(pathOf(c)!)) : null)));
     for (const [i, c] of running.entries()) {
       const key = c.NetworkSettings?.SandboxKey;
       const path = pathOf(c);
@@ -367,7 +389,7 @@ export class Collector extends EventEmitter {
       this.containerToInode.set(c.Id, inode);
       add({ inode, kind: 'container', path, name: key && !key.endsWith('/default') ? key.split('/').pop()! : null, containers: [c.Id] });
     }
-    const namedInodes = await Promise.all(named.map((n) => netnsInode(n.path)));
+    const namedInodes = await Promise.all(named.map((n) => netnsInode(this.local(n.path))));
     for (const [i, n] of named.entries()) {
       const inode = namedInodes[i];
       if (inode !== null) add({ inode, kind: 'named', path: n.path, name: n.name, containers: [] });
@@ -405,7 +427,7 @@ export class Collector extends EventEmitter {
       }
     }
     if (this.closed) return { procs: [], owners: null };
-    const [procs, owners] = await Promise.all([scanProc(), socketOwners().catch(() => null)]);
+    const [procs, owners] = await Promise.all([scanProc(this.paths.proc), socketOwners(this.paths.proc).catch(() => null)]);
     return { procs, owners };
   }
 
@@ -435,10 +457,10 @@ export class Collector extends EventEmitter {
     let a: NativeAnswer;
     if (parts.includes('n') || parts.includes('f')) this.namespaceReads++;
     try {
-      a = await native.read(t.path, parts);
+      a = await native.read(this.localOrSelf(t.path), parts);
       if (a.ok && !freshFilter && a.genid !== cached.genid) {
         this.namespaceReads++;
-        const f = await native.read(t.path, ['g', 'f']);
+        const f = await native.read(this.localOrSelf(t.path), ['g', 'f']);
         a = f.ok ? { ...a, genid: f.genid, nft: f.nft, ipt4: f.ipt4, ipt6: f.ipt6 } : f;
       }
     } catch (e) {
@@ -496,7 +518,7 @@ export class Collector extends EventEmitter {
     }
     const parts: NativePart[] = [...(ipt4 ? [] : (['4'] as const)), ...(ipt6 ? [] : (['6'] as const))];
     if (parts.length) {
-      const r = await native.read(t.path, parts);
+      const r = await native.read(this.localOrSelf(t.path), parts);
       if (!r.ok) throw new Error(`native reader: ${r.error}`);
       ipt4 ??= r.ipt4!;
       ipt6 ??= r.ipt6!;
@@ -512,7 +534,7 @@ export class Collector extends EventEmitter {
     if (freshFilter) sections.push(...NETFILTER_SECTIONS);
     this.pool ??= new ShellPool(this.concurrency);
     if (sections.length) this.namespaceReads++;
-    const read = sections.length ? await readNamespace(this.pool, t.path, sections) : null;
+    const read = sections.length ? await readNamespace(this.pool, this.localOrSelf(t.path), sections) : null;
     const error = read?.error ?? null;
     const netlink = cached.netlink ?? parseNetlinkRead(id, pick(read!, NETLINK_SECTIONS));
     const netfilter = freshFilter ? parseNetfilterRead(id, pick(read!, NETFILTER_SECTIONS)) : cached.netfilter!;
@@ -590,10 +612,10 @@ function pick(read: NamespaceRead, sections: Section[]): NamespaceRead {
   };
 }
 
-async function readDockerProxies(procs: ProcEntry[], containers: Container[]): Promise<DockerProxy[]> {
+async function readDockerProxies(procs: ProcEntry[], containers: Container[], procRoot: string): Promise<DockerProxy[]> {
   const out: DockerProxy[] = [];
   for (const p of procs.filter((e) => e.comm === 'docker-proxy')) {
-    const argv = await readCmdline(p.pid);
+    const argv = await readCmdline(p.pid, procRoot);
     const args = argv && parseDockerProxyArgs(argv);
     if (!args) continue;
     const owner = containers.find((c) => c.endpoints.some((e) => e.ipv4 === args.containerIp || e.ipv6 === args.containerIp));

@@ -5,6 +5,7 @@ import { parseSnapshot } from '../../lib/snapshot/schema';
 import { FileTokens, hashToken, newToken, type TokenEntry } from './tokens';
 
 type Flags = Record<string, string | true>;
+const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
 const err = (cmd: string, msg: string) => {
   process.stderr.write(`netatlas ${cmd}: ${msg}\n`);
   return 1;
@@ -30,8 +31,14 @@ export async function agentCommand(f: Flags): Promise<number> {
     // A test seam: the file is read on every tick (a test rewrites it to make the "host" change).
     collect = async () => parseSnapshot(JSON.parse(await readFile(source, 'utf8')));
   } else {
-    const { Collector } = await import('../collect/collector');
-    const c = new Collector();
+    const [{ Collector }, { hostPaths }] = await Promise.all([import('../collect/collector'), import('../collect/host-paths')]);
+    let paths;
+    try {
+      paths = hostPaths({ proc: str(f['proc-root']), dockerNetns: str(f['docker-netns']), netns: str(f['netns-dir']) });
+    } catch (e) {
+      return err('agent', (e as Error).message);
+    }
+    const c = new Collector({ hostPaths: paths, dockerHost: str(f['docker-host']) });
     c.watch();
     collect = () => c.snapshot();
     close = () => c.close();

@@ -718,8 +718,10 @@ static int read_listeners(struct buf *b) {
  * One pass over /proc: every process's network namespace inode and comm ("procs": [pid, inode, comm]), and every
  * socket inode it holds open ("owners": [inode, pid, comm]). Processes that exit meanwhile are skipped.
  */
+static const char *proc_root = "/proc";
+
 static void read_processes(struct buf *b) {
-  DIR *proc = opendir("/proc");
+  DIR *proc = opendir(proc_root);
   struct buf owners = {0};
   puts_(b, ",\"procs\":[");
   int first = 1, first_owner = 1;
@@ -728,8 +730,8 @@ static void read_processes(struct buf *b) {
     char *end;
     long pid = strtol(e->d_name, &end, 10);
     if (*end || pid <= 0) continue;
-    char path[64], comm[64] = "", ns[64];
-    snprintf(path, sizeof path, "/proc/%ld", pid);
+    char path[4200], comm[64] = "", ns[64];
+    snprintf(path, sizeof path, "%s/%ld", proc_root, pid);
     int pfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (pfd < 0) continue;
     ssize_t nn = readlinkat(pfd, "ns/net", ns, sizeof ns - 1);
@@ -786,6 +788,8 @@ int main(int argc, char **argv) {
      reparented already and the signal will never come. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return perror("netns-reader: prctl"), 1;
   if (argc > 1 && getppid() != (pid_t)atol(argv[1])) return 1;
+  /* The host's procfs when it is mounted elsewhere (an agent in a container without the host's PID namespace). */
+  if (argc > 2 && strlen(argv[2]) < 4096) proc_root = argv[2];
   int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (home < 0) return perror("netns-reader: /proc/self/ns/net"), 1;
   setvbuf(stdout, NULL, _IOFBF, 1 << 16);
