@@ -72,6 +72,8 @@ commands:
                         hub has not acknowledged, reconnecting with backoff)
     --hub URL --token-file FILE   the hub and this agent's token (scoped to this host)
     --name HOST         the host's name at the hub (default: hostname);  --interval MS (default 1000)
+    --data DIR          where states the hub has not acknowledged are kept (DIR/agent/HOST.queue), so a
+                        restarted agent resends them (default: the data directory, as serve's)
     --proc-root DIR     the host's /proc when it is mounted elsewhere (an agent in a container; also
                         NETATLAS_PROC_ROOT); --docker-netns DIR, --netns-dir DIR: Docker's and ip netns's
                         namespace files (NETATLAS_DOCKER_NETNS, NETATLAS_NETNS_DIR); --docker-host unix://PATH
@@ -134,6 +136,7 @@ export async function main(argv: string[]): Promise<number> {
         'docker-netns': 'value',
         'netns-dir': 'value',
         'docker-host': 'value',
+        data: 'value',
       },
       async (f) => (await import('../fleet/cli')).agentCommand(f),
     ],

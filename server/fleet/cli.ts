@@ -11,7 +11,7 @@ const err = (cmd: string, msg: string) => {
   return 1;
 };
 
-/** `netatlas agent --hub URL --token-file F [--name HOST] [--interval MS] [--snapshot-source FILE]` */
+/** `netatlas agent --hub URL --token-file F [--name HOST] [--interval MS] [--data DIR] [--proc-root DIR …] [--snapshot-source FILE]` */
 export async function agentCommand(f: Flags): Promise<number> {
   if (typeof f.hub !== 'string' || typeof f['token-file'] !== 'string') return err('agent', '--hub URL and --token-file FILE are required');
   const host = typeof f.name === 'string' ? f.name : hostname();
@@ -43,8 +43,14 @@ export async function agentCommand(f: Flags): Promise<number> {
     collect = () => c.snapshot();
     close = () => c.close();
   }
-  const { Agent } = await import('./agent');
-  const agent = new Agent({ hub: f.hub, host, token, collect, intervalMs: interval, log: (l) => process.stdout.write(`${l}\n`) });
+  const [{ Agent }, { DiskQueue }, { defaultDataDir }] = await Promise.all([import('./agent'), import('./agent-queue'), import('../history/data-dir')]);
+  let queue;
+  try {
+    queue = new DiskQueue(str(f.data) ?? defaultDataDir(), host);
+  } catch (e) {
+    return err('agent', `cannot keep the queue on disk: ${(e as Error).message}`);
+  }
+  const agent = new Agent({ hub: f.hub, host, token, collect, intervalMs: interval, queue, log: (l) => process.stdout.write(`${l}\n`) });
   agent.start();
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
