@@ -22,6 +22,8 @@ import { parseListenerRead, parseNetfilterRead, parseNetlinkData, parseNetlinkRe
 import { listDockerNetns, listNamedNetns, netnsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
 import { readSysctls } from './sysctls';
 import { hostPaths, localPath, type HostPaths } from './host-paths';
+import { dockerSandboxOf } from '../../lib/docker/swarm';
+import { readIpvs } from './ipvs-read';
 import { NetlinkMonitor, DockerEventWatcher } from './watchers';
 
 export interface CollectorOptions {
@@ -73,6 +75,10 @@ interface TargetRead {
 }
 
 const KIND_RANK: Record<Namespace['kind'], number> = { host: 0, container: 1, named: 2, other: 3 };
+
+/** Swarm's routing mesh or a service load balancer: a Docker namespace file no container owns, named so. */
+const isLoadBalancer = (t: NsTarget) =>
+  t.kind === 'other' && t.name !== null && t.path?.startsWith('/var/run/docker/netns/') === true && (dockerSandboxOf(t.name, [])?.role ?? 'overlay') !== 'overlay';
 
 /**
  * Builds snapshots. Used once (`collectSnapshot`) it reads everything fresh. After `watch()`, it keeps per-namespace
@@ -242,6 +248,14 @@ export class Collector extends EventEmitter {
     const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, dockerNetns, problems);
     const useCache = cacheNetlink && cacheDocker;
     const reads = await Promise.all(targets.map((t) => this.readTarget(t, useCache)));
+    // Swarm's load balancers (ingress_sbox, lb_…): their IPVS table, on every snapshot (few namespaces, one read each).
+    const ipvs = await Promise.all(
+      targets.map((t) =>
+        isLoadBalancer(t)
+          ? readIpvs(this.native instanceof NativeReader ? this.native : null, () => (this.pool ??= new ShellPool(this.concurrency)), this.localOrSelf(t.path))
+          : null,
+      ),
+    );
 
     if (!owners) {
       problems.push({ source: 'listeners', subject: null, severity: 'warning', message: 'cannot map sockets to processes (/proc/PID/fd): listeners are shown without their processes' });
@@ -282,7 +296,11 @@ export class Collector extends EventEmitter {
         routes: r.netlink.routes,
         netfilter: r.netfilter.netfilter,
         listeners: r.listeners ? listenersFromRaw(r.listeners, owners ?? new Map()) : null,
+        ...(ipvs[i] ? { ipvs: ipvs[i].services, ipv4Forward: ipvs[i].ipv4Forward } : {}),
       });
+      const table = ipvs[i];
+      if (table?.reason) problems.push({ source: 'ipvs', subject: id, severity: 'info', message: table.reason });
+      if (table?.warning) problems.push({ source: 'ipvs', subject: id, severity: 'warning', message: table.warning });
     });
     problems.push(...resolveVethPeers(namespaces, rawPeers));
     this.learnNsids(namespaces, rawPeers);

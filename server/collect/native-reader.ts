@@ -8,7 +8,7 @@ import { spawnLongLived, type LongLivedChild } from './child';
 export const NATIVE_READER_PATH = join(process.cwd(), 'server/collect/native/build/netns-reader');
 
 /** What a request asks for: see the letters in netns-reader.c. */
-export type NativePart = 'n' | 'f' | '4' | '6' | 'g' | 'l' | 'P';
+export type NativePart = 'n' | 'f' | '4' | '6' | 'g' | 'l' | 'P' | 'v';
 
 export interface NativeSection {
   code: number;
@@ -38,6 +38,10 @@ export interface NativeAnswer {
   owners?: [number, number, string][];
   /** [pid, netns inode, comm] */
   procs?: [number, number, string][];
+  /** /proc/net/ip_vs as the namespace sees it, or the errno of opening it (2: the kernel has no IPVS). */
+  ipvs?: { text: string; truncated: boolean } | { errno: number };
+  /** net.ipv4.ip_forward of the namespace (with `v`); -1 when unreadable. */
+  ipv4Forward?: number;
   /** Processes the reader started for this request (iptables-save, ip6tables-save). */
   started?: number;
 }
