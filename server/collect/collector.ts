@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { readlink } from 'node:fs/promises';
+import { readlink, stat } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import Docker from 'dockerode';
 import { mapContainer, mapNetwork, parseDockerProxyArgs } from '../../lib/docker/map';
@@ -19,7 +19,7 @@ import { iptablesSaveFromNft } from '../../lib/netfilter/iptables-from-nft';
 import { ShellPool } from './shell-pool';
 import { endRunningTools } from './exec';
 import { parseListenerRead, parseNetfilterRead, parseNetlinkData, parseNetlinkRead, type ParsedNetfilter, type ParsedNetlink } from './netns-parse';
-import { listDockerNetns, listNamedNetns, netnsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
+import { listDockerNetns, listNamedNetns, netnsInode, nsfsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
 import { readSysctls } from './sysctls';
 import { hostPaths, localPath, type HostPaths } from './host-paths';
 import { dockerSandboxOf } from '../../lib/docker/swarm';
@@ -388,24 +388,29 @@ export class Collector extends EventEmitter {
 
     this.containerToInode.clear();
     const running = (docker?.containers ?? []).filter((c) => c.State?.Status === 'running' || c.State?.Status === 'paused');
-    // The sandbox file outlives pid changes; container:X and host-mode containers have none of their own.
-    const pathOf = (c: (typeof running)[number]) => {
-      const key = c.NetworkSettings?.SandboxKey;
-      const pid = c.State?.Pid ?? 0;
-      return key && !key.endsWith('/default') ? key : pid > 0 ? `/proc/${pid}/ns/net` : null;
-    };
-    // All at once: one after the other, a few hundred stats cost more than the rest of an unchanged repeat.
-    const inodes = await Promise.all(running.map((c) => (pathOf(c) ? netnsInode(this.local(pathOf(c)!)) : null)));
+    // The sandbox file outlives pid changes; container:X and host-mode containers have none of their own. A sandbox
+    // file that is not a namespace here (a bind mount that did not propagate into an agent's container) gives way to
+    // the container's process.
+    const nsfsDev = (await stat('/proc/self/ns/net')).dev;
+    const located = await Promise.all(
+      running.map(async (c) => {
+        const key = c.NetworkSettings?.SandboxKey;
+        const pid = c.State?.Pid ?? 0;
+        const sandbox = key && !key.endsWith('/default') ? key : null;
+        const byKey = sandbox ? await nsfsInode(this.local(sandbox), nsfsDev) : null;
+        if (sandbox && byKey !== null) return { path: sandbox, inode: byKey, key: sandbox };
+        const byPid = pid > 0 ? `/proc/${pid}/ns/net` : null;
+        return { path: byPid, inode: byPid ? await netnsInode(this.local(byPid)) : null, key: sandbox };
+      }),
+    );
     for (const [i, c] of running.entries()) {
-      const key = c.NetworkSettings?.SandboxKey;
-      const path = pathOf(c);
-      const inode = inodes[i];
+      const { path, inode, key } = located[i];
       if (!path || inode === null) {
         problems.push({ source: 'namespace', subject: c.Id, severity: 'info', message: `${c.Name.replace(/^\//, '')}: its network namespace is gone (container stopping?)` });
         continue;
       }
       this.containerToInode.set(c.Id, inode);
-      add({ inode, kind: 'container', path, name: key && !key.endsWith('/default') ? key.split('/').pop()! : null, containers: [c.Id] });
+      add({ inode, kind: 'container', path, name: key ? key.split('/').pop()! : null, containers: [c.Id] });
     }
     const namedInodes = await Promise.all(named.map((n) => netnsInode(this.local(n.path))));
     for (const [i, n] of named.entries()) {

@@ -19,13 +19,14 @@ let dir: string;
 let onHost: Snapshot;
 let contained: Snapshot;
 let containedUntold: Snapshot;
+let containedUnpropagated: Snapshot;
 
 // Runs in the new mount namespace (propagation private: nothing reaches the host's mount table; it all goes when
 // the last process of the namespace exits).
 const CONTAIN = `set -e
 T="$1"; shift
 mount --bind /proc "$T/proc"
-mount --rbind /run/docker/netns "$T/docker-netns"
+mount \${NETNS_BIND:---rbind} /run/docker/netns "$T/docker-netns"
 mount --rbind /run/netns "$T/netns"
 mount --bind /run/docker.sock "$T/docker.sock"
 mount -t tmpfs -o size=64k,mode=0755 netatlas-hidden /run/docker/netns
@@ -81,6 +82,9 @@ beforeAll(() => {
   contained = snapshotIn(told, true);
   // The same place without the settings: what the test would see if they were ignored.
   containedUntold = snapshotIn({ DOCKER_HOST: told.DOCKER_HOST }, true);
+  // Docker's directory without its namespace mounts (a plain --bind: what a container without mount propagation
+  // sees of namespaces made after it started): each sandbox file is an empty file there.
+  containedUnpropagated = snapshotIn({ ...told, NETNS_BIND: '--bind' }, true);
 }, 300_000);
 
 afterAll(() => {
@@ -108,6 +112,14 @@ describe('the collector with the host mounted elsewhere (an agent in a container
     // Other engineers' work may remove one between the reads: those still there afterwards must be in both.
     const stay = sandboxes(onHost).filter((p) => spawnSync('test', ['-e', p]).status === 0);
     expect(sandboxes(contained)).toEqual(expect.arrayContaining(stay));
+  });
+
+  it('sandbox files that are not namespaces there (no mount propagation): each container is found through its process instead', () => {
+    const ids = (s: Snapshot) => labView(s).namespaces.map((n: { id: string; containers?: string[] }) => `${n.id} ${n.containers?.join(',') ?? ''}`);
+    expect(ids(containedUnpropagated)).toEqual(ids(onHost));
+    const api = containedUnpropagated.namespaces.filter((n) => n.kind === 'container' && n.containers.some((c) => LAB.some((id) => c.startsWith(id))));
+    expect(api.length).toBeGreaterThan(5);
+    expect(api.every((n) => /^\/proc\/\d+\/ns\/net$/.test(n.path ?? ''))).toBe(true);
   });
 
   it('without the settings, the same place sees far less: the test can tell', () => {

@@ -9,6 +9,19 @@ export async function netnsInode(path: string): Promise<number | null> {
   }
 }
 
+/**
+ * Inode of a namespace file only if it is one (on nsfs, device `nsfsDev`): a namespace file whose bind mount did not
+ * reach this mount namespace (an agent's container without mount propagation) is an empty file, not a namespace.
+ */
+export async function nsfsInode(path: string, nsfsDev: number): Promise<number | null> {
+  try {
+    const st = await stat(path);
+    return st.dev === nsfsDev ? st.ino : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface ProcEntry {
   pid: number;
   netnsInode: number | null;
