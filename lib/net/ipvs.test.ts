@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ipvsServiceFor, parseIpvs } from './ipvs';
+import { ipvsServiceFor, ipvsTable, parseIpvs } from './ipvs';
 
 // Fixtures written from the kernel's printer (net/netfilter/ipvs/ip_vs_ctl.c, ip_vs_info_seq_show: "%08X:%04X",
 // "[%pI6]:%04X", "FWM  %08X") and ipvsadm -Ln's output: the same table in both forms, as swarm's ingress_sbox holds it
@@ -51,5 +51,30 @@ describe('ipvsServiceFor', () => {
   it('leaves other packets alone', () => {
     expect(ipvsServiceFor(services, { fwmark: null, protocol: 'udp', ip: '198.18.62.5', port: 80 })).toBeNull();
     expect(ipvsServiceFor(services, { fwmark: null, protocol: 'tcp', ip: '198.18.62.6', port: 80 })).toBeNull();
+  });
+});
+
+describe('ipvsTable: what the snapshot keeps of a read', () => {
+  it('the table read: every service, nothing to report', () => {
+    const t = ipvsTable({ kind: 'text', text: fixture('proc-net-ip_vs.txt'), truncated: false });
+    expect(t.services).toEqual(parseIpvs(fixture('proc-net-ip_vs.txt')).services);
+    expect(t.services).toHaveLength(3);
+    expect([t.reason, t.warning]).toEqual([null, null]);
+  });
+
+  it('no /proc/net/ip_vs: no table, and the reason the simulator will name', () => {
+    expect(ipvsTable({ kind: 'absent' })).toEqual({ services: null, reason: 'kernel has no IPVS (/proc/net/ip_vs absent)', warning: null });
+    expect(ipvsTable({ kind: 'failed', why: 'open: Permission denied' }).reason).toBe('cannot read /proc/net/ip_vs: open: Permission denied');
+  });
+
+  it('lines it does not understand are left out and reported; a cut table loses its last, maybe partial, service', () => {
+    const text = fixture('proc-net-ip_vs.txt').replace('TCP  C6123E05:0050 rr', 'XYZ  nonsense');
+    const odd = ipvsTable({ kind: 'text', text, truncated: false });
+    expect(odd.warning).toBe('2 line(s) of /proc/net/ip_vs not understood (first: line 7: "XYZ  nonsense ")');
+    // The unreadable service's real server is not taken for the fwmark service's.
+    expect(odd.services!.map((x) => x.reals.length)).toEqual([2, 1]);
+    const cut = ipvsTable({ kind: 'text', text: fixture('proc-net-ip_vs.txt'), truncated: true });
+    expect(cut.services).toHaveLength(2);
+    expect(cut.warning).toMatch(/larger than the 4 MiB read/);
   });
 });

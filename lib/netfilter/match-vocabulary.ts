@@ -227,7 +227,6 @@ export const NOT_EVALUABLE: Readonly<Record<string, string>> = {
   cgroup: 'the socket’s cgroup is not in the snapshot',
   rpfilter: 'reverse-path filtering is not simulated',
   mac: 'MAC addresses of the sender are not simulated',
-  ipvs: 'IPVS state is not in the snapshot',
   helper: 'which connection helper handles a connection is not simulated',
   dscp: 'the DSCP field of a packet is not simulated',
   length: 'packet lengths are not simulated',
@@ -238,6 +237,10 @@ export const NOT_EVALUABLE: Readonly<Record<string, string>> = {
 /** Options a simulator cannot decide inside a module it otherwise evaluates. */
 const NOT_EVALUABLE_OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   tcp: { 'tcp-option': 'the TCP options of a packet are not simulated' },
+  // `--ipvs` (handled by IPVS) is decided where the namespace's IPVS table is in the snapshot; the rest is not.
+  ipvs: Object.fromEntries(
+    ['vproto', 'vaddr', 'vport', 'vdir', 'vmethod', 'vportctl'].map((o) => [o, 'which virtual service an IPVS connection belongs to is not simulated']),
+  ),
 };
 
 /** Address types a snapshot's addresses and routes decide; the others come from route types not simulated. */

@@ -37,7 +37,7 @@ export function mobyText(rel: string): string {
   return readFileSync(new URL(`../../../shared/fixtures/netfilter/moby-docs/${rel}`, import.meta.url), 'utf8');
 }
 
-const iface = (nsId: string, ifindex: number, name: string, kind: Interface['kind'], addrs: string[], extra: Partial<Interface> = {}): Interface => ({
+export const iface = (nsId: string, ifindex: number, name: string, kind: Interface['kind'], addrs: string[], extra: Partial<Interface> = {}): Interface => ({
   id: `${nsId}/if${ifindex}`,
   namespaceId: nsId,
   ifindex,
@@ -59,7 +59,7 @@ const iface = (nsId: string, ifindex: number, name: string, kind: Interface['kin
   ...extra,
 });
 
-const route = (dst: string, dev: string, via: string | null = null, src: string | null = null) => ({
+export const route = (dst: string, dev: string, via: string | null = null, src: string | null = null) => ({
   family: 'inet' as const, dst, gateway: via, dev, protocol: null, scope: null, prefsrc: src, metric: null, type: null,
 });
 

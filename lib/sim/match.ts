@@ -332,6 +332,14 @@ function moduleConds(m: IptMatch): Cond[] {
         // br_netfilter marks a bridged frame "otherhost" after PREROUTING: not a plain unicast any more.
         return (c) => (c.io.bridged && c.hook !== 'PREROUTING' ? 'the packet type of a bridged frame is not simulated' : (t === 'unicast') !== o.negated);
       });
+    case 'ipvs':
+      return m.options.map((o): Cond => {
+        const undecided = notEvaluable(m, o);
+        if (undecided) return undecidable(`-m ipvs --${o.name} is not evaluated by the simulator: ${undecided}`);
+        if (o.name !== 'ipvs' || o.args.length) return unknownOpt('ipvs', o);
+        // Only where the namespace's IPVS table was read can "not handled by IPVS" be told from "not known".
+        return (c) => (c.view.ns.ipvs ? (c.pkt.ipvs === true) !== o.negated : `the IPVS table of ${c.view.label} is not in the snapshot`);
+      });
     case 'sctp':
     case 'dccp':
     case 'udplite':

@@ -41,6 +41,8 @@ export interface Pkt {
   mark: number;
   dir: 'orig' | 'reply';
   ct: Conn | null;
+  /** IPVS handled it in this namespace (`-m ipvs --ipvs`); a veth crossing clears it, as it does the mark. */
+  ipvs?: boolean;
 }
 
 /** Interfaces a hook sees: '' where the kernel passes none (no in-device in OUTPUT, none out in PREROUTING/INPUT). */

@@ -112,8 +112,9 @@ function resolveTarget(p: Prepared, q: TraceQuery, src: NsView | null): Resolved
   };
 }
 
-function runOnce(p: Prepared, q: TraceQuery, answers: boolean[]): Run {
+function runOnce(p: Prepared, q: TraceQuery, answers: boolean[], ipvsPick = 0): Run {
   const w = new Walk(p, new Oracle(answers), q.verbose === true);
+  w.ipvsPick = ipvsPick;
   const forwardSteps = w.steps;
   const forwardStory = w.story;
   const replySteps: Step[] = [];
@@ -255,6 +256,25 @@ function explore(p: Prepared, q: TraceQuery): { base: Run; decisive: ChoicePoint
 }
 
 /**
+ * IPVS sends each new connection to one real server, chosen by its scheduler: the trace followed the first; the
+ * others are tried too. All reach their server → the outcome stands, with a note naming them; otherwise it is
+ * uncertain (cause ipvs), saying which servers are reached and which not.
+ */
+function acrossRealServers(p: Prepared, q: TraceQuery, base: Run, outcome: Outcome, steps: Step[]): Outcome {
+  const met = base.w.ipvsMet;
+  if (!met || met.reals.length < 2 || outcome.result === 'uncertain') return outcome;
+  const ok = (o: Outcome) => o.result === 'delivered';
+  const ends = [outcome, ...met.reals.slice(1).map((_, i) => runOnce(p, q, [], i + 1).outcome)];
+  const list = met.reals.join(', ');
+  if (ends.every((o) => ok(o) === ok(outcome))) {
+    steps.push({ type: 'note', text: `IPVS (${met.service}) sends each new connection to one of ${met.reals.length} real servers (${list}); followed to the first here, and every one of them ${ok(outcome) ? 'is reached' : 'fails alike'}` });
+    return outcome;
+  }
+  const each = ends.map((o, i) => `${met.reals[i]} ${ok(o) ? 'is reached' : `fails (${o.result})`}`).join('; ');
+  return { result: 'uncertain', cause: 'ipvs', namespaceId: met.namespaceId, why: `IPVS (${met.service}) picks one of ${met.reals.length} real servers per connection, and they differ: ${each}` };
+}
+
+/**
  * Every way a trace can end is a result (delivered, dropped, rejected, no route, uncertain). It throws only for a
  * query that does not fit the snapshot (an unknown container id, a malformed address): resolve what people type
  * with lib/sim/query.ts first.
@@ -273,6 +293,7 @@ export function tracePath(s: Snapshot, q: TraceQuery): TraceResult {
       text: `${unknowns.length === 1 ? 'a rule' : `${unknowns.length} rules`} could not be evaluated (${unknowns.map((u) => `${u.table} ${u.chain} rule ${u.index + 1}: ${u.why}`).join('; ')}), but the outcome is the same either way`,
     });
   }
+  outcome = acrossRealServers(p, q, base, outcome, steps);
   return {
     query: q,
     outcome,

@@ -19,6 +19,10 @@ export class Walk {
   client: Client | null = null;
   /** The last rule or policy that accepted the packet (for "accepted by …" in sentences). */
   lastAccept: { view: NsView; table: CTable; chain: string; rule: CRule | null; hook: Hook } | null = null;
+  /** Which of an IPVS service's real servers this run follows (tracePath tries each). */
+  ipvsPick = 0;
+  /** The IPVS service the packet met, with every real server it could have been sent to. */
+  ipvsMet: { namespaceId: string; service: string; reals: string[] } | null = null;
   /** The rule that ended the walk, when one did. */
   decisive: { view: NsView; table: CTable; chain: string; rule: CRule | null; verdict: string } | null = null;
   constructor(

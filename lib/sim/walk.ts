@@ -1,7 +1,8 @@
-import { containerName } from '../snapshot/names';
+import { containerName, hostPort as addressText } from '../snapshot/names';
 import type { DockerProxy, Interface } from '../snapshot/schema';
 import { dockerSandboxOfNamespace } from '../docker/swarm';
-import { hostPort, isLoopbackIP, sameIP, type IP } from './addr';
+import { hostPort, isLoopbackIP, parseIP, sameIP, type IP } from './addr';
+import { ipvsServiceFor, type IpvsService } from '../net/ipvs';
 import { runHook } from './hooks';
 import { EPHEMERAL, portOf, stopWith, type Conn, type HookIO, type Pkt, type Stop } from './packet';
 import { childAt, macvlanIndex, type MacvlanChild } from './macvlan';
@@ -186,7 +187,8 @@ function receive(w: Walk, view: NsView, pkt: Pkt, inIf: string, physIn: string |
     const owner = view.bridges.get(inIf)?.get(r.nexthop.text);
     if (owner?.kind === 'port') return bridgedForward(w, view, inIf, physIn, owner, pkt);
   }
-  const fwd = view.isHost ? (pkt.family === 4 ? w.p.s.host.sysctls.ipv4Forward : w.p.s.host.sysctls.ipv6Forward) : null;
+  // Other namespaces' forwarding is known where the collector read it (swarm's load balancers, IPv4).
+  const fwd = view.isHost ? (pkt.family === 4 ? w.p.s.host.sysctls.ipv4Forward : w.p.s.host.sysctls.ipv6Forward) : pkt.family === 4 ? (view.ns.ipv4Forward ?? null) : null;
   if (fwd === 0) return kernelDrop(view, pkt, 'forwarding', `net.ipv${pkt.family}.${pkt.family === 4 ? 'ip_forward' : 'conf.all.forwarding'}=0`);
   if (fwd === null) return uncertain(view, 'forwarding', `${view.label} would have to forward it to ${pkt.dst.text}, and whether it forwards is not in the snapshot`);
   w.story.push(`is routed by ${view.label} out of ${r.dev}${r.gw ? ` via ${r.gw.text}` : ''}`);
@@ -206,11 +208,15 @@ function deliverLocal(w: Walk, view: NsView, pkt: Pkt): Walked {
   // IPVS takes packets at LOCAL_IN, after INPUT's rules: in swarm's sandboxes it forwards them to a task instead.
   const sandbox = dockerSandboxOfNamespace(view.ns, w.p.s.docker?.networks ?? []);
   if (sandbox && sandbox.role !== 'overlay') {
-    return uncertain(
-      view,
-      'ipvs',
-      `${view.label} is swarm's ${sandbox.role === 'ingress' ? 'routing mesh' : 'service load balancer'}: IPVS there would send ${hostPort(pkt.dst, portOf(pkt))} on to one of the service's tasks, and its IPVS table is not in the snapshot`,
-    );
+    const what = `${view.label} is swarm's ${sandbox.role === 'ingress' ? 'routing mesh' : 'service load balancer'}`;
+    const services = view.ns.ipvs;
+    if (!services) {
+      const why = w.p.s.host.problems.find((x) => x.source === 'ipvs' && x.subject === view.id)?.message ?? 'not read';
+      return uncertain(view, 'ipvs', `${what}: IPVS there would send ${hostPort(pkt.dst, portOf(pkt))} on to one of the service's tasks, and its IPVS table is not in the snapshot (${why})`);
+    }
+    const svc = pkt.proto === 'icmp' || portOf(pkt) === null ? null : ipvsServiceFor(services, { fwmark: pkt.mark || null, protocol: pkt.proto, ip: pkt.dst.text, port: portOf(pkt)! });
+    if (svc) return throughIpvs(w, view, pkt, what, svc);
+    w.note(`IPVS in ${view.label} has no virtual service for ${hostPort(pkt.dst, portOf(pkt))}${pkt.mark ? ` or mark ${pkt.mark}` : ''}: the packet stays in ${view.label}`);
   }
   const port = portOf(pkt);
   const where = hostPort(pkt.dst, port);
@@ -236,6 +242,43 @@ function deliverLocal(w: Walk, view: NsView, pkt: Pkt): Walked {
   return { view, pkt, leaves: null, proxy, listen };
 }
 
+/**
+ * IPVS in a swarm load balancer (forwarding method Masq, which swarm uses): the destination becomes a real server
+ * (a task), conntrack remembers it (the reply is un-NATed here), and the packet is routed out of the namespace as if
+ * sent from it — POSTROUTING (where swarm SNATs what IPVS handled), then the wire. Which real server a new connection
+ * gets is the scheduler's choice: the walk follows `w.ipvsPick`, and tracePath tries each of them.
+ */
+function throughIpvs(w: Walk, view: NsView, pkt: Pkt, what: string, svc: IpvsService): Walked {
+  const vs = svc.kind === 'fwmark' ? `fwmark ${svc.fwmark}` : `${svc.protocol} ${addressText(svc.ip, svc.port)}`;
+  if (svc.reals.length === 0) return uncertain(view, 'ipvs', `${what}: its IPVS service (${vs}) has no real servers (no task to send ${hostPort(pkt.dst, portOf(pkt))} to)`);
+  const k = Math.min(w.ipvsPick, svc.reals.length - 1);
+  const real = svc.reals[k];
+  w.ipvsMet ??= { namespaceId: view.id, service: vs, reals: svc.reals.map((r) => addressText(r.ip, r.port)) };
+  if (real.forward !== 'Masq') return uncertain(view, 'ipvs', `${what}: IPVS forwarding method ${real.forward} (to ${addressText(real.ip, real.port)}) is not simulated`);
+  const to = parseIP(real.ip);
+  if (!to || familyOf(to) !== pkt.family) return uncertain(view, 'ipvs', `${what}: real server ${real.ip} is not an address of the packet's family`);
+  // IPVS hooks LOCAL_IN just before nat's INPUT chain (priority 99 < 100): it takes the packet before any source
+  // NAT is bound, so POSTROUTING's (swarm's `-m ipvs --ipvs -j SNAT`) is the one that applies. The walk ran nat
+  // INPUT with the rest of INPUT; had that bound a source NAT, the order would matter.
+  if (pkt.ct!.snat) return uncertain(view, 'ipvs', `${what}: a nat INPUT rule changed the source before IPVS, which in the kernel takes the packet first`);
+  pkt.ct!.snatDone = false;
+  const before = { ip: pkt.dst.text, port: portOf(pkt) };
+  // A real server port 0 (fwmark services) keeps the packet's own port.
+  const port = real.port === 0 ? portOf(pkt) : real.port;
+  pkt.dst = to;
+  pkt.dport = port;
+  pkt.ipvs = true;
+  pkt.ct!.dnat = { ip: to, port };
+  const by = `IPVS in ${view.label} (${vs}, ${svc.scheduler}: real server ${k + 1} of ${svc.reals.length})`;
+  w.steps.push({ type: 'nat', kind: 'dnat', rewrites: 'destination', before, after: { ip: to.text, port }, undo: false, by });
+  w.story.push(`is sent by ${by} to ${hostPort(to, port)}`);
+  const r = lookup(view, to);
+  routeStep(w, view, r, pkt.src);
+  if (r.kind === 'none' || r.kind === 'refused') return noRoute(view, pkt, r.kind === 'none' ? `no route to ${to.text}` : r.text);
+  if (r.kind !== 'unicast') return uncertain(view, 'route', `IPVS's real server ${to.text} is ${r.kind === 'local' ? 'local to the load balancer' : r.text}`);
+  return runHook(w, view, pkt, 'POSTROUTING', io('', r.dev), r.nexthop) ?? transmit(w, view, pkt, r.dev, r.nexthop);
+}
+
 /** The far end of a veth, when the snapshot has it. */
 function peerOf(w: Walk, ifc: Interface): { view: NsView; ifc: Interface } | null {
   if (!ifc.peer) return null;
@@ -249,6 +292,7 @@ function cross(w: Walk, from: NsView, fromIf: string, to: NsView, toIf: string, 
   w.steps.push({ type: 'hop', from: { namespaceId: from.id, iface: fromIf }, to: { namespaceId: to.id, iface: toIf }, what: `crosses the veth ${fromIf} → ${toIf} into ${to.label}` });
   pkt.mark = 0;
   pkt.ct = null;
+  pkt.ipvs = false;
 }
 
 function leave(w: Walk, view: NsView, pkt: Pkt, dev: string, nexthop: IP, why: string): Walked {
@@ -309,6 +353,7 @@ function intoChild(w: Walk, from: NsView, fromIf: string, kid: MacvlanChild, pkt
   w.story.push(`reaches ${to.label} through its ${kid.driver} parent ${kid.parent}`);
   pkt.mark = 0;
   pkt.ct = null;
+  pkt.ipvs = false;
   return receive(w, to, pkt, kid.iface, null);
 }
 

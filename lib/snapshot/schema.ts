@@ -132,6 +132,24 @@ export const Listener = z.object({
 });
 export type Listener = z.infer<typeof Listener>;
 
+/** A real server behind an IPVS virtual service (for swarm: a task's address on the service's network). */
+export const IpvsReal = z.object({
+  ip: z.string(),
+  port: z.number().int(),
+  /** Masq (NAT), Route (direct), Tunnel, … as the kernel prints it. */
+  forward: z.string(),
+  weight: z.number().int(),
+});
+export type IpvsReal = z.infer<typeof IpvsReal>;
+
+/** An IPVS virtual service (lib/net/ipvs.ts reads the kernel's text). */
+export const IpvsService = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('addr'), protocol: z.enum(['tcp', 'udp', 'sctp']), ip: z.string(), port: z.number().int(), scheduler: z.string(), reals: z.array(IpvsReal) }),
+  /** Swarm's kind: the service is chosen by a firewall mark set by iptables mangle rules. */
+  z.object({ kind: z.literal('fwmark'), fwmark: z.number().int(), scheduler: z.string(), reals: z.array(IpvsReal) }),
+]);
+export type IpvsService = z.infer<typeof IpvsService>;
+
 export const NamespaceKind = z.enum(['host', 'container', 'named', 'other']);
 
 export const Namespace = z.object({
@@ -152,6 +170,13 @@ export const Namespace = z.object({
    * listens"; absent: a snapshot from a netatlas that did not read them.
    */
   listeners: z.array(Listener).nullable().optional(),
+  /**
+   * The IPVS table, read in swarm's load-balancing namespaces only (`ingress_sbox`, `lb_…`). null: it could not be
+   * read (a problem says why, e.g. the kernel has no IPVS); absent: not a namespace where it is read.
+   */
+  ipvs: z.array(IpvsService).nullable().optional(),
+  /** net.ipv4.ip_forward in this namespace, read where `ipvs` is (a director forwards the replies); null: unreadable. */
+  ipv4Forward: z.number().int().nullable().optional(),
 });
 export type Namespace = z.infer<typeof Namespace>;
 

@@ -81,6 +81,11 @@ commands:
                         hub has not acknowledged, reconnecting with backoff)
     --hub URL --token-file FILE   the hub and this agent's token (scoped to this host)
     --name HOST         the host's name at the hub (default: hostname);  --interval MS (default 1000)
+    --data DIR          where states the hub has not acknowledged are kept (DIR/agent/HOST.queue), so a
+                        restarted agent resends them (default: the data directory, as serve's)
+    --proc-root DIR     the host's /proc when it is mounted elsewhere (an agent in a container; also
+                        NETATLAS_PROC_ROOT); --docker-netns DIR, --netns-dir DIR: Docker's and ip netns's
+                        namespace files (NETATLAS_DOCKER_NETNS, NETATLAS_NETNS_DIR); --docker-host unix://PATH
   hub                   the fleet hub alone, without the page (JSON API under /api/fleet/v1); serve --hub is the
                         hub with the dashboard
     --pg URL --tokens FILE        the database and the token file (hashes only; see hub-token --tokens)
@@ -141,7 +146,18 @@ export async function main(argv: string[]): Promise<number> {
     serve: [{ ...SERVE_FLAGS, ...HUB_FLAGS }, async (f) => (await import('../serve/command')).serveCommand(f, USAGE)],
     open: [SERVE_FLAGS, async (f) => (await import('../share/open-command')).openCommand(positional, f, USAGE)],
     agent: [
-      { hub: 'value', 'token-file': 'value', name: 'value', interval: 'value', 'snapshot-source': 'value' },
+      {
+        hub: 'value',
+        'token-file': 'value',
+        name: 'value',
+        interval: 'value',
+        'snapshot-source': 'value',
+        'proc-root': 'value',
+        'docker-netns': 'value',
+        'netns-dir': 'value',
+        'docker-host': 'value',
+        data: 'value',
+      },
       async (f) => (await import('../fleet/cli')).agentCommand(f),
     ],
     hub: [{ pg: 'value', tokens: 'value', host: 'value', port: 'value' }, async (f) => (await import('../fleet/cli')).hubCommand(f)],

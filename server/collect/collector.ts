@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { readlink, stat } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import Docker from 'dockerode';
 import { mapContainer, mapNetwork, parseDockerProxyArgs } from '../../lib/docker/map';
@@ -18,8 +19,11 @@ import { iptablesSaveFromNft } from '../../lib/netfilter/iptables-from-nft';
 import { ShellPool } from './shell-pool';
 import { endRunningTools } from './exec';
 import { parseListenerRead, parseNetfilterRead, parseNetlinkData, parseNetlinkRead, type ParsedNetfilter, type ParsedNetlink } from './netns-parse';
-import { listDockerNetns, listNamedNetns, netnsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
+import { listDockerNetns, listNamedNetns, netnsInode, nsfsInode, readCmdline, scanProc, socketOwners, type ProcEntry } from './procfs';
 import { readSysctls } from './sysctls';
+import { hostPaths, localPath, type HostPaths } from './host-paths';
+import { dockerSandboxOf } from '../../lib/docker/swarm';
+import { readIpvs } from './ipvs-read';
 import { NetlinkMonitor, DockerEventWatcher } from './watchers';
 
 export interface CollectorOptions {
@@ -34,6 +38,8 @@ export interface CollectorOptions {
   reader?: 'native' | 'shell';
   /** The native reader's binary (tests point it elsewhere to exercise the fallback); default NATIVE_READER_PATH. */
   nativeReaderPath?: string;
+  /** Where the host's /proc and namespace directories are mounted (an agent in a container); see host-paths.ts. */
+  hostPaths?: Partial<HostPaths>;
 }
 
 interface NsTarget {
@@ -70,6 +76,10 @@ interface TargetRead {
 
 const KIND_RANK: Record<Namespace['kind'], number> = { host: 0, container: 1, named: 2, other: 3 };
 
+/** Swarm's routing mesh or a service load balancer: a Docker namespace file no container owns, named so. */
+const isLoadBalancer = (t: NsTarget) =>
+  t.kind === 'other' && t.name !== null && t.path?.startsWith('/var/run/docker/netns/') === true && (dockerSandboxOf(t.name, [])?.role ?? 'overlay') !== 'overlay';
+
 /**
  * Builds snapshots. Used once (`collectSnapshot`) it reads everything fresh. After `watch()`, it keeps per-namespace
  * reads and container inspections, and drops them only when Docker events or netlink notifications say they changed;
@@ -90,6 +100,7 @@ export class Collector extends EventEmitter {
   /** The native reader, or why it cannot be used (then every namespace goes through the shell path). */
   private native: NativeReader | string | null = null;
   private readonly nativeReaderPath: string | undefined;
+  readonly paths: HostPaths;
   private dockerDirty = true;
   /** nsid (as seen from the host namespace) → namespace inode, learnt from host-side veth peers. */
   private nsidToInode = new Map<number, number>();
@@ -107,6 +118,7 @@ export class Collector extends EventEmitter {
     this.docker = new Docker(cfg.options);
     this.concurrency = opts.concurrency ?? 4;
     this.nativeReaderPath = opts.nativeReaderPath;
+    this.paths = hostPaths(opts.hostPaths);
     this.readerMode = opts.reader ?? (process.env.NETATLAS_READER === 'shell' ? 'shell' : 'native');
   }
 
@@ -177,6 +189,21 @@ export class Collector extends EventEmitter {
   /** Aborts Docker requests in flight on close(). */
   private readonly closing = new AbortController();
 
+  /** A host path (a snapshot's namespace path, a SandboxKey) as this process opens it. */
+  private local(hostPath: string): string {
+    return localPath(this.paths, hostPath);
+  }
+
+  /** Our pid as the host's procfs numbers it (in a container with a PID namespace of its own, not process.pid). */
+  private async hostPid(): Promise<number> {
+    const self = await readlink(`${this.paths.proc}/self`).catch(() => null);
+    return self !== null && /^\d+$/.test(self) ? Number(self) : process.pid;
+  }
+
+  private localOrSelf(hostPath: string | null): string | null {
+    return hostPath === null ? null : this.local(hostPath);
+  }
+
   private invalidateNs(inode: number, part: keyof NsCacheEntry) {
     const e = this.nsCache.get(inode);
     if (e) delete e[part];
@@ -201,9 +228,9 @@ export class Collector extends EventEmitter {
 
     const selfInode = await netnsInode('/proc/self/ns/net');
     // Name the host namespace by PID 1 when we share it (the usual case): a path that still means something later.
-    const hostPath = (await netnsInode('/proc/1/ns/net')) === selfInode ? '/proc/1/ns/net' : `/proc/${process.pid}/ns/net`;
+    const hostPath = (await netnsInode(this.local('/proc/1/ns/net'))) === selfInode ? '/proc/1/ns/net' : `/proc/${await this.hostPid()}/ns/net`;
     this.hostInode = selfInode ?? -1;
-    if (this.readerMode === 'native') this.native ??= NativeReader.open(this.nativeReaderPath);
+    if (this.readerMode === 'native') this.native ??= NativeReader.open(this.nativeReaderPath, this.paths.proc);
     if (typeof this.native === 'string') {
       problems.push({ source: 'reader', subject: null, severity: 'debug', message: `${this.native}: namespaces are read with nsenter and ip` });
     }
@@ -213,13 +240,22 @@ export class Collector extends EventEmitter {
         problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
         return { procs: [] as ProcEntry[], owners: null };
       }),
-      listNamedNetns(),
-      listDockerNetns(),
+      // Named by the host's paths (what the snapshot shows); opened through local().
+      listNamedNetns(this.paths.netns).then((l) => l.map((n) => ({ ...n, path: `/var/run/netns/${n.name}` }))),
+      listDockerNetns(this.paths.dockerNetns).then((l) => l.map((n) => ({ ...n, path: `/var/run/docker/netns/${n.name}` }))),
     ]);
 
     const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, dockerNetns, problems);
     const useCache = cacheNetlink && cacheDocker;
     const reads = await Promise.all(targets.map((t) => this.readTarget(t, useCache)));
+    // Swarm's load balancers (ingress_sbox, lb_…): their IPVS table, on every snapshot (few namespaces, one read each).
+    const ipvs = await Promise.all(
+      targets.map((t) =>
+        isLoadBalancer(t)
+          ? readIpvs(this.native instanceof NativeReader ? this.native : null, () => (this.pool ??= new ShellPool(this.concurrency)), this.localOrSelf(t.path))
+          : null,
+      ),
+    );
 
     if (!owners) {
       problems.push({ source: 'listeners', subject: null, severity: 'warning', message: 'cannot map sockets to processes (/proc/PID/fd): listeners are shown without their processes' });
@@ -260,7 +296,11 @@ export class Collector extends EventEmitter {
         routes: r.netlink.routes,
         netfilter: r.netfilter.netfilter,
         listeners: r.listeners ? listenersFromRaw(r.listeners, owners ?? new Map()) : null,
+        ...(ipvs[i] ? { ipvs: ipvs[i].services, ipv4Forward: ipvs[i].ipv4Forward } : {}),
       });
+      const table = ipvs[i];
+      if (table?.reason) problems.push({ source: 'ipvs', subject: id, severity: 'info', message: table.reason });
+      if (table?.warning) problems.push({ source: 'ipvs', subject: id, severity: 'warning', message: table.warning });
     });
     problems.push(...resolveVethPeers(namespaces, rawPeers));
     this.learnNsids(namespaces, rawPeers);
@@ -273,7 +313,7 @@ export class Collector extends EventEmitter {
     const [sysctls, iptables, dockerProxies] = await Promise.all([
       readSysctls(bridges),
       this.backend(hostIpt4),
-      readDockerProxies(procs, docker?.containers ?? []),
+      readDockerProxies(procs, docker?.containers ?? [], this.paths.proc),
     ]);
     if (iptables.warning) problems.push({ source: 'iptables', subject: null, severity: 'warning', message: iptables.warning });
     if (sysctls.bridgeNfCallIptables === null && bridges.length > 0) {
@@ -348,26 +388,31 @@ export class Collector extends EventEmitter {
 
     this.containerToInode.clear();
     const running = (docker?.containers ?? []).filter((c) => c.State?.Status === 'running' || c.State?.Status === 'paused');
-    // The sandbox file outlives pid changes; container:X and host-mode containers have none of their own.
-    const pathOf = (c: (typeof running)[number]) => {
-      const key = c.NetworkSettings?.SandboxKey;
-      const pid = c.State?.Pid ?? 0;
-      return key && !key.endsWith('/default') ? key : pid > 0 ? `/proc/${pid}/ns/net` : null;
-    };
-    // All at once: one after the other, a few hundred stats cost more than the rest of an unchanged repeat.
-    const inodes = await Promise.all(running.map((c) => (pathOf(c) ? netnsInode(pathOf(c)!) : null)));
+    // The sandbox file outlives pid changes; container:X and host-mode containers have none of their own. A sandbox
+    // file that is not a namespace here (a bind mount that did not propagate into an agent's container) gives way to
+    // the container's process.
+    const nsfsDev = (await stat('/proc/self/ns/net')).dev;
+    const located = await Promise.all(
+      running.map(async (c) => {
+        const key = c.NetworkSettings?.SandboxKey;
+        const pid = c.State?.Pid ?? 0;
+        const sandbox = key && !key.endsWith('/default') ? key : null;
+        const byKey = sandbox ? await nsfsInode(this.local(sandbox), nsfsDev) : null;
+        if (sandbox && byKey !== null) return { path: sandbox, inode: byKey, key: sandbox };
+        const byPid = pid > 0 ? `/proc/${pid}/ns/net` : null;
+        return { path: byPid, inode: byPid ? await netnsInode(this.local(byPid)) : null, key: sandbox };
+      }),
+    );
     for (const [i, c] of running.entries()) {
-      const key = c.NetworkSettings?.SandboxKey;
-      const path = pathOf(c);
-      const inode = inodes[i];
+      const { path, inode, key } = located[i];
       if (!path || inode === null) {
         problems.push({ source: 'namespace', subject: c.Id, severity: 'info', message: `${c.Name.replace(/^\//, '')}: its network namespace is gone (container stopping?)` });
         continue;
       }
       this.containerToInode.set(c.Id, inode);
-      add({ inode, kind: 'container', path, name: key && !key.endsWith('/default') ? key.split('/').pop()! : null, containers: [c.Id] });
+      add({ inode, kind: 'container', path, name: key ? key.split('/').pop()! : null, containers: [c.Id] });
     }
-    const namedInodes = await Promise.all(named.map((n) => netnsInode(n.path)));
+    const namedInodes = await Promise.all(named.map((n) => netnsInode(this.local(n.path))));
     for (const [i, n] of named.entries()) {
       const inode = namedInodes[i];
       if (inode !== null) add({ inode, kind: 'named', path: n.path, name: n.name, containers: [] });
@@ -405,7 +450,7 @@ export class Collector extends EventEmitter {
       }
     }
     if (this.closed) return { procs: [], owners: null };
-    const [procs, owners] = await Promise.all([scanProc(), socketOwners().catch(() => null)]);
+    const [procs, owners] = await Promise.all([scanProc(this.paths.proc), socketOwners(this.paths.proc).catch(() => null)]);
     return { procs, owners };
   }
 
@@ -435,10 +480,10 @@ export class Collector extends EventEmitter {
     let a: NativeAnswer;
     if (parts.includes('n') || parts.includes('f')) this.namespaceReads++;
     try {
-      a = await native.read(t.path, parts);
+      a = await native.read(this.localOrSelf(t.path), parts);
       if (a.ok && !freshFilter && a.genid !== cached.genid) {
         this.namespaceReads++;
-        const f = await native.read(t.path, ['g', 'f']);
+        const f = await native.read(this.localOrSelf(t.path), ['g', 'f']);
         a = f.ok ? { ...a, genid: f.genid, nft: f.nft, ipt4: f.ipt4, ipt6: f.ipt6 } : f;
       }
     } catch (e) {
@@ -496,7 +541,7 @@ export class Collector extends EventEmitter {
     }
     const parts: NativePart[] = [...(ipt4 ? [] : (['4'] as const)), ...(ipt6 ? [] : (['6'] as const))];
     if (parts.length) {
-      const r = await native.read(t.path, parts);
+      const r = await native.read(this.localOrSelf(t.path), parts);
       if (!r.ok) throw new Error(`native reader: ${r.error}`);
       ipt4 ??= r.ipt4!;
       ipt6 ??= r.ipt6!;
@@ -512,7 +557,7 @@ export class Collector extends EventEmitter {
     if (freshFilter) sections.push(...NETFILTER_SECTIONS);
     this.pool ??= new ShellPool(this.concurrency);
     if (sections.length) this.namespaceReads++;
-    const read = sections.length ? await readNamespace(this.pool, t.path, sections) : null;
+    const read = sections.length ? await readNamespace(this.pool, this.localOrSelf(t.path), sections) : null;
     const error = read?.error ?? null;
     const netlink = cached.netlink ?? parseNetlinkRead(id, pick(read!, NETLINK_SECTIONS));
     const netfilter = freshFilter ? parseNetfilterRead(id, pick(read!, NETFILTER_SECTIONS)) : cached.netfilter!;
@@ -590,10 +635,10 @@ function pick(read: NamespaceRead, sections: Section[]): NamespaceRead {
   };
 }
 
-async function readDockerProxies(procs: ProcEntry[], containers: Container[]): Promise<DockerProxy[]> {
+async function readDockerProxies(procs: ProcEntry[], containers: Container[], procRoot: string): Promise<DockerProxy[]> {
   const out: DockerProxy[] = [];
   for (const p of procs.filter((e) => e.comm === 'docker-proxy')) {
-    const argv = await readCmdline(p.pid);
+    const argv = await readCmdline(p.pid, procRoot);
     const args = argv && parseDockerProxyArgs(argv);
     if (!args) continue;
     const owner = containers.find((c) => c.endpoints.some((e) => e.ipv4 === args.containerIp || e.ipv6 === args.containerIp));

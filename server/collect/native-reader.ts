@@ -8,7 +8,7 @@ import { spawnLongLived, type LongLivedChild } from './child';
 export const NATIVE_READER_PATH = join(process.cwd(), 'server/collect/native/build/netns-reader');
 
 /** What a request asks for: see the letters in netns-reader.c. */
-export type NativePart = 'n' | 'f' | '4' | '6' | 'g' | 'l' | 'P';
+export type NativePart = 'n' | 'f' | '4' | '6' | 'g' | 'l' | 'P' | 'v';
 
 export interface NativeSection {
   code: number;
@@ -38,6 +38,10 @@ export interface NativeAnswer {
   owners?: [number, number, string][];
   /** [pid, netns inode, comm] */
   procs?: [number, number, string][];
+  /** /proc/net/ip_vs as the namespace sees it, or the errno of opening it (2: the kernel has no IPVS). */
+  ipvs?: { text: string; truncated: boolean } | { errno: number };
+  /** net.ipv4.ip_forward of the namespace (with `v`); -1 when unreadable. */
+  ipv4Forward?: number;
   /** Processes the reader started for this request (iptables-save, ip6tables-save). */
   started?: number;
 }
@@ -58,9 +62,9 @@ class ReaderProcess {
   private buf = '';
   dead = false;
 
-  constructor(path: string, onExit: () => void) {
+  constructor(path: string, procRoot: string, onExit: () => void) {
     // Our pid: the reader dies with us (PR_SET_PDEATHSIG), and exits at once if we died before it could ask.
-    this.proc = spawnLongLived(path, [String(process.pid)], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, LC_ALL: 'C' } }, true);
+    this.proc = spawnLongLived(path, [String(process.pid), procRoot], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, LC_ALL: 'C' } }, true);
     this.child.stdout!.setEncoding('utf8');
     this.child.stdout!.on('data', (s: string) => this.onData(s));
     this.child.stdin!.on('error', () => {}); // reported through 'exit'
@@ -125,16 +129,21 @@ export class NativeReader {
   /** Processes the readers started (iptables-save/ip6tables-save), for benchmarks and tests. */
   toolProcesses = 0;
 
-  constructor(private readonly path: string, private readonly size = 2) {}
+  constructor(
+    private readonly path: string,
+    private readonly size = 2,
+    /** The host's procfs, scanned by `P` requests. */
+    private readonly procRoot = '/proc',
+  ) {}
 
   /** A reader when the binary is built and executable, else the reason it cannot be used. */
-  static open(path = NATIVE_READER_PATH, size?: number): NativeReader | string {
+  static open(path = NATIVE_READER_PATH, procRoot = '/proc', size?: number): NativeReader | string {
     try {
       accessSync(path, constants.X_OK);
     } catch {
       return `the native namespace reader is not built (${path}; scripts/build-native.sh builds it)`;
     }
-    return new NativeReader(path, size);
+    return new NativeReader(path, size, procRoot);
   }
 
   /** Processes started so far for the readers themselves (they live until close). */
@@ -148,7 +157,7 @@ export class NativeReader {
     this.procs.splice(0, this.procs.length, ...alive);
     let proc = alive.length >= this.size ? alive.reduce((a, b) => (b.load < a.load ? b : a)) : null;
     if (!proc) {
-      proc = new ReaderProcess(this.path, () => {});
+      proc = new ReaderProcess(this.path, this.procRoot, () => {});
       this.started++;
       this.procs.push(proc);
     }

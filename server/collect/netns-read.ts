@@ -10,7 +10,7 @@ import { shQuote, type ShellPool } from './shell-pool';
  * iptables-save / ip6tables-save only when that family has tables at all (nft lists iptables-nft's tables; legacy
  * ones show in /proc/net/ip*_tables_names). Sections come back on stdout between nonce markers.
  */
-export type Section = 'link' | 'addr' | 'route4' | 'route6' | 'ipt4' | 'ipt6' | 'nft' | ListenerSection;
+export type Section = 'link' | 'addr' | 'route4' | 'route6' | 'ipt4' | 'ipt6' | 'nft' | 'ip_vs' | 'fwd4' | ListenerSection;
 /** Named after the /proc/net files they print. */
 export type ListenerSection = 'tcp' | 'tcp6' | 'udp' | 'udp6';
 
@@ -60,6 +60,13 @@ export function buildScript(sections: Section[], m: string): string {
     const missing = f.endsWith('6') ? 'rc=0' : 'rc=1';
     s += section(m, f, `if [ -r /proc/net/${f} ]; then while IFS= read -r l; do printf '%s\\n' "$l"; done </proc/net/${f}; rc=0; else ${missing}; fi`);
   }
+  if (want.has('ip_vs')) {
+    // The IPVS table (swarm's load balancers) and whether the namespace forwards; status 2: the file is absent, so
+    // the kernel has no IPVS.
+    // (read's status is ignored, as above: dash reports EOF on /proc/sys files even though it read the value.)
+    s += section(m, 'fwd4', `v=; read -r v </proc/sys/net/ipv4/ip_forward 2>/dev/null; printf '%s' "$v"; [ -n "$v" ]; rc=$?`);
+    s += section(m, 'ip_vs', `if [ -e /proc/net/ip_vs ]; then if [ -r /proc/net/ip_vs ]; then while IFS= read -r l; do printf '%s\\n' "$l"; done </proc/net/ip_vs; rc=0; else rc=1; fi; else rc=2; fi`);
+  }
   return s;
 }
 
@@ -68,7 +75,7 @@ export function parseSections(stdout: string, marker: string): Partial<Record<Se
   const re = new RegExp(`^${marker} begin (\\w+)\\n([\\s\\S]*?)\\n?\\n${marker} end \\1 (\\d+)$`, 'gm');
   for (const m of stdout.matchAll(re)) raw[m[1]] = { stdout: m[2], code: Number(m[3]) };
   const out: Partial<Record<Section, SectionResult>> = {};
-  for (const k of ['route6', 'nft', 'ipt4', 'ipt6', ...LISTENER_SECTIONS] as const) if (raw[k]) out[k] = raw[k];
+  for (const k of ['route6', 'nft', 'ipt4', 'ipt6', 'ip_vs', 'fwd4', ...LISTENER_SECTIONS] as const) if (raw[k]) out[k] = raw[k];
   const batch = raw.batch;
   if (batch) {
     // `ip -batch` prints one JSON array per command, one after the other.

@@ -9,6 +9,19 @@ export async function netnsInode(path: string): Promise<number | null> {
   }
 }
 
+/**
+ * Inode of a namespace file only if it is one (on nsfs, device `nsfsDev`): a namespace file whose bind mount did not
+ * reach this mount namespace (an agent's container without mount propagation) is an empty file, not a namespace.
+ */
+export async function nsfsInode(path: string, nsfsDev: number): Promise<number | null> {
+  try {
+    const st = await stat(path);
+    return st.dev === nsfsDev ? st.ino : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface ProcEntry {
   pid: number;
   netnsInode: number | null;
@@ -56,7 +69,7 @@ export async function readNumberFile(path: string): Promise<number | null> {
   }
 }
 
-/** Named namespaces made by `ip netns add` (bind mounts under /var/run/netns). */
+/** Named namespaces made by `ip netns add` (bind mounts under /var/run/netns); `path` is under `dir`. */
 export async function listNamedNetns(dir = '/var/run/netns'): Promise<{ name: string; path: string }[]> {
   try {
     return (await readdir(/*turbopackIgnore: true*/ dir)).sort().map((name) => ({ name, path: `${dir}/${name}` }));
@@ -92,7 +105,7 @@ export async function socketOwners(root = '/proc'): Promise<Map<number, { pid: n
 /**
  * Namespace files Docker keeps under /var/run/docker/netns (sandboxes, and for swarm the overlay networks' own
  * namespaces, `ingress_sbox`, `lb_…`), only those still bind-mounted: a file whose namespace is gone stays behind as an
- * empty file on another device than nsfs.
+ * empty file on another device than nsfs. `path` is under `dir`.
  */
 export async function listDockerNetns(dir = '/var/run/docker/netns'): Promise<{ name: string; path: string; inode: number }[]> {
   let nsfsDev: number;

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Namespace, Snapshot } from '../../lib/snapshot/schema';
 import { parseSnapshot } from '../../lib/snapshot/schema';
@@ -10,7 +11,7 @@ import { collectSnapshot } from './collector';
 
 // Single-node swarm on the shared dockerd, for this file only: `lab.sh swarm-up` before, `swarm-down` after, whatever
 // happens in between. Ground truth: docker network/service inspect, and `ip -j` run inside each namespace by nsenter.
-// The kernel has no IPVS, so the service publishes in host mode; the routing mesh is tested on data (lib/sim/ipvs).
+// The kernel has no IPVS, so the service publishes in host mode; the routing mesh is tested on data (lib/sim/swarm.test.ts).
 
 const LAB = new URL('../../e2e/lab/lab.sh', import.meta.url).pathname;
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
@@ -107,6 +108,14 @@ describe('single-node swarm, as the snapshot shows it', () => {
     const gwLeg = sbox.interfaces.find((i) => i.addresses.some((a) => a.address.startsWith('198.18.61.')));
     const hostEnd = host.interfaces.find((i) => i.namespaceId === gwLeg?.peer?.namespaceId && i.ifindex === gwLeg?.peer?.ifindex);
     expect(hostEnd?.master).toBe('docker_gwbridge');
+  });
+
+  it("reads ingress_sbox's IPVS table from inside it, or says why not (this kernel: no IPVS), and its forwarding", () => {
+    const sbox = nsAt('/var/run/docker/netns/ingress_sbox');
+    const why = snap.host.problems.find((p) => p.source === 'ipvs' && p.subject === sbox.id)?.message;
+    if (existsSync('/proc/net/ip_vs')) expect(Array.isArray(sbox.ipvs)).toBe(true);
+    else expect([sbox.ipvs, why]).toEqual([null, 'kernel has no IPVS (/proc/net/ip_vs absent)']);
+    expect(String(sbox.ipv4Forward)).toBe(execFileSync('nsenter', ['--net=/var/run/docker/netns/ingress_sbox', 'cat', '/proc/sys/net/ipv4/ip_forward'], { encoding: 'utf8' }).trim());
   });
 
   it('the simulator agrees with real connections to the host-mode published service port', async () => {

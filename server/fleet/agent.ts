@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { applyDelta, diffSnapshots, isEmptyDelta, type SnapshotDelta } from '../../lib/history/delta';
 import { ingestPath, type IngestItem, type IngestReply } from '../../lib/fleet/protocol';
+import type { DiskQueue, QueuedState } from './agent-queue';
 
 /**
  * The agent's side of lib/fleet/protocol.ts: it collects its host's state on a tick, keeps every state the hub has
@@ -21,6 +22,10 @@ export interface AgentOptions {
   /** At most this many states per request. */
   batch?: number;
   log?: (line: string) => void;
+  /** Keeps unacknowledged states on disk (agent-queue.ts); the agent resumes from it. */
+  queue?: DiskQueue;
+  /** The journal's size limit: beyond it the oldest states fold into the base. */
+  queueMaxBytes?: number;
 }
 
 interface Pending {
@@ -30,7 +35,8 @@ interface Pending {
 }
 
 export class Agent {
-  readonly session = randomBytes(12).toString('hex');
+  /** Random per agent, kept across restarts by the disk queue (the hub then continues where it was). */
+  session = randomBytes(12).toString('hex');
   private seq = 0;
   /** The newest state the hub acknowledged in this session, or the state before the first pending one. */
   private base: { seq: number; snapshot: Snapshot } | null = null;
@@ -39,10 +45,46 @@ export class Agent {
   private pending: Pending[] = [];
   private latest: Snapshot | null = null;
   private attempt = 0;
+  private queueBroken = false;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly o: AgentOptions) {}
+  constructor(private readonly o: AgentOptions) {
+    const restored = o.queue?.load();
+    if (restored?.note) this.log(restored.note);
+    const q = restored?.state;
+    if (q) {
+      this.session = q.session;
+      this.base = q.base;
+      this.hubHasBase = q.hubHasBase;
+      this.pending = q.pending;
+      this.latest = q.pending.reduce((s, p) => applyDelta(s, p.delta), q.base.snapshot);
+      this.seq = q.pending.at(-1)?.seq ?? q.base.seq;
+    }
+  }
+
+  private queued(): QueuedState {
+    return { session: this.session, base: this.base!, hubHasBase: this.hubHasBase, pending: this.pending };
+  }
+
+  /** Over the disk limit: fold the oldest tenth of the pending states into the base until the journal fits. */
+  private boundQueue() {
+    const q = this.o.queue;
+    const max = this.o.queueMaxBytes ?? 64 << 20;
+    if (!q || q.bytes <= max) return;
+    let size = q.rewrite(this.queued());
+    while (size > max && this.pending.length > 0) {
+      this.fold(Math.max(1, Math.ceil(this.pending.length / 10)), `over ${max} bytes on disk`);
+      size = q.rewrite(this.queued());
+    }
+  }
+
+  private fold(n: number, why: string) {
+    const drop = this.pending.splice(0, n);
+    this.base = { seq: drop.at(-1)!.seq, snapshot: drop.reduce((acc, p) => applyDelta(acc, p.delta), this.base!.snapshot) };
+    this.hubHasBase = false;
+    this.log(`dropped ${drop.length} states the hub never acknowledged (${why})`);
+  }
 
   private log(line: string) {
     this.o.log?.(line);
@@ -56,6 +98,7 @@ export class Agent {
       this.hubHasBase = false;
       this.pending = [];
       this.latest = s;
+      this.persist((q) => q.rewrite(this.queued()));
       this.log(`collected ${this.seq}`);
       return;
     }
@@ -63,15 +106,16 @@ export class Agent {
     if (isEmptyDelta(delta)) return;
     this.pending.push({ seq: ++this.seq, delta });
     this.latest = s;
+    // On disk before it counts as collected: a kill after this line loses nothing.
+    this.persist((q) => q.append({ t: 'd', seq: this.seq, delta }));
     this.log(`collected ${this.seq}`);
     const max = this.o.maxPending ?? 3600;
+    // Too far behind: fold the oldest into the base, which the hub then gets whole.
     if (this.pending.length > max) {
-      // Too far behind: fold the oldest into the base, which the hub then gets whole.
-      const drop = this.pending.splice(0, this.pending.length - max);
-      this.base = { seq: drop.at(-1)!.seq, snapshot: drop.reduce((acc, p) => applyDelta(acc, p.delta), this.base!.snapshot) };
-      this.hubHasBase = false;
-      this.log(`dropped ${drop.length} states the hub never acknowledged (over ${max})`);
+      this.fold(this.pending.length - max, `over ${max}`);
+      this.persist((q) => q.rewrite(this.queued()));
     }
+    this.persist(() => this.boundQueue());
   }
 
   /** The states to send: the base whole when the hub lacks it, then pending deltas. */
@@ -91,6 +135,25 @@ export class Agent {
     this.base = { seq: acked, snapshot: snap };
     this.pending.splice(0, n);
     this.hubHasBase = true;
+    this.persist((q) => {
+      q.append({ t: 'ack', seq: acked });
+      if (q.bloated) q.rewrite(this.queued());
+    });
+  }
+
+  /** A disk that fails (full, read-only) costs the queue's durability, never the states held in memory. */
+  private persist(write: (q: DiskQueue) => void) {
+    const q = this.o.queue;
+    if (!q || !this.base) return;
+    try {
+      // After a failed write the journal lacks something: the whole queue is written again instead.
+      if (this.queueBroken) q.rewrite(this.queued());
+      else write(q);
+      this.queueBroken = false;
+    } catch (e) {
+      this.queueBroken = true;
+      this.log(`disk queue: ${(e as Error).message} (states are kept in memory only until it works again)`);
+    }
   }
 
   /** Send what is outstanding once. True when the hub holds everything. */
@@ -153,5 +216,6 @@ export class Agent {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.o.queue?.close();
   }
 }

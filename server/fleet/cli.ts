@@ -5,12 +5,13 @@ import { parseSnapshot } from '../../lib/snapshot/schema';
 import { FileTokens, hashToken, newToken, type TokenEntry } from './tokens';
 
 type Flags = Record<string, string | true>;
+const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
 const err = (cmd: string, msg: string) => {
   process.stderr.write(`netatlas ${cmd}: ${msg}\n`);
   return 1;
 };
 
-/** `netatlas agent --hub URL --token-file F [--name HOST] [--interval MS] [--snapshot-source FILE]` */
+/** `netatlas agent --hub URL --token-file F [--name HOST] [--interval MS] [--data DIR] [--proc-root DIR …] [--snapshot-source FILE]` */
 export async function agentCommand(f: Flags): Promise<number> {
   if (typeof f.hub !== 'string' || typeof f['token-file'] !== 'string') return err('agent', '--hub URL and --token-file FILE are required');
   const host = typeof f.name === 'string' ? f.name : hostname();
@@ -30,14 +31,26 @@ export async function agentCommand(f: Flags): Promise<number> {
     // A test seam: the file is read on every tick (a test rewrites it to make the "host" change).
     collect = async () => parseSnapshot(JSON.parse(await readFile(source, 'utf8')));
   } else {
-    const { Collector } = await import('../collect/collector');
-    const c = new Collector();
+    const [{ Collector }, { hostPaths }] = await Promise.all([import('../collect/collector'), import('../collect/host-paths')]);
+    let paths;
+    try {
+      paths = hostPaths({ proc: str(f['proc-root']), dockerNetns: str(f['docker-netns']), netns: str(f['netns-dir']) });
+    } catch (e) {
+      return err('agent', (e as Error).message);
+    }
+    const c = new Collector({ hostPaths: paths, dockerHost: str(f['docker-host']) });
     c.watch();
     collect = () => c.snapshot();
     close = () => c.close();
   }
-  const { Agent } = await import('./agent');
-  const agent = new Agent({ hub: f.hub, host, token, collect, intervalMs: interval, log: (l) => process.stdout.write(`${l}\n`) });
+  const [{ Agent }, { DiskQueue }, { defaultDataDir }] = await Promise.all([import('./agent'), import('./agent-queue'), import('../history/data-dir')]);
+  let queue;
+  try {
+    queue = new DiskQueue(str(f.data) ?? defaultDataDir(), host);
+  } catch (e) {
+    return err('agent', `cannot keep the queue on disk: ${(e as Error).message}`);
+  }
+  const agent = new Agent({ hub: f.hub, host, token, collect, intervalMs: interval, queue, log: (l) => process.stdout.write(`${l}\n`) });
   agent.start();
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

@@ -31,7 +31,7 @@ const tokens: Record<string, string> = {};
 const READ = 'read-token-for-the-test-0123456789';
 const worlds = {} as Record<Host, { state: Snapshot; step: number; expected: Snapshot[] }>;
 let hub: ChildProcess | null = null;
-const agents = {} as Record<Host, { proc: ChildProcess; collected: number } | null>;
+const agents = {} as Record<Host, { proc: ChildProcess; collected: number; restored: string | null } | null>;
 
 function cli(args: string[]): ChildProcess {
   const p = spawn(process.execPath, [join(root, 'bin/netatlas.mjs'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -49,14 +49,17 @@ async function startHub() {
 }
 
 function startAgent(h: Host) {
-  const proc = cli(['agent', '--hub', HUB, '--token-file', join(dir, `${h}.token`), '--name', h, '--interval', '100', '--snapshot-source', join(dir, `${h}.json`)]);
-  const a = { proc, collected: 0 };
+  const proc = cli(['agent', '--hub', HUB, '--token-file', join(dir, `${h}.token`), '--name', h, '--data', join(dir, 'data'), '--interval', '100', '--snapshot-source', join(dir, `${h}.json`)]);
+  const a = { proc, collected: 0, restored: null as string | null };
   let buf = '';
   proc.stdout!.on('data', (c: Buffer) => {
     buf += c.toString();
     const lines = buf.split('\n');
     buf = lines.pop()!;
-    for (const l of lines) if (l.startsWith('collected ')) a.collected++;
+    for (const l of lines) {
+      if (l.startsWith('collected ')) a.collected++;
+      if (l.startsWith('restored ')) a.restored = l;
+    }
   });
   agents[h] = a;
 }
@@ -187,12 +190,13 @@ describe('three agents, one hub, PostgreSQL', () => {
     expect((await pool.query('SELECT COUNT(*)::int AS n FROM revisions')).rows[0].n).toBe(before.rows[0].n + 6 * HOSTS.length);
   });
 
-  it('an agent killed and restarted: it sends its state whole, which is not stored twice, and goes on', { timeout: 300_000 }, async () => {
+  it('an agent killed and restarted: it resumes from its disk queue, stores nothing twice, and goes on', { timeout: 300_000 }, async () => {
     await kill9(agents.beta!.proc);
     const revisions = async () => (await pool.query("SELECT COUNT(*)::int AS n FROM revisions r JOIN hosts h ON h.id = r.host WHERE h.name = 'beta'")).rows[0].n as number;
     const held = await revisions();
     startAgent('beta');
-    await expect.poll(() => agents.beta!.collected, { timeout: 60_000 }).toBeGreaterThan(0);
+    // It resumes its session from the disk queue (whatever was not acknowledged yet is resent), and the world has not moved.
+    await expect.poll(() => agents.beta!.restored, { timeout: 60_000 }).toMatch(/^restored \d+ unacknowledged states/);
     await hubHoldsLatest('beta');
     expect(await revisions()).toBe(held);
     for (let i = 0; i < 3; i++) await advance('beta', { agentUp: true });

@@ -8,7 +8,10 @@
  *   4  iptables-save -c, 6  ip6tables-save -c: the only processes this reader starts (no library saves iptables)
  *   g  the nf_tables generation id (one netlink message: cheap change detection)
  *   l  listening TCP and bound, unconnected UDP sockets (sock_diag)
- *   P  (path "-") one pass over /proc: each process's netns inode and comm, and the socket inodes it holds
+ *   P  (path "-") one pass over /proc (or argv[2], the host's procfs mounted elsewhere): each process's netns
+ *      inode and comm, and the socket inodes it holds
+ *   v  the IPVS table (/proc/net/ip_vs as seen from the namespace), or the errno that kept it from being opened;
+ *      and its net.ipv4.ip_forward
  * and path is an nsfs file (/proc/PID/ns/net, /run/docker/netns/X, /run/netns/X) or "-" for the namespace this
  * reader started in. The answer is one JSON line. Every string read from the kernel is escaped: control bytes as
  * \u00XX, bytes that are not UTF-8 as U+FFFD, so the answer is always valid JSON.
@@ -623,6 +626,45 @@ static int has_line(const char *path) {
   return c != EOF;
 }
 
+/*
+ * The IPVS table of the current namespace, as the kernel prints it (/proc/net/ip_vs: swarm's routing mesh and
+ * service load balancers). "ipvs": {"text": …} (with "truncated": true past 4 MiB), or {"errno": N} when it cannot be
+ * opened: ENOENT means the kernel has no IPVS (the module is not loaded, or not built).
+ */
+static void read_ipvs(struct buf *b) {
+  /* Whether the namespace forwards: an IPVS director sends replies on only if it does. -1: unreadable. */
+  char v[16] = "";
+  int ffd = open("/proc/sys/net/ipv4/ip_forward", O_RDONLY | O_CLOEXEC);
+  ssize_t vn = ffd >= 0 ? read(ffd, v, sizeof v - 1) : -1;
+  if (ffd >= 0) close(ffd);
+  putf(b, ",\"ipv4Forward\":%d", vn > 0 && (v[0] == '0' || v[0] == '1') ? v[0] - '0' : -1);
+  int fd = open("/proc/self/net/ip_vs", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    putf(b, ",\"ipvs\":{\"errno\":%d}", errno);
+    return;
+  }
+  struct buf t = {0};
+  char chunk[65536];
+  ssize_t n;
+  int truncated = 0;
+  while ((n = read(fd, chunk, sizeof chunk)) > 0) {
+    if (t.len + (size_t)n > (4u << 20)) {
+      truncated = 1;
+      break;
+    }
+    put(&t, chunk, (size_t)n);
+  }
+  int err = n < 0 ? errno : 0;
+  close(fd);
+  if (err) putf(b, ",\"ipvs\":{\"errno\":%d}", err);
+  else {
+    puts_(b, ",\"ipvs\":{\"text\":");
+    put_str(b, t.p ? t.p : "", t.len);
+    putf(b, ",\"truncated\":%s}", truncated ? "true" : "false");
+  }
+  free(t.p);
+}
+
 /* nft's answer to one command, JSON or text, as a section. */
 static int nft_list(struct buf *b, const char *key, int json) {
   struct buf out = {0}, err = {0};
@@ -718,8 +760,10 @@ static int read_listeners(struct buf *b) {
  * One pass over /proc: every process's network namespace inode and comm ("procs": [pid, inode, comm]), and every
  * socket inode it holds open ("owners": [inode, pid, comm]). Processes that exit meanwhile are skipped.
  */
+static const char *proc_root = "/proc";
+
 static void read_processes(struct buf *b) {
-  DIR *proc = opendir("/proc");
+  DIR *proc = opendir(proc_root);
   struct buf owners = {0};
   puts_(b, ",\"procs\":[");
   int first = 1, first_owner = 1;
@@ -728,8 +772,8 @@ static void read_processes(struct buf *b) {
     char *end;
     long pid = strtol(e->d_name, &end, 10);
     if (*end || pid <= 0) continue;
-    char path[64], comm[64] = "", ns[64];
-    snprintf(path, sizeof path, "/proc/%ld", pid);
+    char path[4200], comm[64] = "", ns[64];
+    snprintf(path, sizeof path, "%s/%ld", proc_root, pid);
     int pfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (pfd < 0) continue;
     ssize_t nn = readlinkat(pfd, "ns/net", ns, sizeof ns - 1);
@@ -786,6 +830,8 @@ int main(int argc, char **argv) {
      reparented already and the signal will never come. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) return perror("netns-reader: prctl"), 1;
   if (argc > 1 && getppid() != (pid_t)atol(argv[1])) return 1;
+  /* The host's procfs when it is mounted elsewhere (an agent in a container without the host's PID namespace). */
+  if (argc > 2 && strlen(argv[2]) < 4096) proc_root = argv[2];
   int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (home < 0) return perror("netns-reader: /proc/self/ns/net"), 1;
   setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -822,6 +868,7 @@ int main(int argc, char **argv) {
         puts_(&b, ",\"listenersError\":true");
       }
       if (strchr(parts, 'P')) read_processes(&b);
+      if (strchr(parts, 'v')) read_ipvs(&b);
       putf(&b, ",\"started\":%d", procs_started);
     }
     if (fd >= 0 && fd != home) close(fd);
