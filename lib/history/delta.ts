@@ -50,15 +50,8 @@ export function isEmptyDelta(d: SnapshotDelta): boolean {
 }
 
 export function diffSnapshots(a: Snapshot, b: Snapshot): SnapshotDelta {
-  const structure: ObjectPatch = {};
-  const counters: ObjectPatch = {};
-  diffObject(a as unknown as Obj, b as unknown as Obj, snapshotKeys, structure, counters);
-  return {
-    format: DELTA_FORMAT,
-    version: DELTA_VERSION,
-    structure: emptyPatch(structure) ? null : structure,
-    counters: emptyPatch(counters) ? null : counters,
-  };
+  const halves = diffObject(a as unknown as Obj, b as unknown as Obj, snapshotKeys);
+  return { format: DELTA_FORMAT, version: DELTA_VERSION, structure: halves?.[0] ?? null, counters: halves?.[1] ?? null };
 }
 
 /** Why a delta did not fit the snapshot it was applied to (a gap in a stream, a store out of step). */
@@ -92,7 +85,6 @@ export function applyDelta(a: Snapshot, delta: SnapshotDelta): Snapshot {
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const emptyPatch = (p: ObjectPatch | ListPatch) => Object.keys(p).length === 0;
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Deep equality of JSON values, key order included (so JSON text stays identical after apply). */
@@ -105,52 +97,61 @@ function same(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
   const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    if (ka[i] !== kb[i] || !same((a as Obj)[ka[i]], (b as Obj)[kb[i]])) return false;
+  let i = 0;
+  for (const k in a) {
+    if (k !== kb[i] || !same((a as Obj)[k], (b as Obj)[k])) return false;
+    i++;
   }
-  return true;
+  return i === kb.length;
+}
+
+/** Same own keys in the same order (snapshots are plain JSON objects: `for…in` sees exactly their own keys). */
+function sameKeys(a: Obj, kb: string[]): boolean {
+  let i = 0;
+  for (const k in a) if (k !== kb[i++]) return false;
+  return i === kb.length;
 }
 
 const childShape = (shape: Shape | undefined, field: string): Shape | undefined =>
   shape && shape.kind === 'object' ? shape.fields[field] : undefined;
 
-function diffObject(a: Obj, b: Obj, shape: Shape | undefined, structure: ObjectPatch, counters: ObjectPatch): void {
-  const ka = Object.keys(a);
+/**
+ * A change split in its structural and counter parts; null when nothing changed. The diff runs on every revision
+ * over a whole host, so unchanged subtrees (nearly all of them) allocate nothing: the write path's cost is mostly
+ * the garbage collector's otherwise.
+ */
+type Halves<P> = [structure: P | null, counters: P | null] | null;
+
+function diffObject(a: Obj, b: Obj, shape: Shape | undefined): Halves<ObjectPatch> {
   const kb = Object.keys(b);
-  if (ka.length !== kb.length || ka.some((k, i) => kb[i] !== k)) {
-    // Fields appeared, vanished or moved (a schema change): clear and re-set them all, which keeps b's key order.
-    structure.unset = ka;
-    structure.set = { ...b };
-    return;
-  }
+  // Fields appeared, vanished or moved (a schema change): clear and re-set them all, which keeps b's key order.
+  if (!sameKeys(a, kb)) return [{ unset: Object.keys(a), set: { ...b } }, null];
+  let s: ObjectPatch | null = null;
+  let c: ObjectPatch | null = null;
   for (const k of kb) {
     const va = a[k];
     const vb = b[k];
     if (va === vb) continue;
     const sub = childShape(shape, k);
     if (sub?.kind === 'counter') {
-      if (!same(va, vb)) (counters.set ??= {})[k] = vb;
+      if (!same(va, vb)) ((c ??= {}).set ??= {})[k] = vb;
     } else if (isObj(va) && isObj(vb)) {
-      const s: ObjectPatch = {};
-      const c: ObjectPatch = {};
-      diffObject(va, vb, sub, s, c);
-      if (!emptyPatch(s)) (structure.fields ??= {})[k] = s;
-      if (!emptyPatch(c)) (counters.fields ??= {})[k] = c;
+      const h = diffObject(va, vb, sub);
+      if (h?.[0]) ((s ??= {}).fields ??= {})[k] = h[0];
+      if (h?.[1]) ((c ??= {}).fields ??= {})[k] = h[1];
     } else if (Array.isArray(va) && Array.isArray(vb) && sub?.kind === 'list') {
-      const s: ListPatch = {};
-      const c: ListPatch = {};
-      if (!diffList(va, vb, sub, s, c)) (structure.set ??= {})[k] = vb;
+      const h = diffList(va, vb, sub);
+      if (h === 'whole') ((s ??= {}).set ??= {})[k] = vb;
       else {
-        if (!emptyPatch(s)) (structure.fields ??= {})[k] = s;
-        if (!emptyPatch(c)) (counters.fields ??= {})[k] = c;
+        if (h?.[0]) ((s ??= {}).fields ??= {})[k] = h[0];
+        if (h?.[1]) ((c ??= {}).fields ??= {})[k] = h[1];
       }
     } else if (!same(va, vb)) {
-      (structure.set ??= {})[k] = vb;
+      ((s ??= {}).set ??= {})[k] = vb;
     }
   }
+  return s || c ? [s, c] : null;
 }
 
 /** Keys of a list's items: the shape's key, made unique by occurrence (`key`, `key#2`, …) in list order. */
@@ -165,34 +166,51 @@ export function listKeys(items: unknown[], key: (item: never) => string): string
 }
 
 /**
- * Fills the two patches and returns true, or returns false when the list cannot be expressed by keys (surviving
- * items changed their relative order, or an item is not an object): the caller then replaces it whole.
+ * The two patches of a keyed list, or 'whole' when the list cannot be expressed by keys (surviving items changed
+ * their relative order, or an item is not an object): the caller then replaces it whole.
  */
-function diffList(a: unknown[], b: unknown[], shape: ListShape, structure: ListPatch, counters: ListPatch): boolean {
-  if (!a.every(isObj) || !b.every(isObj)) return false;
+function diffList(a: unknown[], b: unknown[], shape: ListShape): Halves<ListPatch> | 'whole' {
+  if (!a.every(isObj) || !b.every(isObj)) return 'whole';
+  // The common case between two collections: the same items in the same order. Equal raw keys position by
+  // position number their duplicates alike, so the numbered keys are only made for an item that changed.
+  if (a.length === b.length && a.every((x, i) => shape.key(x as never) === shape.key(b[i] as never))) {
+    let keys: string[] | null = null;
+    let s: ListPatch | null = null;
+    let c: ListPatch | null = null;
+    for (let i = 0; i < b.length; i++) {
+      if (a[i] === b[i]) continue;
+      const h = diffObject(a[i] as Obj, b[i] as Obj, shape.item);
+      if (!h) continue;
+      keys ??= listKeys(b, shape.key);
+      if (h[0]) ((s ??= {}).items ??= []).push([keys[i], h[0]]);
+      if (h[1]) ((c ??= {}).items ??= []).push([keys[i], h[1]]);
+    }
+    return s || c ? [s, c] : null;
+  }
   const keysA = listKeys(a, shape.key);
   const keysB = listKeys(b, shape.key);
   const inA = new Map(keysA.map((k, i) => [k, i]));
   const inB = new Set(keysB);
   const keptA = keysA.filter((k) => inB.has(k));
   const keptB = keysB.filter((k) => inA.has(k));
-  if (keptA.some((k, i) => keptB[i] !== k)) return false;
-  for (const k of keysA) if (!inB.has(k)) (structure.remove ??= []).push(k);
+  if (keptA.some((k, i) => keptB[i] !== k)) return 'whole';
+  const s: ListPatch = {};
+  const c: ListPatch = {};
+  for (const k of keysA) if (!inB.has(k)) (s.remove ??= []).push(k);
   for (let i = 0; i < b.length; i++) {
     const k = keysB[i];
     const at = inA.get(k);
     if (at === undefined) {
-      (structure.add ??= []).push([i === 0 ? null : keysB[i - 1], b[i]]);
+      (s.add ??= []).push([i === 0 ? null : keysB[i - 1], b[i]]);
       continue;
     }
     if (a[at] === b[i]) continue;
-    const s: ObjectPatch = {};
-    const c: ObjectPatch = {};
-    diffObject(a[at] as Obj, b[i] as Obj, shape.item, s, c);
-    if (!emptyPatch(s)) (structure.items ??= []).push([k, s]);
-    if (!emptyPatch(c)) (counters.items ??= []).push([k, c]);
+    const h = diffObject(a[at] as Obj, b[i] as Obj, shape.item);
+    if (h?.[0]) (s.items ??= []).push([k, h[0]]);
+    if (h?.[1]) (c.items ??= []).push([k, h[1]]);
   }
-  return true;
+  const some = (p: ListPatch) => (Object.keys(p).length ? p : null);
+  return some(s) || some(c) ? [some(s), some(c)] : null;
 }
 
 function applyObject(a: Obj, p: ObjectPatch, shape: Shape | undefined, path: string, mismatch: string[]): Obj {

@@ -11,53 +11,26 @@
  *              same commands), with no parsing, joining or validation
  *   repeat     a second snapshot from a watching collector with nothing changed (median of 5)
  *   validate   zod validation of one snapshot
- * and then, in this process, the first picture: exec of a fresh `next start` (port BENCH_PORT, 4250) → the graph
- * drawn with every container in headless chromium.
+ * and then, in this process, the first picture: exec of a fresh `netatlas serve` (port BENCH_PORT, 4250) → the
+ * graph drawn with every container in headless chromium (`first-picture.ts`; `npm run bench:first` splits it).
  * Targets (issue #12), 300 containers: snapshot <= 1.5 s; processes <= 10% of the shell path's; repeat <= 150 ms;
  * first picture <= 3 s.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { Snapshot } from '../../lib/snapshot/schema';
 import { Collector, collectSnapshot } from '../collect/collector';
+import { benchContainers, docker, IMAGE } from './bench-containers';
+import { firstPicture } from './first-picture';
 import { rawReads } from './raw-reads';
 
-const IMAGE = 'netatlas-lab/busybox:1';
-// Lab-labelled (so a lab sweep removes strays) plus a label of this bench's own.
-const LABELS = ['netatlas.lab=1', 'netatlas.bench=collect'];
-const NETS = [0, 1, 2].map((i) => ({ name: `netatlas-bench-collect-${i}`, subnet: `198.19.${120 + i}.0/24` }));
+const { ensure: ensureContainers, removeAll } = benchContainers('collect', 120);
 const PORT = Number(process.env.BENCH_PORT ?? 4250);
-const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (t0: number) => performance.now() - t0;
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
-const labelArgs = LABELS.map((l) => `--label ${l}`).join(' ');
 /** Processes (and threads) started in this PID namespace so far. */
 const lastPid = () => Number(readFileSync('/proc/sys/kernel/ns_last_pid', 'utf8'));
-
-function ensureContainers(n: number) {
-  for (const net of NETS) {
-    if (spawnSync('docker', ['network', 'inspect', net.name]).status !== 0) {
-      docker('network', 'create', ...LABELS.flatMap((l) => ['--label', l]), '--subnet', net.subnet, net.name);
-    }
-  }
-  const ids = docker('ps', '-aq', '--filter', `label=${LABELS[1]}`).split('\n').filter(Boolean);
-  if (ids.length > n) execFileSync('sh', ['-c', 'xargs -n 50 docker rm -f >/dev/null'], { input: ids.slice(n).join('\n') });
-  const have = Math.min(ids.length, n);
-  const missing = Array.from({ length: Math.max(0, n - have) }, (_, i) => have + i);
-  // Four docker CLIs at a time: dockerd serialises much of the work anyway.
-  execFileSync('sh', ['-c', `xargs -P 4 -I{} sh -c 'docker run -d ${labelArgs} --network ${NETS[0].name.slice(0, -1)}$(({} % 3)) ${IMAGE} >/dev/null'`], {
-    input: missing.join('\n'),
-  });
-}
-
-function removeAll() {
-  const ids = docker('ps', '-aq', '--filter', `label=${LABELS[1]}`).split('\n').filter(Boolean);
-  if (ids.length) execFileSync('sh', ['-c', 'xargs -n 50 docker rm -f >/dev/null'], { input: ids.join('\n') });
-  for (const net of NETS) spawnSync('docker', ['network', 'rm', net.name]);
-}
 
 /** Time and processes of one call. */
 async function counted<T>(f: () => Promise<T>): Promise<{ ms: number; procs: number; value: T }> {
@@ -110,30 +83,6 @@ async function child(n: number) {
   process.exit(0);
 }
 
-/** exec of a fresh server → every container drawn in chromium. */
-async function firstPicture(containers: number): Promise<number> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROME_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  const t0 = performance.now();
-  const server = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(PORT)], { stdio: 'ignore', detached: true });
-  try {
-    for (;;) {
-      try {
-        await page.goto(`http://127.0.0.1:${PORT}/`, { waitUntil: 'commit' });
-        break;
-      } catch {
-        if (ms(t0) > 120_000) throw new Error('next start did not come up');
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    await page.waitForFunction(`document.querySelectorAll('[data-node-id][data-kind="container"]').length >= ${containers}`, undefined, { timeout: 120_000, polling: 'raf' });
-    return ms(t0);
-  } finally {
-    await browser.close();
-    process.kill(-server.pid!, 'SIGTERM');
-  }
-}
-
 async function main() {
   const ns = process.argv.slice(2).map(Number).filter((x) => x > 0);
   const sizes = ns.length ? ns : [10, 100, 300];
@@ -150,7 +99,7 @@ async function main() {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const row = JSON.parse(r.stdout.trim().split('\n').pop()!);
-      row.picture = await firstPicture(row.containers);
+      row.picture = (await firstPicture(row.containers, PORT)).picture;
       process.stderr.write(`bench: ${JSON.stringify(row)}\n`);
       rows.push(row);
     }

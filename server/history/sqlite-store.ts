@@ -49,6 +49,14 @@ export function openSqliteHistory(dir: string, opts: SqliteStoreOptions = {}): O
   }
 }
 
+/** Milliseconds of one append by step (added to, so one object can sum several appends). */
+export interface AppendSplit {
+  diff: number;
+  pack: number;
+  changes: number;
+  insert: number;
+}
+
 interface Row {
   id: number;
   at: number;
@@ -118,27 +126,41 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.appendSync(snapshot);
   }
 
-  /** The synchronous core of `append`, for the benchmark and the crash test. */
-  appendSync(snapshot: Snapshot): AppendResult | null {
+  /**
+   * The synchronous core of `append`, for the benchmark and the crash test. `split`, when given, receives the
+   * milliseconds spent in each step (the benchmark prints them).
+   */
+  appendSync(snapshot: Snapshot, split?: AppendSplit): AppendResult | null {
     // IMMEDIATE: take the write lock before reading what the newest row is, so a second process writing to the
     // same store (two servers on one data directory) can never make a delta against the wrong predecessor.
-    return this.db.transaction(() => this.appendLocked(snapshot)).immediate();
+    return this.db.transaction(() => this.appendLocked(snapshot, split)).immediate();
   }
 
-  private appendLocked(snapshot: Snapshot): AppendResult | null {
+  private appendLocked(snapshot: Snapshot, split?: AppendSplit): AppendResult | null {
+    let t = split ? performance.now() : 0;
+    const lap = (step: keyof AppendSplit) => {
+      if (!split) return;
+      const now = performance.now();
+      split[step] += now - t;
+      t = now;
+    };
     const newest = this.q.newest.get() as number | null;
     if (newest !== (this.last?.id ?? null)) this.loadLast();
     const at = atOf(snapshot);
     const prev = this.last;
     const delta = prev ? diffSnapshots(prev.snapshot, snapshot) : null;
+    lap('diff');
     if (delta && isEmptyDelta(delta)) return null;
     const structural = delta === null || delta.structure !== null;
     const body = delta ? pack(delta) : null;
     const keyframe = startsKeyframe(this.chain, body, this.keyframeEvery, this.keyframeWeight);
     const stored = keyframe ? pack(snapshot) : body!;
+    lap('pack');
     const changes = prev && delta ? describeChanges(prev.snapshot, snapshot, delta) : [];
+    lap('changes');
     const id = Number(this.q.insert.run(at, keyframe ? 1 : 0, structural ? 1 : 0, stored).lastInsertRowid);
     for (const c of changes) this.q.change.run(id, at, c.kind, c.action, c.subject, c.detail);
+    lap('insert');
     this.last = { id, snapshot };
     this.chain = keyframe ? { length: 0, bytes: 0, keyframeBytes: stored.length } : { ...this.chain, length: this.chain.length + 1, bytes: this.chain.bytes + stored.length };
     return { revision: id, keyframe, structural, bytes: stored.length, changes };
