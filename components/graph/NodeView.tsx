@@ -5,7 +5,7 @@ import { metrics } from '@/lib/topology/layout';
 import type { FindingLevel } from '@/lib/findings/types';
 import type { NodeKind } from '@/lib/topology/types';
 import { fit, ICON, iconCentre, isIconKind, Shape } from './shapes';
-import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, FADE_WHEN_HOVERING, HIDE_WHEN_FAR, HIDE_WHEN_MID, HIDE_WHEN_NEAR, KIND_NAMES, NODE_COLOURS } from './styles';
+import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, HIDE_WHEN_FAR, HIDE_WHEN_MID, HIDE_WHEN_NEAR, KIND_NAMES, NODE_COLOURS } from './styles';
 
 export interface NodeViewProps {
   id: string;
@@ -23,8 +23,11 @@ export interface NodeViewProps {
   highlighted: boolean;
   /** On the packet path drawn over the graph. */
   onPath?: boolean;
-  /** In the hovered neighbourhood: stays opaque while the others fade. */
-  lit: boolean;
+  /**
+   * Drawn a second time, above the hover veil (GraphLayers): the same picture without identity — no data attributes,
+   * focus, role or name — so queries, clicks and assistive tech only ever meet the node underneath.
+   */
+  echo?: boolean;
   /** The most serious finding about this node (lib/findings), drawn as a badge at its top right. */
   badge?: FindingLevel | null;
 }
@@ -49,21 +52,23 @@ const CTR_DIM_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slat
 export const NodeView = memo(function NodeView(p: NodeViewProps) {
   const box = { x: p.x, y: p.y, w: p.w, h: p.h };
   const colours = p.dimmed ? (p.kind === 'namespace' ? DIMMED_BOX_COLOURS : DIMMED_COLOURS) : NODE_COLOURS[p.kind];
+  const identity = p.echo
+    ? { 'aria-hidden': true }
+    : {
+        'data-node-id': p.id,
+        'data-kind': p.kind,
+        'data-parent': p.parent ?? undefined,
+        'data-dimmed': p.dimmed || undefined,
+        'data-selected': p.selected || undefined,
+        'data-on-path': p.onPath || undefined,
+        role: 'button',
+        tabIndex: 0,
+        'aria-label': `${KIND_NAMES[p.kind]} ${p.label}${p.kind === 'project' && p.detail ? ` — ${p.detail}` : ''}`,
+        'aria-current': p.selected || undefined,
+      };
   return (
-    <g
-      data-node-id={p.id}
-      data-kind={p.kind}
-      data-parent={p.parent ?? undefined}
-      data-dimmed={p.dimmed || undefined}
-      data-selected={p.selected || undefined}
-      data-on-path={p.onPath || undefined}
-      role="button"
-      tabIndex={0}
-      aria-label={`${KIND_NAMES[p.kind]} ${p.label}${p.kind === 'project' && p.detail ? ` — ${p.detail}` : ''}`}
-      aria-current={p.selected || undefined}
-      className={`group cursor-pointer outline-none ${p.lit ? '' : FADE_WHEN_HOVERING}`}
-    >
-      <title>{p.detail ? `${p.label}\n${p.detail}` : p.label}</title>
+    <g {...identity} className="group cursor-pointer outline-none">
+      {!p.echo && <title>{p.detail ? `${p.label}\n${p.detail}` : p.label}</title>}
       {p.onPath && (
         <rect
           x={p.x - 6}

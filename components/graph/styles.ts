@@ -66,6 +66,3 @@ export const ZOOM_TIERS = [
 export const HIDE_WHEN_FAR = 'in-data-[far]:hidden';
 export const HIDE_WHEN_MID = 'in-data-[mid]:hidden';
 export const HIDE_WHEN_NEAR = 'in-data-[near]:hidden';
-
-/** Whoever is not in the hovered neighbourhood fades while the root carries `data-hovering`. */
-export const FADE_WHEN_HOVERING = 'in-data-[hovering]:opacity-20';
