@@ -53,7 +53,8 @@ export function LiveDashboard({ initial }: { initial: LiveState }) {
     }),
     [opened, source],
   );
-  if (opened) return <Dashboard snapshot={opened.snapshot} status="file" lastChange={opened.snapshot.host.collectedAt} share={share} />;
+  // Keyed by the file: another host's picture starts from a fresh layout, fitted, not from the boxes of this one.
+  if (opened) return <Dashboard key={`file ${opened.name}`} snapshot={opened.snapshot} status="file" lastChange={opened.snapshot.host.collectedAt} share={share} />;
   return (
     <Dashboard
       snapshot={past ? past.snapshot : live.snapshot}
