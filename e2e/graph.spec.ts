@@ -147,6 +147,6 @@ test('after Fit, hosts of 50 and 300 containers draw no unreadable label, and at
     expect(drawn.length, 'labels drawn').toBeGreaterThan(0);
     expect(Math.min(...drawn), 'smallest label drawn, px on screen').toBeGreaterThanOrEqual(6.4);
     if (projects > 0) expect((await labelSizes(page, '[data-kind="project"] > text:first-of-type')).length, 'project names drawn').toBeGreaterThanOrEqual(projects);
-    await page.screenshot({ path: `test-results/graph-fit-${containers}-containers.png` });
+    await page.screenshot({ path: `test-results/graph-fit-synthetic-${containers}-containers.png` }); // bench:live: graph-fit-N-containers.png
   }
 });
