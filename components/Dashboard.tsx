@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { TraceQuery } from '@/lib/sim/types';
 import type { Snapshot } from '@/lib/snapshot/schema';
 import { hiddenNodeIds } from './controls/filter-state';
@@ -84,7 +84,10 @@ export function Dashboard({ snapshot, status, lastChange, share, past = false, t
   }, [view.selectedId]);
 
   const select = useCallback((id: string | null) => setView({ selectedId: id }), [setView]);
-  const findings = useMemo(() => (shown ? findingsOf(shown) : null), [shown]);
+  // Not needed for the first picture: the server renders none, the page draws the graph first and the findings
+  // (badges, the tab's count) follow in a deferred render of their own.
+  const findingsOfShown = useDeferredValue(shown, null);
+  const findings = useMemo(() => (findingsOfShown ? findingsOf(findingsOfShown) : null), [findingsOfShown]);
   // The most serious finding per node: one badge each.
   const badges = useMemo(() => {
     const out = new Map<string, FindingLevel>();

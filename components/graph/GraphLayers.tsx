@@ -1,8 +1,9 @@
 'use client';
 
-import { memo, useId, useMemo } from 'react';
+import { memo, useId, useMemo, type ReactNode } from 'react';
+import { boundsOf } from '@/lib/topology/fit';
 import type { FindingLevel } from '@/lib/findings/types';
-import type { Box, Graph, GraphNode, Layout, NodeKind } from '@/lib/topology/types';
+import type { Box, Graph, GraphEdge, GraphNode, Layout, NodeKind } from '@/lib/topology/types';
 import { EdgeView } from './EdgeView';
 import { NodeView } from './NodeView';
 import { iconCentre, isIconKind } from './shapes';
@@ -35,6 +36,8 @@ export function anchor(kind: NodeKind, b: Box): [number, number] {
   return [b.x + b.w / 2, b.y + b.h / 2];
 }
 
+type Hover = { lit: Set<string>; core: Set<string> };
+
 export interface GraphLayersProps {
   graph: Graph;
   layout: Layout;
@@ -43,13 +46,14 @@ export interface GraphLayersProps {
   highlightIds?: Set<string>;
   path?: string[];
   /** The hovered node's neighbourhood: `lit` nodes stay bright, edges between them with one end in `core` too. */
-  hover: { lit: Set<string>; core: Set<string> } | null;
+  hover: Hover | null;
   /** The most serious finding per node id, drawn as a badge. */
   badges?: Map<string, FindingLevel>;
 }
 
 export function GraphLayers({ graph, layout, visible, selectedId, highlightIds, path, hover, badges }: GraphLayersProps) {
   const edges = useMemo(() => graph.edges.filter((e) => visible.byId.has(e.source) && visible.byId.has(e.target)), [graph, visible]);
+  const bounds = useMemo(() => boundsOf([...visible.byId.keys()].map((id) => layout.get(id)!)), [visible, layout]);
   const pathIds = useMemo(() => new Set(path ?? []), [path]);
   const pathPoints = useMemo(
     () =>
@@ -60,11 +64,12 @@ export function GraphLayers({ graph, layout, visible, selectedId, highlightIds, 
     [path, visible, layout],
   );
 
-  const nodeView = (n: GraphNode) => {
+  const nodeView = (n: GraphNode, echo = false) => {
     const b = layout.get(n.id)!;
     return (
       <NodeView
         key={n.id}
+        echo={echo}
         id={n.id}
         kind={n.kind}
         label={n.label}
@@ -78,28 +83,51 @@ export function GraphLayers({ graph, layout, visible, selectedId, highlightIds, 
         selected={n.id === selectedId}
         highlighted={highlightIds?.has(n.id) ?? false}
         onPath={pathIds.has(n.id)}
-        lit={hover?.lit.has(n.id) ?? false}
         badge={badges?.get(n.id) ?? null}
       />
     );
   };
 
+  const edgeView = (e: GraphEdge, echo = false) => {
+    const s = visible.byId.get(e.source)!;
+    const t = visible.byId.get(e.target)!;
+    const [x1, y1] = anchor(s.kind, layout.get(s.id)!);
+    const [x2, y2] = anchor(t.kind, layout.get(t.id)!);
+    return <EdgeView key={e.id} id={e.id} kind={e.kind} x1={x1} y1={y1} x2={x2} y2={y2} dimmed={s.dimmed || t.dimmed} echo={echo} />;
+  };
+
   return (
     <>
-      <g>{visible.boxes.map(nodeView)}</g>
-      <g className="pointer-events-none">
-        {edges.map((e) => {
-          const s = visible.byId.get(e.source)!;
-          const t = visible.byId.get(e.target)!;
-          const [x1, y1] = anchor(s.kind, layout.get(s.id)!);
-          const [x2, y2] = anchor(t.kind, layout.get(t.id)!);
-          const lit = hover !== null && hover.lit.has(s.id) && hover.lit.has(t.id) && (hover.core.has(s.id) || hover.core.has(t.id));
-          return <EdgeView key={e.id} id={e.id} kind={e.kind} x1={x1} y1={y1} x2={x2} y2={y2} dimmed={s.dimmed || t.dimmed} lit={lit} />;
-        })}
-      </g>
-      <g>{visible.others.map(nodeView)}</g>
+      <g>{visible.boxes.map((n) => nodeView(n))}</g>
+      <g className="pointer-events-none">{edges.map((e) => edgeView(e))}</g>
+      <g>{visible.others.map((n) => nodeView(n))}</g>
+      {hover && bounds && (
+        <HoverVeil bounds={bounds}>
+          {visible.boxes.filter((n) => hover.lit.has(n.id)).map((n) => nodeView(n, true))}
+          {edges.filter((e) => litEdge(hover, e)).map((e) => edgeView(e, true))}
+          {visible.others.filter((n) => hover.lit.has(n.id)).map((n) => nodeView(n, true))}
+        </HoverVeil>
+      )}
       {pathPoints.length > 0 && <PathOverlay points={pathPoints} ids={path ?? []} />}
     </>
+  );
+}
+
+/** An edge stays lit when both ends are lit and one of them is the hovered node (or its box's contents). */
+const litEdge = (hover: Hover, e: GraphEdge) => hover.lit.has(e.source) && hover.lit.has(e.target) && (hover.core.has(e.source) || hover.core.has(e.target));
+
+/**
+ * Hovering fades everything outside the neighbourhood: a veil in the canvas colour over the whole graph, and the
+ * lit nodes and edges drawn again on top of it. Fading each node instead (an opacity per element) restyles
+ * thousands of elements per hover and turns every node into a compositor layer of its own.
+ */
+function HoverVeil({ bounds: b, children }: { bounds: Box; children: ReactNode }) {
+  const pad = 40;
+  return (
+    <g data-hover-veil="" aria-hidden="true" className="pointer-events-none">
+      <rect x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad} className="fill-slate-50/80 dark:fill-slate-950/80" />
+      {children}
+    </g>
   );
 }
 

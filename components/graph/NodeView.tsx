@@ -5,7 +5,7 @@ import { metrics } from '@/lib/topology/layout';
 import type { FindingLevel } from '@/lib/findings/types';
 import type { NodeKind } from '@/lib/topology/types';
 import { fit, ICON, iconCentre, isIconKind, Shape } from './shapes';
-import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, FADE_WHEN_HOVERING, HIDE_WHEN_FAR, HIDE_WHEN_MID, HIDE_WHEN_NEAR, KIND_NAMES, NODE_COLOURS } from './styles';
+import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, HIDE_WHEN_FAR, HIDE_WHEN_FARTHEST, HIDE_WHEN_MID, HIDE_WHEN_NEAR, KIND_NAMES, NODE_COLOURS } from './styles';
 
 export interface NodeViewProps {
   id: string;
@@ -23,8 +23,11 @@ export interface NodeViewProps {
   highlighted: boolean;
   /** On the packet path drawn over the graph. */
   onPath?: boolean;
-  /** In the hovered neighbourhood: stays opaque while the others fade. */
-  lit: boolean;
+  /**
+   * Drawn a second time, above the hover veil (GraphLayers): the same picture without identity — no data attributes,
+   * focus, role or name — so queries, clicks and assistive tech only ever meet the node underneath.
+   */
+  echo?: boolean;
   /** The most serious finding about this node (lib/findings), drawn as a badge at its top right. */
   badge?: FindingLevel | null;
 }
@@ -41,6 +44,9 @@ const DIM_TEXT = `${HIDE_WHEN_MID} pointer-events-none select-none fill-slate-40
 /** Container names: the largest label (metrics.ctrFont), the last to go when zooming out. */
 const CTR_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-800 dark:fill-slate-100`;
 const CTR_DIM_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-400 dark:fill-slate-500`;
+/** Folded compose projects' names (metrics.projFont): what a whole busy host after Fit is read by. */
+const PROJ_TEXT = `${HIDE_WHEN_FARTHEST} pointer-events-none select-none fill-slate-800 dark:fill-slate-100`;
+const PROJ_DIM_TEXT = `${HIDE_WHEN_FARTHEST} pointer-events-none select-none fill-slate-400 dark:fill-slate-500`;
 
 /**
  * One node. Only primitives come in, so a new snapshot revision that leaves a node unchanged, or a hover elsewhere,
@@ -49,21 +55,23 @@ const CTR_DIM_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slat
 export const NodeView = memo(function NodeView(p: NodeViewProps) {
   const box = { x: p.x, y: p.y, w: p.w, h: p.h };
   const colours = p.dimmed ? (p.kind === 'namespace' ? DIMMED_BOX_COLOURS : DIMMED_COLOURS) : NODE_COLOURS[p.kind];
+  const identity = p.echo
+    ? { 'aria-hidden': true }
+    : {
+        'data-node-id': p.id,
+        'data-kind': p.kind,
+        'data-parent': p.parent ?? undefined,
+        'data-dimmed': p.dimmed || undefined,
+        'data-selected': p.selected || undefined,
+        'data-on-path': p.onPath || undefined,
+        role: 'button',
+        tabIndex: 0,
+        'aria-label': `${KIND_NAMES[p.kind]} ${p.label}${p.kind === 'project' && p.detail ? ` — ${p.detail}` : ''}`,
+        'aria-current': p.selected || undefined,
+      };
   return (
-    <g
-      data-node-id={p.id}
-      data-kind={p.kind}
-      data-parent={p.parent ?? undefined}
-      data-dimmed={p.dimmed || undefined}
-      data-selected={p.selected || undefined}
-      data-on-path={p.onPath || undefined}
-      role="button"
-      tabIndex={0}
-      aria-label={`${KIND_NAMES[p.kind]} ${p.label}${p.kind === 'project' && p.detail ? ` — ${p.detail}` : ''}`}
-      aria-current={p.selected || undefined}
-      className={`group cursor-pointer outline-none ${p.lit ? '' : FADE_WHEN_HOVERING}`}
-    >
-      <title>{p.detail ? `${p.label}\n${p.detail}` : p.label}</title>
+    <g {...identity} className="group cursor-pointer outline-none">
+      {!p.echo && <title>{p.detail ? `${p.label}\n${p.detail}` : p.label}</title>}
       {p.onPath && (
         <rect
           x={p.x - 6}
@@ -151,7 +159,13 @@ function Label(p: NodeViewProps) {
     const size = p.kind === 'project' ? metrics.projFont : metrics.ctrFont;
     return (
       <>
-        <text x={cx} y={p.y + size + 2} textAnchor="middle" className={`${p.dimmed ? CTR_DIM_TEXT : CTR_TEXT} font-semibold`} style={{ fontSize: size }}>
+        <text
+          x={cx}
+          y={p.y + size + 2}
+          textAnchor="middle"
+          className={`${p.kind === 'project' ? (p.dimmed ? PROJ_DIM_TEXT : PROJ_TEXT) : p.dimmed ? CTR_DIM_TEXT : CTR_TEXT} font-semibold`}
+          style={{ fontSize: size }}
+        >
           {fit(p.label, p.w - 10, size * 0.6)}
         </text>
         <text x={cx} y={p.y + p.h - 5} textAnchor="middle" className={p.kind === 'project' ? TEXT : SUBTEXT}>

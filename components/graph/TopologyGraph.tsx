@@ -41,9 +41,10 @@ function nodeIdOf(e: SyntheticEvent): string | null {
 
 export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphProps) {
   const { graph, layout, selectedId, onSelect, hoveredId, onHover, highlightIds, hiddenIds, path, pathTarget, badges } = props;
+  const surfaceRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const gRef = useRef<SVGGElement>(null);
-  const { zoomBy, fit, reveal, panBy, interacting } = usePanZoom(svgRef, gRef);
+  const { zoomBy, fit, reveal, panBy, interacting } = usePanZoom(surfaceRef, svgRef, gRef);
 
   const visible = useMemo(() => visibleNodes(graph, layout, hiddenIds), [graph, layout, hiddenIds]);
   const adj = useMemo(() => adjacency(graph), [graph]);
@@ -113,28 +114,31 @@ export const TopologyGraph = memo(function TopologyGraph(props: TopologyGraphPro
 
   return (
     <div className="relative h-full w-full overflow-hidden" data-testid="graph">
-      <svg
-        ref={svgRef}
-        data-testid="topology"
-        tabIndex={0}
-        aria-label="Network graph. Arrow keys pan, + and − zoom, 0 fits; Tab moves through nodes."
-        className="block h-full w-full touch-none bg-slate-50 outline-none select-none focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-500 dark:bg-slate-950"
-        onClick={(e) => onSelect(nodeIdOf(e))}
-        onKeyDown={onKeyDown}
-        onPointerOver={(e) => {
-          if (!interacting.current) setHover(nodeIdOf(e));
-        }}
-        onPointerLeave={() => setHover(null)}
-        onFocus={onFocus}
-        onBlur={(e) => {
-          if (!e.currentTarget.contains(e.relatedTarget)) setHover(null);
-        }}
-      >
-        {/* The transform of this <g> belongs to d3-zoom: React must never render a transform prop here. */}
-        <g ref={gRef} data-hovering={hover ? '' : undefined}>
-          <GraphLayers graph={graph} layout={layout} visible={visible} selectedId={selectedId} highlightIds={highlightIds} path={path} hover={hover} badges={badges} />
-        </g>
-      </svg>
+      {/* The surface takes pan and zoom and never moves; the <svg> inside is the layer that moves (usePanZoom). */}
+      <div ref={surfaceRef} className="absolute inset-0 touch-none bg-slate-50 select-none dark:bg-slate-950">
+        <svg
+          ref={svgRef}
+          data-testid="topology"
+          tabIndex={0}
+          aria-label="Network graph. Arrow keys pan, + and − zoom, 0 fits; Tab moves through nodes."
+          className="absolute inset-0 block h-full w-full origin-top-left overflow-visible bg-slate-50 outline-none will-change-transform focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-500 dark:bg-slate-950"
+          onClick={(e) => onSelect(nodeIdOf(e))}
+          onKeyDown={onKeyDown}
+          onPointerOver={(e) => {
+            if (!interacting.current) setHover(nodeIdOf(e));
+          }}
+          onPointerLeave={() => setHover(null)}
+          onFocus={onFocus}
+          onBlur={(e) => {
+            if (!e.currentTarget.contains(e.relatedTarget)) setHover(null);
+          }}
+        >
+          {/* The transform of this <g> belongs to d3-zoom: React must never render a transform prop here. */}
+          <g ref={gRef}>
+            <GraphLayers graph={graph} layout={layout} visible={visible} selectedId={selectedId} highlightIds={highlightIds} path={path} hover={hover} badges={badges} />
+          </g>
+        </svg>
+      </div>
       {visible.byId.size === 0 && (
         <p className="pointer-events-none absolute inset-0 flex items-center justify-center text-sm text-slate-500 dark:text-slate-400">
           Nothing to show: every node is filtered out.

@@ -58,14 +58,13 @@ export const EDGE_NAMES: Record<EdgeKind, string> = {
  * zoom handler (usePanZoom) only when the scale crosses its threshold.
  */
 export const ZOOM_TIERS = [
-  { attr: 'data-far', below: 0.45 }, // container names (14 px) go
+  { attr: 'data-farthest', below: 0.3 }, // compose project names (22 px) go
+  { attr: 'data-far', below: 0.45 }, // container and network names (14 px) go
   { attr: 'data-mid', below: 0.6 }, // 11 px labels go
   { attr: 'data-near', below: 0.7 }, // 9.5 px second lines go
 ] as const;
 /** Hidden below each tier's scale. */
+export const HIDE_WHEN_FARTHEST = 'in-data-[farthest]:hidden';
 export const HIDE_WHEN_FAR = 'in-data-[far]:hidden';
 export const HIDE_WHEN_MID = 'in-data-[mid]:hidden';
 export const HIDE_WHEN_NEAR = 'in-data-[near]:hidden';
-
-/** Whoever is not in the hovered neighbourhood fades while the root carries `data-hovering`. */
-export const FADE_WHEN_HOVERING = 'in-data-[hovering]:opacity-20';

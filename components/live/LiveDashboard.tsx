@@ -91,7 +91,8 @@ function HostDashboard({ live, host, picker }: { live: ReturnType<typeof useLive
     }),
     [opened, source, host],
   );
-  if (opened) return <Dashboard snapshot={opened.snapshot} status="file" lastChange={opened.snapshot.host.collectedAt} share={share} hostPicker={picker} />;
+  // Keyed by the file: another host's picture starts from a fresh layout, fitted, not from the boxes of this one.
+  if (opened) return <Dashboard key={`file ${opened.name}`} snapshot={opened.snapshot} status="file" lastChange={opened.snapshot.host.collectedAt} share={share} hostPicker={picker} />;
   const liveAt = current?.host.collectedAt ?? live.snapshot.host.collectedAt;
   return (
     <Dashboard

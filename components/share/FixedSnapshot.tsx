@@ -24,5 +24,6 @@ export function FixedSnapshot({ file, offlineAssets, links = false }: { file: Op
     }),
     [opened, file, offlineAssets, links],
   );
-  return <Dashboard snapshot={opened.snapshot} status="file" lastChange={opened.snapshot.host.collectedAt} share={share} />;
+  // Keyed by the file: another host's picture starts from a fresh layout, fitted, not from the boxes of this one.
+  return <Dashboard key={`file ${opened.name}`} snapshot={opened.snapshot} status="file" lastChange={opened.snapshot.host.collectedAt} share={share} />;
 }

@@ -37,7 +37,7 @@ export function graphSvg(svg: SVGSVGElement): { text: string; width: number; hei
   const clone = content.cloneNode(true) as SVGGElement;
   inline(content, clone);
   clone.removeAttribute('transform');
-  clone.removeAttribute('data-hovering');
+  clone.querySelector('[data-hover-veil]')?.remove();
   const width = Math.ceil(box.width + 2 * PAD);
   const height = Math.ceil(box.height + 2 * PAD);
   const root = document.createElementNS(SVG_NS, 'svg');

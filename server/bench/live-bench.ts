@@ -88,6 +88,8 @@ const UNFOLD_PROBE = (project: string) => `new Promise((resolve) => {
 
 async function fitAndShoot(page: import('playwright-core').Page, file: string) {
   await page.getByTestId('fit').click();
+  // The view is committed (usePanZoom): not a picture of the zoom on its way.
+  await page.waitForFunction(`!document.querySelector('svg[data-testid="topology"]').hasAttribute('data-moving')`);
   await page.screenshot({ path: file });
   console.log(`screenshot after Fit: ${file}`);
 }
