@@ -34,6 +34,8 @@ export interface CollectorOptions {
   reader?: 'native' | 'shell';
   /** The native reader's binary (tests point it elsewhere to exercise the fallback); default NATIVE_READER_PATH. */
   nativeReaderPath?: string;
+  /** Read listening sockets and their processes (default true); bench:collect turns it off to price them. */
+  listeners?: boolean;
 }
 
 interface NsTarget {
@@ -86,10 +88,16 @@ export class Collector extends EventEmitter {
   private lastDocker: DockerRead | null = null;
   /** Namespace reads started so far (shell path: each one is a process tree): lets tests and benchmarks see the caches work. */
   namespaceReads = 0;
+  /**
+   * Wall time (ms) of the last snapshot's steps, for bench:collect. docker, proc and host run at the same time as
+   * others (host is the host namespace's read inside `namespaces`), so they do not add up to the total.
+   */
+  phases: Record<'docker' | 'proc' | 'find' | 'namespaces' | 'host' | 'assemble', number> = { docker: 0, proc: 0, find: 0, namespaces: 0, host: 0, assemble: 0 };
   private readonly readerMode: 'native' | 'shell';
   /** The native reader, or why it cannot be used (then every namespace goes through the shell path). */
   private native: NativeReader | string | null = null;
   private readonly nativeReaderPath: string | undefined;
+  private readonly withListeners: boolean;
   private dockerDirty = true;
   /** nsid (as seen from the host namespace) → namespace inode, learnt from host-side veth peers. */
   private nsidToInode = new Map<number, number>();
@@ -107,6 +115,7 @@ export class Collector extends EventEmitter {
     this.docker = new Docker(cfg.options);
     this.concurrency = opts.concurrency ?? 4;
     this.nativeReaderPath = opts.nativeReaderPath;
+    this.withListeners = opts.listeners ?? true;
     this.readerMode = opts.reader ?? (process.env.NETATLAS_READER === 'shell' ? 'shell' : 'native');
   }
 
@@ -207,9 +216,18 @@ export class Collector extends EventEmitter {
     if (typeof this.native === 'string') {
       problems.push({ source: 'reader', subject: null, severity: 'debug', message: `${this.native}: namespaces are read with nsenter and ip` });
     }
+    const phases = this.phases;
+    const timed = async <T>(name: keyof typeof phases, p: Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await p;
+      } finally {
+        phases[name] = performance.now() - t0;
+      }
+    };
     const [dockerRead, { procs, owners }, named, dockerNetns] = await Promise.all([
-      this.readDockerSafe(problems, cacheDocker),
-      this.scanProcesses().catch((e) => {
+      timed('docker', this.readDockerSafe(problems, cacheDocker)),
+      timed('proc', this.scanProcesses()).catch((e) => {
         problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
         return { procs: [] as ProcEntry[], owners: null };
       }),
@@ -217,11 +235,12 @@ export class Collector extends EventEmitter {
       listDockerNetns(),
     ]);
 
-    const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, dockerNetns, problems);
+    const targets = await timed('find', this.findNamespaces(selfInode, dockerRead, procs, named, dockerNetns, problems));
     const useCache = cacheNetlink && cacheDocker;
-    const reads = await Promise.all(targets.map((t) => this.readTarget(t, useCache)));
+    const reads = await timed('namespaces', Promise.all(targets.map((t) => (t.kind === 'host' ? timed('host', this.readTarget(t, useCache)) : this.readTarget(t, useCache)))));
+    const assembling = performance.now();
 
-    if (!owners) {
+    if (!owners && this.withListeners) {
       problems.push({ source: 'listeners', subject: null, severity: 'warning', message: 'cannot map sockets to processes (/proc/PID/fd): listeners are shown without their processes' });
     }
     const namespaces: Namespace[] = [];
@@ -243,7 +262,7 @@ export class Collector extends EventEmitter {
         if (gone) return;
       }
       problems.push(...r.problems, ...r.netlink.problems, ...r.netfilter.problems);
-      if (r.listeners === null && !r.error) {
+      if (r.listeners === null && !r.error && this.withListeners) {
         problems.push({ source: 'listeners', subject: id, severity: 'warning', message: 'listening sockets could not be read in this namespace' });
       }
       rawPeers.set(id, r.netlink.rawPeers);
@@ -308,6 +327,7 @@ export class Collector extends EventEmitter {
       docker,
       dockerProxies,
     };
+    phases.assemble = performance.now() - assembling;
     return snapshot;
   }
 
@@ -394,18 +414,18 @@ export class Collector extends EventEmitter {
   private async scanProcesses(): Promise<{ procs: ProcEntry[]; owners: Map<number, SocketOwner[]> | null }> {
     if (this.native instanceof NativeReader) {
       try {
-        const a = await this.native.read(null, ['P']);
+        const a = await this.native.read(null, [this.withListeners ? 'P' : 'p']);
         if (a.ok) {
           const owners = new Map<number, SocketOwner[]>();
           for (const [inode, pid, comm] of a.owners ?? []) owners.set(inode, [...(owners.get(inode) ?? []), { pid, comm }]);
-          return { procs: (a.procs ?? []).map(([pid, netnsInode, comm]) => ({ pid, netnsInode, comm: comm.trim() })), owners };
+          return { procs: (a.procs ?? []).map(([pid, netnsInode, comm]) => ({ pid, netnsInode, comm: comm.trim() })), owners: this.withListeners ? owners : null };
         }
       } catch {
         // the reader died: Node's own scan below
       }
     }
     if (this.closed) return { procs: [], owners: null };
-    const [procs, owners] = await Promise.all([scanProc(), socketOwners().catch(() => null)]);
+    const [procs, owners] = await Promise.all([scanProc(), this.withListeners ? socketOwners().catch(() => null) : null]);
     return { procs, owners };
   }
 
@@ -428,7 +448,7 @@ export class Collector extends EventEmitter {
    */
   private async readTargetNative(native: NativeReader, t: NsTarget, cached: NsCacheEntry, useCache: boolean): Promise<TargetRead | { fallback: string }> {
     const id = namespaceId(t.inode);
-    const parts: NativePart[] = ['l', 'g'];
+    const parts: NativePart[] = this.withListeners ? ['l', 'g'] : ['g'];
     if (!cached.netlink) parts.push('n');
     const freshFilter = t.kind === 'host' || !cached.netfilter;
     if (freshFilter) parts.push('f');
@@ -468,7 +488,7 @@ export class Collector extends EventEmitter {
       : cached.netfilter!;
     if (useCache && !a.error) this.nsCache.set(t.inode, { netlink, netfilter, genid: a.nft ? a.genid : cached.genid });
     const ipt4 = a.ipt4?.code === 0 ? a.ipt4.stdout : null;
-    return { netlink, netfilter, error: null, ipt4, listeners: a.listenersError ? null : (a.listeners ?? null), problems };
+    return { netlink, netfilter, error: null, ipt4, listeners: a.listenersError || !this.withListeners ? null : (a.listeners ?? null), problems };
   }
 
   /**
@@ -507,7 +527,7 @@ export class Collector extends EventEmitter {
   private async readTargetShell(t: NsTarget, cached: NsCacheEntry, useCache: boolean): Promise<TargetRead> {
     const id = namespaceId(t.inode);
     const sections: Section[] = [];
-    if (!cached.netlink) sections.push(...NETLINK_SECTIONS, ...LISTENER_SECTIONS);
+    if (!cached.netlink) sections.push(...NETLINK_SECTIONS, ...(this.withListeners ? LISTENER_SECTIONS : []));
     const freshFilter = t.kind === 'host' || !cached.netfilter;
     if (freshFilter) sections.push(...NETFILTER_SECTIONS);
     this.pool ??= new ShellPool(this.concurrency);
@@ -516,7 +536,7 @@ export class Collector extends EventEmitter {
     const error = read?.error ?? null;
     const netlink = cached.netlink ?? parseNetlinkRead(id, pick(read!, NETLINK_SECTIONS));
     const netfilter = freshFilter ? parseNetfilterRead(id, pick(read!, NETFILTER_SECTIONS)) : cached.netfilter!;
-    const listeners = cached.netlink ? (cached.listeners ?? null) : parseListenerRead(read!, endianness() === 'LE');
+    const listeners = !this.withListeners ? null : cached.netlink ? (cached.listeners ?? null) : parseListenerRead(read!, endianness() === 'LE');
     if (useCache && !error) this.nsCache.set(t.inode, { netlink, netfilter, listeners });
     const ipt4 = read?.sections.ipt4?.code === 0 ? read.sections.ipt4.stdout : null;
     return { netlink, netfilter, error, ipt4, listeners, problems: [] };

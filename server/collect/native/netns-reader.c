@@ -9,6 +9,7 @@
  *   g  the nf_tables generation id (one netlink message: cheap change detection)
  *   l  listening TCP and bound, unconnected UDP sockets (sock_diag)
  *   P  (path "-") one pass over /proc: each process's netns inode and comm, and the socket inodes it holds
+ *   p  the same pass without the sockets (no /proc/PID/fd walk: listeners are not wanted)
  * and path is an nsfs file (/proc/PID/ns/net, /run/docker/netns/X, /run/netns/X) or "-" for the namespace this
  * reader started in. The answer is one JSON line. Every string read from the kernel is escaped: control bytes as
  * \u00XX, bytes that are not UTF-8 as U+FFFD, so the answer is always valid JSON.
@@ -718,7 +719,7 @@ static int read_listeners(struct buf *b) {
  * One pass over /proc: every process's network namespace inode and comm ("procs": [pid, inode, comm]), and every
  * socket inode it holds open ("owners": [inode, pid, comm]). Processes that exit meanwhile are skipped.
  */
-static void read_processes(struct buf *b) {
+static void read_processes(struct buf *b, int with_owners) {
   DIR *proc = opendir("/proc");
   struct buf owners = {0};
   puts_(b, ",\"procs\":[");
@@ -747,7 +748,7 @@ static void read_processes(struct buf *b) {
     put_str(b, comm, cn);
     puts_(b, "]");
     first = 0;
-    int dfd = openat(pfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = with_owners ? openat(pfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     close(pfd);
     DIR *fds = dfd >= 0 ? fdopendir(dfd) : NULL;
     if (!fds) {
@@ -821,7 +822,8 @@ int main(int argc, char **argv) {
         put_error(&b, "sock_diag", err);
         puts_(&b, ",\"listenersError\":true");
       }
-      if (strchr(parts, 'P')) read_processes(&b);
+      if (strchr(parts, 'P')) read_processes(&b, 1);
+      else if (strchr(parts, 'p')) read_processes(&b, 0);
       putf(&b, ",\"started\":%d", procs_started);
     }
     if (fd >= 0 && fd != home) close(fd);
