@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import Docker from 'dockerode';
 import { mapContainer, mapNetwork, parseDockerProxyArgs } from '../../lib/docker/map';
@@ -38,6 +39,18 @@ export interface CollectorOptions {
   listeners?: boolean;
 }
 
+export interface SnapshotOptions {
+  /**
+   * While the host's ruleset is unchanged (same nf_tables generation id, no legacy iptables tables loaded), its
+   * rules read this long ago (ms) are reused, counters and all: no iptables-save. Default 0: counters always fresh.
+   * The hub passes a longer age while nobody watches (history thins counters anyway); rule changes still show at once.
+   */
+  countersMaxAgeMs?: number;
+}
+
+/** How long the socket → process map may be reused while no listener is new and no holder has gone. */
+const OWNERS_MAX_AGE_MS = 30_000;
+
 interface NsTarget {
   inode: number;
   kind: Namespace['kind'];
@@ -55,6 +68,16 @@ interface NsCacheEntry {
   genid?: number;
   /** Shell path only: listeners read with the links (the native path reads them on every snapshot). */
   listeners?: RawListener[] | null;
+  /** Native path: when `netfilter` was read (Date.now()), its raw iptables-save text (the host's: backend detection). */
+  filterAt?: number;
+  ipt4?: string | null;
+}
+
+/** The last walk of every process's fds: socket inode → holders, and the listeners it was done for. */
+interface OwnerScan {
+  at: number;
+  owners: Map<number, SocketOwner[]>;
+  listeners: Set<number>;
 }
 
 interface TargetRead {
@@ -92,7 +115,7 @@ export class Collector extends EventEmitter {
    * Wall time (ms) of the last snapshot's steps, for bench:collect. docker, proc and host run at the same time as
    * others (host is the host namespace's read inside `namespaces`), so they do not add up to the total.
    */
-  phases: Record<'docker' | 'proc' | 'find' | 'namespaces' | 'host' | 'assemble', number> = { docker: 0, proc: 0, find: 0, namespaces: 0, host: 0, assemble: 0 };
+  phases: Record<'docker' | 'proc' | 'find' | 'namespaces' | 'host' | 'owners' | 'assemble', number> = { docker: 0, proc: 0, find: 0, namespaces: 0, host: 0, owners: 0, assemble: 0 };
   private readonly readerMode: 'native' | 'shell';
   /** The native reader, or why it cannot be used (then every namespace goes through the shell path). */
   private native: NativeReader | string | null = null;
@@ -107,6 +130,7 @@ export class Collector extends EventEmitter {
   private netlinkMonitor: NetlinkMonitor | null = null;
   private dockerWatcher: DockerEventWatcher | null = null;
   private backendCache: { at: number; value: Snapshot['host']['iptables'] } | null = null;
+  private ownerScan: OwnerScan | null = null;
 
   constructor(opts: CollectorOptions = {}) {
     super();
@@ -191,14 +215,20 @@ export class Collector extends EventEmitter {
     if (e) delete e[part];
   }
 
-  async snapshot(): Promise<Snapshot> {
+  async snapshot(opts: SnapshotOptions = {}): Promise<Snapshot> {
     const started = performance.now();
+    const countersMaxAgeMs = opts.countersMaxAgeMs ?? 0;
     const problems: Problem[] = [];
     // Caches are only trustworthy while watchers report changes; a one-shot collection reads everything.
     const cacheNetlink = this.netlinkMonitor?.alive ?? false;
     const cacheDocker = this.dockerWatcher?.alive ?? false;
     if (!cacheNetlink) this.nsCache.clear();
     if (!cacheDocker) this.inspectCache.clear();
+    const useCache = cacheNetlink && cacheDocker;
+    // The fd walk is most of a /proc pass on a busy host: with a recent one, walk again only if a listener is new
+    // or a holder has gone (checked after the namespace reads).
+    const lastOwners = useCache && this.withListeners && this.ownerScan && Date.now() - this.ownerScan.at < OWNERS_MAX_AGE_MS ? this.ownerScan : null;
+    if (!useCache) this.ownerScan = null;
     if (process.getuid?.() !== 0) {
       problems.push({
         source: 'privileges',
@@ -225,19 +255,23 @@ export class Collector extends EventEmitter {
         phases[name] = performance.now() - t0;
       }
     };
-    const [dockerRead, { procs, owners }, named, dockerNetns] = await Promise.all([
+    phases.owners = 0;
+    const [dockerRead, scanned, named, dockerNetns] = await Promise.all([
       timed('docker', this.readDockerSafe(problems, cacheDocker)),
-      timed('proc', this.scanProcesses()).catch((e) => {
+      timed('proc', this.scanProcesses(this.withListeners && !lastOwners)).catch((e) => {
         problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
         return { procs: [] as ProcEntry[], owners: null };
       }),
       listNamedNetns(),
       listDockerNetns(),
     ]);
+    const procs = scanned.procs;
 
     const targets = await timed('find', this.findNamespaces(selfInode, dockerRead, procs, named, dockerNetns, problems));
-    const useCache = cacheNetlink && cacheDocker;
-    const reads = await timed('namespaces', Promise.all(targets.map((t) => (t.kind === 'host' ? timed('host', this.readTarget(t, useCache)) : this.readTarget(t, useCache)))));
+    const read = (t: NsTarget) => this.readTarget(t, useCache, countersMaxAgeMs);
+    const reads = await timed('namespaces', Promise.all(targets.map((t) => (t.kind === 'host' ? timed('host', read(t)) : read(t)))));
+    const owners = lastOwners ? await timed('owners', this.ownersFor(lastOwners, reads, procs)) : scanned.owners;
+    if (useCache && owners && !lastOwners) this.ownerScan = { at: Date.now(), owners, listeners: listenerInodes(reads) };
     const assembling = performance.now();
 
     if (!owners && this.withListeners) {
@@ -411,28 +445,42 @@ export class Collector extends EventEmitter {
    * Every process's namespace and comm, and socket inode → holders (owners null when unreadable): one pass over
    * /proc in the native reader, else Node's two (scanProc, socketOwners).
    */
-  private async scanProcesses(): Promise<{ procs: ProcEntry[]; owners: Map<number, SocketOwner[]> | null }> {
+  private async scanProcesses(withOwners: boolean): Promise<{ procs: ProcEntry[]; owners: Map<number, SocketOwner[]> | null }> {
     if (this.native instanceof NativeReader) {
       try {
-        const a = await this.native.read(null, [this.withListeners ? 'P' : 'p']);
+        const a = await this.native.read(null, [withOwners ? 'P' : 'p']);
         if (a.ok) {
           const owners = new Map<number, SocketOwner[]>();
           for (const [inode, pid, comm] of a.owners ?? []) owners.set(inode, [...(owners.get(inode) ?? []), { pid, comm }]);
-          return { procs: (a.procs ?? []).map(([pid, netnsInode, comm]) => ({ pid, netnsInode, comm: comm.trim() })), owners: this.withListeners ? owners : null };
+          return { procs: (a.procs ?? []).map(([pid, netnsInode, comm]) => ({ pid, netnsInode, comm: comm.trim() })), owners: withOwners ? owners : null };
         }
       } catch {
         // the reader died: Node's own scan below
       }
     }
     if (this.closed) return { procs: [], owners: null };
-    const [procs, owners] = await Promise.all([scanProc(), this.withListeners ? socketOwners().catch(() => null) : null]);
+    const [procs, owners] = await Promise.all([scanProc(), withOwners ? socketOwners().catch(() => null) : null]);
     return { procs, owners };
   }
 
-  private async readTarget(t: NsTarget, useCache: boolean): Promise<TargetRead> {
+  /**
+   * The last fd walk's map while it still holds: every listener now was there then, and each of its holders is still
+   * alive under the same name. Otherwise (and after OWNERS_MAX_AGE_MS, which bounds how long a process that merely
+   * inherited a known socket can go unnamed) a new walk.
+   */
+  private async ownersFor(last: OwnerScan, reads: TargetRead[], procs: ProcEntry[]): Promise<Map<number, SocketOwner[]> | null> {
+    const alive = new Map(procs.map((p) => [p.pid, p.comm]));
+    const holds = (inode: number) => last.listeners.has(inode) && (last.owners.get(inode) ?? []).every((o) => alive.get(o.pid) === o.comm.trim());
+    if (reads.every((r) => (r.listeners ?? []).every((l) => holds(l.inode)))) return last.owners;
+    const { owners } = await this.scanProcesses(true).catch(() => ({ owners: null }));
+    this.ownerScan = owners ? { at: Date.now(), owners, listeners: listenerInodes(reads) } : null;
+    return owners;
+  }
+
+  private async readTarget(t: NsTarget, useCache: boolean, countersMaxAgeMs: number): Promise<TargetRead> {
     const cached = useCache ? (this.nsCache.get(t.inode) ?? {}) : {};
     if (this.native instanceof NativeReader) {
-      const r = await this.readTargetNative(this.native, t, cached, useCache);
+      const r = await this.readTargetNative(this.native, t, cached, useCache, countersMaxAgeMs);
       if (!('fallback' in r)) return r;
       const shell = await this.readTargetShell(t, cached, useCache);
       shell.problems.push({ source: 'reader', subject: namespaceId(t.inode), severity: 'debug', message: `${r.fallback}: read with nsenter and ip instead` });
@@ -444,13 +492,22 @@ export class Collector extends EventEmitter {
   /**
    * One request to the native reader (two when the container's rules changed). Container rules stay cached until
    * Docker says the container changed or its nf_tables generation id moves — a cheap check made on every read, so
-   * rules a container adds in its own namespace show up on the next snapshot.
+   * rules a container adds in its own namespace show up on the next snapshot. The host's are re-read for their
+   * counters, unless they are younger than `countersMaxAgeMs` and the same check says they have not changed.
    */
-  private async readTargetNative(native: NativeReader, t: NsTarget, cached: NsCacheEntry, useCache: boolean): Promise<TargetRead | { fallback: string }> {
+  private async readTargetNative(
+    native: NativeReader,
+    t: NsTarget,
+    cached: NsCacheEntry,
+    useCache: boolean,
+    countersMaxAgeMs: number,
+  ): Promise<TargetRead | { fallback: string }> {
     const id = namespaceId(t.inode);
     const parts: NativePart[] = this.withListeners ? ['l', 'g'] : ['g'];
     if (!cached.netlink) parts.push('n');
-    const freshFilter = t.kind === 'host' || !cached.netfilter;
+    // Legacy iptables tables change without moving the generation id: with any loaded, the host is always re-read.
+    const hostRulesAged = t.kind === 'host' && (Date.now() - (cached.filterAt ?? 0) > countersMaxAgeMs || (await legacyTablesLoaded()));
+    const freshFilter = hostRulesAged || !cached.netfilter;
     if (freshFilter) parts.push('f');
     let a: NativeAnswer;
     if (parts.includes('n') || parts.includes('f')) this.namespaceReads++;
@@ -486,8 +543,10 @@ export class Collector extends EventEmitter {
           stderr: [a.nft, a.ipt4, a.ipt6].map((s) => s?.stderr ?? '').join(''),
         })
       : cached.netfilter!;
-    if (useCache && !a.error) this.nsCache.set(t.inode, { netlink, netfilter, genid: a.nft ? a.genid : cached.genid });
-    const ipt4 = a.ipt4?.code === 0 ? a.ipt4.stdout : null;
+    const ipt4 = a.nft ? (a.ipt4?.code === 0 ? a.ipt4.stdout : null) : (cached.ipt4 ?? null);
+    if (useCache && !a.error) {
+      this.nsCache.set(t.inode, { netlink, netfilter, genid: a.nft ? a.genid : cached.genid, filterAt: a.nft ? Date.now() : cached.filterAt, ipt4 });
+    }
     return { netlink, netfilter, error: null, ipt4, listeners: a.listenersError || !this.withListeners ? null : (a.listeners ?? null), problems };
   }
 
@@ -581,6 +640,16 @@ export class Collector extends EventEmitter {
     this.backendCache = { at: Date.now(), value };
     return value;
   }
+}
+
+function listenerInodes(reads: TargetRead[]): Set<number> {
+  return new Set(reads.flatMap((r) => (r.listeners ?? []).map((l) => l.inode)));
+}
+
+/** Whether legacy (x_tables) iptables tables exist in this process's namespace: their names are listed here. */
+async function legacyTablesLoaded(): Promise<boolean> {
+  const names = await Promise.all(['/proc/self/net/ip_tables_names', '/proc/self/net/ip6_tables_names'].map((p) => readFile(p, 'utf8').catch(() => '')));
+  return names.some((n) => n.trim() !== '');
 }
 
 function nftJsonTables(text: string) {
