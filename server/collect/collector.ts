@@ -106,6 +106,8 @@ export class Collector extends EventEmitter {
   private readonly docker: Docker;
   private readonly concurrency: number;
   private readonly inspectCache = new Map<string, InspectRead>();
+  /** Containers whose inspection timed out, and when (see readDocker). */
+  private readonly stalledInspections = new Map<string, number>();
   private readonly nsCache = new Map<number, NsCacheEntry>();
   /** The last Docker read, reused while the event stream is up and quiet. */
   private lastDocker: DockerRead | null = null;
@@ -172,11 +174,13 @@ export class Collector extends EventEmitter {
         if (containerId === null) {
           // Reconnected after a gap: events may have been lost, so forget everything.
           this.inspectCache.clear();
+          this.stalledInspections.clear();
           this.nsCache.clear();
           this.dockerDirty = true;
         } else {
           this.dockerDirty = true;
           this.inspectCache.delete(containerId);
+          this.stalledInspections.delete(containerId);
           const inode = this.containerToInode.get(containerId);
           if (inode !== undefined) this.nsCache.delete(inode);
           // A task joining an overlay adds a veth to the overlay's namespace, which no event names.
@@ -369,7 +373,9 @@ export class Collector extends EventEmitter {
     if (useCache && !this.dockerDirty && this.lastDocker) return this.lastDocker;
     this.dockerDirty = false; // before the read: an event arriving during it marks it dirty again
     try {
-      this.lastDocker = await readDocker(this.docker, this.inspectCache, problems, this.closing.signal);
+      this.lastDocker = await readDocker(this.docker, this.inspectCache, problems, this.closing.signal, this.stalledInspections);
+      // Read again next time: a container dockerd did not answer for is retried, and its warning stays in view.
+      if (this.stalledInspections.size) this.dockerDirty = true;
       return this.lastDocker;
     } catch (e) {
       this.lastDocker = null;
