@@ -9,7 +9,8 @@
  *   shell      the same snapshot on the shell path (NETATLAS_READER=shell, what netatlas did before), and its processes
  *   raw        today's spawn path done plainly (Docker API list + inspect, one nsenter+sh per namespace running the
  *              same commands), with no parsing, joining or validation
- *   repeat     a second snapshot from a watching collector with nothing changed (median of 5), and its processes
+ *   repeat     a second snapshot from a watching collector with nothing changed (median of 5), and its processes;
+ *              idle: the same while host rule counters up to a minute old will do (the hub while nobody watches)
  *   no-listen  the full snapshot with listeners off (no sock_diag, no /proc/PID/fd walk), alternated with the
  *              snapshot runs above: the listeners' cost is snapshot / no-listen (issue #11: <= 1.10)
  *   validate   zod validation of one snapshot; json: JSON.stringify of it (what the hub's fingerprint costs)
@@ -111,6 +112,9 @@ async function child(n: number) {
   await watching.snapshot();
   const repeats: { ms: number; procs: number; phases: Collector['phases'] }[] = [];
   for (let i = 0; i < 5; i++) repeats.push({ ...(await counted(() => watching.snapshot())), phases: { ...watching.phases } });
+  // What the hub does while nobody watches: host rule counters up to a minute old (see SnapshotOptions).
+  const idle: number[] = [];
+  for (let i = 0; i < 5; i++) idle.push((await counted(() => watching.snapshot({ countersMaxAgeMs: 60_000 }))).ms);
   await watching.close();
   const repeat = repeats.sort((a, b) => a.ms - b.ms)[2];
   const rssMb = process.resourceUsage().maxRSS / 1024;
@@ -120,7 +124,7 @@ async function child(n: number) {
       snapshot: native.ms, procs: native.procs, tools: native.tools,
       shell: shell.ms, shellProcs: shell.procs,
       raw: raw.length ? median(raw) : NaN, repeat: repeat.ms, repeatProcs: repeat.procs, validate, json, rssMb,
-      noListen: median(unlistened), phases: native.phases, repeatPhases: repeat.phases,
+      noListen: median(unlistened), idleRepeat: median(idle), phases: native.phases, repeatPhases: repeat.phases,
     }) + '\n',
   );
   process.exit(0);
@@ -180,8 +184,8 @@ async function main() {
       `${f(r.n, 4)}  ${f(r.containers, 4)} ${f(r.namespaces, 4)}  ${f(r.snapshot, 11)}  ${f(r.procs, 5)} (${f(r.tools, 4)})  ${f(r.shell)}  ${f(r.shellProcs, 11)}  ${f(r.raw, 7)}  ${f(r.repeat, 9)} (${f(r.repeatProcs, 5)})  ${f(r.picture, 10)}  ${f(r.validate, 11)}  ${f(r.rssMb, 6)}`,
     );
   }
-  console.log('\n   N  listeners: snapshot ms  off ms  ratio (target <= 1.10)');
-  for (const r of rows) console.log(`${f(r.n, 4)}  ${f(r.snapshot, 21)}  ${f(r.noListen, 6)}  ${(r.snapshot / r.noListen).toFixed(2).padStart(5)}`);
+  console.log('\n   N  listeners: snapshot ms  off ms  ratio (target <= 1.10)   idle repeat ms');
+  for (const r of rows) console.log(`${f(r.n, 4)}  ${f(r.snapshot, 21)}  ${f(r.noListen, 6)}  ${(r.snapshot / r.noListen).toFixed(2).padStart(5)}  ${f(r.idleRepeat, 30)}`);
   const names = Object.keys(rows[0]?.phases ?? {});
   console.log(`\nwhere the time goes (ms; docker, proc and namespaces overlap; host is inside namespaces)\n   N  run     ${names.map((x) => x.padStart(11)).join('')}  validate      json`);
   for (const r of rows) {

@@ -59,15 +59,24 @@ describe('a watching collector never serves a stale cache', () => {
 
   it('names the process of a new listener, and the new process when the listener is replaced', async () => {
     const owner = (s: Snapshot, port: number) => ns(s, NS)?.listeners?.find((l) => l.port === port)?.processes.map((p) => p.pid);
+    // Ground truth: the socket is listening (state 0A in the namespace's /proc/net/tcp) before the snapshot starts,
+    // so that very snapshot must name its process: a map reused from before would not know the socket.
+    const listening = (port: number) => {
+      const tcp = sh('ip', 'netns', 'exec', NS, 'cat', '/proc/net/tcp');
+      return new RegExp(`:${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A `).test(tcp);
+    };
     const first = serve(7711);
-    await snapshotWhere((s) => owner(s, 7711)?.includes(first.pid!) ?? false);
-    const second = serve(7712); // a new socket while the old map still holds for 7711
-    await snapshotWhere((s) => owner(s, 7712)?.includes(second.pid!) ?? false);
+    await expect.poll(() => listening(7711), WAIT).toBe(true);
+    expect(owner(await c.snapshot(), 7711)).toEqual([first.pid]);
+    const second = serve(7712); // a new socket while the map still holds for 7711
+    await expect.poll(() => listening(7712), WAIT).toBe(true);
+    expect(owner(await c.snapshot(), 7712)).toEqual([second.pid]);
     first.kill('SIGKILL');
-    await snapshotWhere((s) => owner(s, 7711) === undefined);
+    await expect.poll(() => listening(7711), WAIT).toBe(false);
+    expect(owner(await c.snapshot(), 7711)).toBeUndefined();
     const third = serve(7711); // the same port again, from another process
-    const s = await snapshotWhere((x) => owner(x, 7711)?.includes(third.pid!) ?? false);
-    expect(owner(s, 7711)).toEqual([third.pid]);
+    await expect.poll(() => listening(7711), WAIT).toBe(true);
+    expect(owner(await c.snapshot(), 7711)).toEqual([third.pid]);
   });
 
   it('re-reads a restarted container: its new namespace, interfaces and process', async () => {
