@@ -12,7 +12,8 @@
  *   4. idle CPU of the server (its whole process group) while nobody watches and history records on the 10 s idle
  *      tick: at the lab, and at 300 containers with the traffic flowing (target <= 5% of a core).
  * BENCH_ONLY=stream skips 1 and the panning of 2. BENCH_ONLY=idle measures only 4 at 300 containers (with the
- * traffic; BENCH_IDLE_MS sets the window, default 60 s): `flock /work/bench.lock npm run bench:idle`.
+ * traffic; after BENCH_IDLE_SETTLE_MS, default 20 s; BENCH_IDLE_MS sets the window, default 60 s):
+ * `flock /work/bench.lock npm run bench:idle`.
  * The server records into a temporary NETATLAS_DATA.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -226,6 +227,8 @@ async function idleAt300(browser: import('playwright-core').Browser, pgid: numbe
   await page.goto(BASE);
   await page.waitForFunction(allContainersDrawn, undefined, { timeout: 240_000 });
   await page.close();
+  // The page's own requests and the first revisions' history writes end within a tick or two: measure after them.
+  await new Promise((r) => setTimeout(r, Number(process.env.BENCH_IDLE_SETTLE_MS ?? 20_000)));
   await idleCpu(pgid, '300 containers, traffic to 30');
 }
 
