@@ -9,8 +9,14 @@
  *   shell      the same snapshot on the shell path (NETATLAS_READER=shell, what netatlas did before), and its processes
  *   raw        today's spawn path done plainly (Docker API list + inspect, one nsenter+sh per namespace running the
  *              same commands), with no parsing, joining or validation
- *   repeat     a second snapshot from a watching collector with nothing changed (median of 5)
- *   validate   zod validation of one snapshot
+ *   repeat     a second snapshot from a watching collector with nothing changed (median of 5), and its processes;
+ *              idle: the same while host rule counters up to a minute old will do (the hub while nobody watches)
+ *   no-listen  the full snapshot with listeners off (no sock_diag, no /proc/PID/fd walk), alternated with the
+ *              snapshot runs above: the listeners' cost is snapshot / no-listen (issue #11: <= 1.10)
+ *   validate   zod validation of one snapshot; json: JSON.stringify of it (what the hub's fingerprint costs)
+ * and where the time of the full snapshot and of the repeat goes (the collector's `phases`: Docker API, the /proc
+ * scan, finding namespaces, all namespace reads and the host's among them, assembly; see Collector.phases).
+ * BENCH_QUICK=1 skips the shell path, the raw reads and the first picture (the slow parts at 300).
  * and then, in this process, the first picture: exec of a fresh `netatlas serve` (port BENCH_PORT, 4250) → the
  * graph drawn with every container in headless chromium (`first-picture.ts`; `npm run bench:first` splits it).
  * Targets (issue #12), 300 containers: snapshot <= 1.5 s; processes <= 10% of the shell path's; repeat <= 150 ms;
@@ -27,6 +33,8 @@ import { rawReads } from './raw-reads';
 const { ensure: ensureContainers, removeAll } = benchContainers('collect', 120);
 const PORT = Number(process.env.BENCH_PORT ?? 4250);
 
+const QUICK = !!process.env.BENCH_QUICK;
+type Row = Record<string, number> & { phases: Record<string, number>; repeatPhases: Record<string, number> };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (t0: number) => performance.now() - t0;
 /** Processes (and threads) started in this PID namespace so far. */
@@ -44,14 +52,19 @@ async function child(n: number) {
   const runs = n >= 100 ? 1 : 3;
   await collectSnapshot(); // warm-up: module loading, libuv's threads (they take PIDs too)
   const raw: number[] = [];
-  for (let i = 0; i < runs; i++) raw.push((await counted(rawReads)).ms);
-  const shell = await counted(() => collectSnapshot({ reader: 'shell' }));
-  const snaps: { ms: number; procs: number; tools: number }[] = [];
+  for (let i = 0; i < (QUICK ? 0 : runs); i++) raw.push((await counted(rawReads)).ms);
+  const shell = QUICK ? { ms: NaN, procs: NaN } : await counted(() => collectSnapshot({ reader: 'shell' }));
+  const snaps: { ms: number; procs: number; tools: number; phases: Collector['phases'] }[] = [];
+  const unlistened: number[] = [];
   let last: Snapshot | null = null;
   for (let i = 0; i < 3; i++) {
+    // Listeners on and off alternate, so load that comes and goes hits both alike.
+    const off = new Collector({ listeners: false });
+    unlistened.push((await counted(() => off.snapshot())).ms);
+    await off.close();
     const c = new Collector();
     const r = await counted(() => c.snapshot());
-    snaps.push({ ms: r.ms, procs: r.procs, tools: c.nativeToolProcesses });
+    snaps.push({ ms: r.ms, procs: r.procs, tools: c.nativeToolProcesses, phases: { ...c.phases } });
     await c.close();
     last = r.value;
   }
@@ -62,13 +75,19 @@ async function child(n: number) {
   let t0 = performance.now();
   Snapshot.parse(last);
   const validate = ms(t0);
+  t0 = performance.now();
+  JSON.stringify(last);
+  const json = ms(t0);
 
   const watching = new Collector();
   watching.watch();
   await new Promise((r) => setTimeout(r, 500)); // let the watchers connect
   await watching.snapshot();
-  const repeats: { ms: number; procs: number }[] = [];
-  for (let i = 0; i < 5; i++) repeats.push(await counted(() => watching.snapshot()));
+  const repeats: { ms: number; procs: number; phases: Collector['phases'] }[] = [];
+  for (let i = 0; i < 5; i++) repeats.push({ ...(await counted(() => watching.snapshot())), phases: { ...watching.phases } });
+  // What the hub does while nobody watches: host rule counters up to a minute old (see SnapshotOptions).
+  const idle: number[] = [];
+  for (let i = 0; i < 5; i++) idle.push((await counted(() => watching.snapshot({ countersMaxAgeMs: 60_000 }))).ms);
   await watching.close();
   const repeat = repeats.sort((a, b) => a.ms - b.ms)[2];
   const rssMb = process.resourceUsage().maxRSS / 1024;
@@ -77,7 +96,8 @@ async function child(n: number) {
       n, containers, namespaces, fallbacks,
       snapshot: native.ms, procs: native.procs, tools: native.tools,
       shell: shell.ms, shellProcs: shell.procs,
-      raw: median(raw), repeat: repeat.ms, repeatProcs: repeat.procs, validate, rssMb,
+      raw: raw.length ? median(raw) : NaN, repeat: repeat.ms, repeatProcs: repeat.procs, validate, json, rssMb,
+      noListen: median(unlistened), idleRepeat: median(idle), phases: native.phases, repeatPhases: repeat.phases,
     }) + '\n',
   );
   process.exit(0);
@@ -87,8 +107,8 @@ async function main() {
   const ns = process.argv.slice(2).map(Number).filter((x) => x > 0);
   const sizes = ns.length ? ns : [10, 100, 300];
   docker('image', 'inspect', IMAGE); // the lab image: run `npm run lab:up` (or `bash e2e/lab/lab.sh image`) first
-  if (spawnSync('test', ['-f', '.next/BUILD_ID']).status !== 0) execFileSync('npx', ['next', 'build'], { stdio: 'inherit' });
-  const rows: Record<string, number>[] = [];
+  if (!QUICK && spawnSync('test', ['-f', '.next/BUILD_ID']).status !== 0) execFileSync('npx', ['next', 'build'], { stdio: 'inherit' });
+  const rows: Row[] = [];
   try {
     for (const n of sizes) {
       const t0 = performance.now();
@@ -99,21 +119,29 @@ async function main() {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const row = JSON.parse(r.stdout.trim().split('\n').pop()!);
-      row.picture = (await firstPicture(row.containers, PORT)).picture;
+      row.picture = QUICK ? NaN : (await firstPicture(row.containers, PORT)).picture;
       process.stderr.write(`bench: ${JSON.stringify(row)}\n`);
       rows.push(row);
     }
   } finally {
     removeAll();
   }
-  const f = (x: number, w = 8) => x.toFixed(0).padStart(w);
+  const f = (x: number | null, w = 8) => (x === null || Number.isNaN(x) ? '-' : x.toFixed(0)).padStart(w);
   console.log('\n   N  ctrs   ns  snapshot ms  procs (tools)  shell ms  shell procs   raw ms  repeat ms (procs)  picture ms  validate ms  RSS MB');
   for (const r of rows) {
     console.log(
       `${f(r.n, 4)}  ${f(r.containers, 4)} ${f(r.namespaces, 4)}  ${f(r.snapshot, 11)}  ${f(r.procs, 5)} (${f(r.tools, 4)})  ${f(r.shell)}  ${f(r.shellProcs, 11)}  ${f(r.raw, 7)}  ${f(r.repeat, 9)} (${f(r.repeatProcs, 5)})  ${f(r.picture, 10)}  ${f(r.validate, 11)}  ${f(r.rssMb, 6)}`,
     );
   }
-  console.log('\ntargets at 300: snapshot <= 1500 ms; procs <= 10% of shell procs; repeat <= 150 ms; first picture <= 3000 ms');
+  console.log('\n   N  listeners: snapshot ms  off ms  ratio (target <= 1.10)   idle repeat ms');
+  for (const r of rows) console.log(`${f(r.n, 4)}  ${f(r.snapshot, 21)}  ${f(r.noListen, 6)}  ${(r.snapshot / r.noListen).toFixed(2).padStart(5)}  ${f(r.idleRepeat, 30)}`);
+  const names = Object.keys(rows[0]?.phases ?? {});
+  console.log(`\nwhere the time goes (ms; docker, proc and namespaces overlap; host is inside namespaces)\n   N  run     ${names.map((x) => x.padStart(11)).join('')}  validate      json`);
+  for (const r of rows) {
+    console.log(`${f(r.n, 4)}  full    ${names.map((x) => f(r.phases[x], 11)).join('')}  ${f(r.validate)}  ${f(r.json)}`);
+    console.log(`${f(r.n, 4)}  repeat  ${names.map((x) => f(r.repeatPhases[x], 11)).join('')}`);
+  }
+  console.log('\ntargets at 300: snapshot <= 1500 ms; procs <= 10% of shell procs; repeat <= 150 ms; first picture <= 3000 ms; listeners <= 1.10');
   if (rows.some((r) => r.fallbacks)) console.log('note: some namespaces fell back to the shell path (see problems with source "reader")');
 }
 

@@ -11,7 +11,10 @@
  *      <= 20 KB/s) and the share of the browser's main thread that is busy (target <= 10%);
  *   4. idle CPU of the server (its whole process group) while nobody watches and history records on the 10 s idle
  *      tick: at the lab, and at 300 containers with the traffic flowing (target <= 5% of a core).
- * BENCH_ONLY=stream skips 1 and the panning of 2. The server records into a temporary NETATLAS_DATA.
+ * BENCH_ONLY=stream skips 1 and the panning of 2. BENCH_ONLY=idle measures only 4 at 300 containers (with the
+ * traffic; after BENCH_IDLE_SETTLE_MS, default 20 s; BENCH_IDLE_MS sets the window, default 60 s):
+ * `flock /work/bench.lock npm run bench:idle`.
+ * The server records into a temporary NETATLAS_DATA.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -27,10 +30,11 @@ const LABEL = `netatlas.bench=stream-${PORT}`;
 const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const ONLY_STREAM = process.env.BENCH_ONLY === 'stream';
+const ONLY_IDLE = process.env.BENCH_ONLY === 'idle';
 const TRAFFIC_TARGETS = 30; // 10% of 300
 const FIRST_PORT = 20_001;
 const WINDOW_MS = 30_000;
-const IDLE_MS = 60_000;
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 60_000);
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const docker = (...a: string[]) => execFileSync('docker', a, { encoding: 'utf8' }).trim();
@@ -215,6 +219,19 @@ async function pan(fresh: Page) {
   console.log(`pan: ${frames.length} frames, p50 ${pct(frames, 50).toFixed(1)} ms, p95 ${pct(frames, 95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms (target <= 33)`);
 }
 
+/** 4b alone: 300 containers with the traffic, drawn once in a page that is then closed, so nobody watches. */
+async function idleAt300(browser: import('playwright-core').Browser, pgid: number, started: (t: ChildProcess) => void) {
+  startMany(300);
+  started(startTraffic());
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(BASE);
+  await page.waitForFunction(allContainersDrawn, undefined, { timeout: 240_000 });
+  await page.close();
+  // The page's own requests and the first revisions' history writes end within a tick or two: measure after them.
+  await new Promise((r) => setTimeout(r, Number(process.env.BENCH_IDLE_SETTLE_MS ?? 20_000)));
+  await idleCpu(pgid, '300 containers, traffic to 30');
+}
+
 async function main() {
   if (spawnSync('test', ['-f', '.next/BUILD_ID']).status !== 0) execFileSync('npx', ['next', 'build'], { stdio: 'inherit' });
   const data = mkdtempSync(join(tmpdir(), 'netatlas-bench-'));
@@ -227,6 +244,7 @@ async function main() {
   let traffic: ChildProcess | null = null;
   try {
     await waitForServer();
+    if (ONLY_IDLE) return await idleAt300(browser, server.pid!, (t) => (traffic = t));
     // 4a. The first page request started the hub; nobody is subscribed.
     await idleCpu(server.pid!, 'lab');
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });

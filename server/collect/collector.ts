@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { readlink, stat } from 'node:fs/promises';
+import { readFile, readlink, stat } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import Docker from 'dockerode';
 import { mapContainer, mapNetwork, parseDockerProxyArgs } from '../../lib/docker/map';
@@ -40,7 +40,21 @@ export interface CollectorOptions {
   nativeReaderPath?: string;
   /** Where the host's /proc and namespace directories are mounted (an agent in a container); see host-paths.ts. */
   hostPaths?: Partial<HostPaths>;
+  /** Read listening sockets and their processes (default true); bench:collect turns it off to price them. */
+  listeners?: boolean;
 }
+
+export interface SnapshotOptions {
+  /**
+   * While the host's ruleset is unchanged (same nf_tables generation id, no legacy iptables tables loaded), its
+   * rules read this long ago (ms) are reused, counters and all: no iptables-save. Default 0: counters always fresh.
+   * The hub passes a longer age while nobody watches (history thins counters anyway); rule changes still show at once.
+   */
+  countersMaxAgeMs?: number;
+}
+
+/** How long the socket → process map may be reused while no listener is new and no holder has gone. */
+const OWNERS_MAX_AGE_MS = 30_000;
 
 interface NsTarget {
   inode: number;
@@ -59,6 +73,16 @@ interface NsCacheEntry {
   genid?: number;
   /** Shell path only: listeners read with the links (the native path reads them on every snapshot). */
   listeners?: RawListener[] | null;
+  /** Native path: when `netfilter` was read (Date.now()), its raw iptables-save text (the host's: backend detection). */
+  filterAt?: number;
+  ipt4?: string | null;
+}
+
+/** The last walk of every process's fds: socket inode → holders, and the listeners it was done for. */
+interface OwnerScan {
+  at: number;
+  owners: Map<number, SocketOwner[]>;
+  listeners: Set<number>;
 }
 
 interface TargetRead {
@@ -91,16 +115,24 @@ export class Collector extends EventEmitter {
   private readonly docker: Docker;
   private readonly concurrency: number;
   private readonly inspectCache = new Map<string, InspectRead>();
+  /** Containers whose inspection timed out, and when (see readDocker). */
+  private readonly stalledInspections = new Map<string, number>();
   private readonly nsCache = new Map<number, NsCacheEntry>();
   /** The last Docker read, reused while the event stream is up and quiet. */
   private lastDocker: DockerRead | null = null;
   /** Namespace reads started so far (shell path: each one is a process tree): lets tests and benchmarks see the caches work. */
   namespaceReads = 0;
+  /**
+   * Wall time (ms) of the last snapshot's steps, for bench:collect. docker, proc and host run at the same time as
+   * others (host is the host namespace's read inside `namespaces`), so they do not add up to the total.
+   */
+  phases: Record<'docker' | 'proc' | 'find' | 'namespaces' | 'host' | 'owners' | 'assemble', number> = { docker: 0, proc: 0, find: 0, namespaces: 0, host: 0, owners: 0, assemble: 0 };
   private readonly readerMode: 'native' | 'shell';
   /** The native reader, or why it cannot be used (then every namespace goes through the shell path). */
   private native: NativeReader | string | null = null;
   private readonly nativeReaderPath: string | undefined;
   readonly paths: HostPaths;
+  private readonly withListeners: boolean;
   private dockerDirty = true;
   /** nsid (as seen from the host namespace) → namespace inode, learnt from host-side veth peers. */
   private nsidToInode = new Map<number, number>();
@@ -110,6 +142,7 @@ export class Collector extends EventEmitter {
   private netlinkMonitor: NetlinkMonitor | null = null;
   private dockerWatcher: DockerEventWatcher | null = null;
   private backendCache: { at: number; value: Snapshot['host']['iptables'] } | null = null;
+  private ownerScan: OwnerScan | null = null;
 
   constructor(opts: CollectorOptions = {}) {
     super();
@@ -119,6 +152,7 @@ export class Collector extends EventEmitter {
     this.concurrency = opts.concurrency ?? 4;
     this.nativeReaderPath = opts.nativeReaderPath;
     this.paths = hostPaths(opts.hostPaths);
+    this.withListeners = opts.listeners ?? true;
     this.readerMode = opts.reader ?? (process.env.NETATLAS_READER === 'shell' ? 'shell' : 'native');
   }
 
@@ -151,11 +185,13 @@ export class Collector extends EventEmitter {
         if (containerId === null) {
           // Reconnected after a gap: events may have been lost, so forget everything.
           this.inspectCache.clear();
+          this.stalledInspections.clear();
           this.nsCache.clear();
           this.dockerDirty = true;
         } else {
           this.dockerDirty = true;
           this.inspectCache.delete(containerId);
+          this.stalledInspections.delete(containerId);
           const inode = this.containerToInode.get(containerId);
           if (inode !== undefined) this.nsCache.delete(inode);
           // A task joining an overlay adds a veth to the overlay's namespace, which no event names.
@@ -209,14 +245,20 @@ export class Collector extends EventEmitter {
     if (e) delete e[part];
   }
 
-  async snapshot(): Promise<Snapshot> {
+  async snapshot(opts: SnapshotOptions = {}): Promise<Snapshot> {
     const started = performance.now();
+    const countersMaxAgeMs = opts.countersMaxAgeMs ?? 0;
     const problems: Problem[] = [];
     // Caches are only trustworthy while watchers report changes; a one-shot collection reads everything.
     const cacheNetlink = this.netlinkMonitor?.alive ?? false;
     const cacheDocker = this.dockerWatcher?.alive ?? false;
     if (!cacheNetlink) this.nsCache.clear();
     if (!cacheDocker) this.inspectCache.clear();
+    const useCache = cacheNetlink && cacheDocker;
+    // The fd walk is most of a /proc pass on a busy host: with a recent one, walk again only if a listener is new
+    // or a holder has gone (checked after the namespace reads).
+    const lastOwners = useCache && this.withListeners && this.ownerScan && Date.now() - this.ownerScan.at < OWNERS_MAX_AGE_MS ? this.ownerScan : null;
+    if (!useCache) this.ownerScan = null;
     if (process.getuid?.() !== 0) {
       problems.push({
         source: 'privileges',
@@ -234,9 +276,19 @@ export class Collector extends EventEmitter {
     if (typeof this.native === 'string') {
       problems.push({ source: 'reader', subject: null, severity: 'debug', message: `${this.native}: namespaces are read with nsenter and ip` });
     }
-    const [dockerRead, { procs, owners }, named, dockerNetns] = await Promise.all([
-      this.readDockerSafe(problems, cacheDocker),
-      this.scanProcesses().catch((e) => {
+    const phases = this.phases;
+    const timed = async <T>(name: keyof typeof phases, p: Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await p;
+      } finally {
+        phases[name] = performance.now() - t0;
+      }
+    };
+    phases.owners = 0;
+    const [dockerRead, scanned, named, dockerNetns] = await Promise.all([
+      timed('docker', this.readDockerSafe(problems, cacheDocker)),
+      timed('proc', this.scanProcesses(this.withListeners && !lastOwners)).catch((e) => {
         problems.push({ source: 'proc', subject: '/proc', severity: 'error', message: `cannot scan /proc: ${(e as Error).message}` });
         return { procs: [] as ProcEntry[], owners: null };
       }),
@@ -244,10 +296,13 @@ export class Collector extends EventEmitter {
       listNamedNetns(this.paths.netns).then((l) => l.map((n) => ({ ...n, path: `/var/run/netns/${n.name}` }))),
       listDockerNetns(this.paths.dockerNetns).then((l) => l.map((n) => ({ ...n, path: `/var/run/docker/netns/${n.name}` }))),
     ]);
+    const procs = scanned.procs;
 
-    const targets = await this.findNamespaces(selfInode, dockerRead, procs, named, dockerNetns, problems);
-    const useCache = cacheNetlink && cacheDocker;
-    const reads = await Promise.all(targets.map((t) => this.readTarget(t, useCache)));
+    const targets = await timed('find', this.findNamespaces(selfInode, dockerRead, procs, named, dockerNetns, problems));
+    const read = (t: NsTarget) => this.readTarget(t, useCache, countersMaxAgeMs);
+    const reads = await timed('namespaces', Promise.all(targets.map((t) => (t.kind === 'host' ? timed('host', read(t)) : read(t)))));
+    const owners = lastOwners ? await timed('owners', this.ownersFor(lastOwners, reads, procs)) : scanned.owners;
+    if (useCache && owners && !lastOwners) this.ownerScan = { at: Date.now(), owners, listeners: listenerInodes(reads) };
     // Swarm's load balancers (ingress_sbox, lb_…): their IPVS table, on every snapshot (few namespaces, one read each).
     const ipvs = await Promise.all(
       targets.map((t) =>
@@ -256,8 +311,9 @@ export class Collector extends EventEmitter {
           : null,
       ),
     );
+    const assembling = performance.now();
 
-    if (!owners) {
+    if (!owners && this.withListeners) {
       problems.push({ source: 'listeners', subject: null, severity: 'warning', message: 'cannot map sockets to processes (/proc/PID/fd): listeners are shown without their processes' });
     }
     const namespaces: Namespace[] = [];
@@ -279,7 +335,7 @@ export class Collector extends EventEmitter {
         if (gone) return;
       }
       problems.push(...r.problems, ...r.netlink.problems, ...r.netfilter.problems);
-      if (r.listeners === null && !r.error) {
+      if (r.listeners === null && !r.error && this.withListeners) {
         problems.push({ source: 'listeners', subject: id, severity: 'warning', message: 'listening sockets could not be read in this namespace' });
       }
       rawPeers.set(id, r.netlink.rawPeers);
@@ -348,6 +404,7 @@ export class Collector extends EventEmitter {
       docker,
       dockerProxies,
     };
+    phases.assemble = performance.now() - assembling;
     return snapshot;
   }
 
@@ -355,7 +412,9 @@ export class Collector extends EventEmitter {
     if (useCache && !this.dockerDirty && this.lastDocker) return this.lastDocker;
     this.dockerDirty = false; // before the read: an event arriving during it marks it dirty again
     try {
-      this.lastDocker = await readDocker(this.docker, this.inspectCache, problems, this.closing.signal);
+      this.lastDocker = await readDocker(this.docker, this.inspectCache, problems, this.closing.signal, this.stalledInspections);
+      // Read again next time: a container dockerd did not answer for is retried, and its warning stays in view.
+      if (this.stalledInspections.size) this.dockerDirty = true;
       return this.lastDocker;
     } catch (e) {
       this.lastDocker = null;
@@ -436,28 +495,42 @@ export class Collector extends EventEmitter {
    * Every process's namespace and comm, and socket inode → holders (owners null when unreadable): one pass over
    * /proc in the native reader, else Node's two (scanProc, socketOwners).
    */
-  private async scanProcesses(): Promise<{ procs: ProcEntry[]; owners: Map<number, SocketOwner[]> | null }> {
+  private async scanProcesses(withOwners: boolean): Promise<{ procs: ProcEntry[]; owners: Map<number, SocketOwner[]> | null }> {
     if (this.native instanceof NativeReader) {
       try {
-        const a = await this.native.read(null, ['P']);
+        const a = await this.native.read(null, [withOwners ? 'P' : 'p']);
         if (a.ok) {
           const owners = new Map<number, SocketOwner[]>();
           for (const [inode, pid, comm] of a.owners ?? []) owners.set(inode, [...(owners.get(inode) ?? []), { pid, comm }]);
-          return { procs: (a.procs ?? []).map(([pid, netnsInode, comm]) => ({ pid, netnsInode, comm: comm.trim() })), owners };
+          return { procs: (a.procs ?? []).map(([pid, netnsInode, comm]) => ({ pid, netnsInode, comm: comm.trim() })), owners: withOwners ? owners : null };
         }
       } catch {
         // the reader died: Node's own scan below
       }
     }
     if (this.closed) return { procs: [], owners: null };
-    const [procs, owners] = await Promise.all([scanProc(this.paths.proc), socketOwners(this.paths.proc).catch(() => null)]);
+    const [procs, owners] = await Promise.all([scanProc(this.paths.proc), withOwners ? socketOwners(this.paths.proc).catch(() => null) : null]);
     return { procs, owners };
   }
 
-  private async readTarget(t: NsTarget, useCache: boolean): Promise<TargetRead> {
+  /**
+   * The last fd walk's map while it still holds: every listener now was there then, and each of its holders is still
+   * alive under the same name. Otherwise (and after OWNERS_MAX_AGE_MS, which bounds how long a process that merely
+   * inherited a known socket can go unnamed) a new walk.
+   */
+  private async ownersFor(last: OwnerScan, reads: TargetRead[], procs: ProcEntry[]): Promise<Map<number, SocketOwner[]> | null> {
+    const alive = new Map(procs.map((p) => [p.pid, p.comm]));
+    const holds = (inode: number) => last.listeners.has(inode) && (last.owners.get(inode) ?? []).every((o) => alive.get(o.pid) === o.comm.trim());
+    if (reads.every((r) => (r.listeners ?? []).every((l) => holds(l.inode)))) return last.owners;
+    const { owners } = await this.scanProcesses(true).catch(() => ({ owners: null }));
+    this.ownerScan = owners ? { at: Date.now(), owners, listeners: listenerInodes(reads) } : null;
+    return owners;
+  }
+
+  private async readTarget(t: NsTarget, useCache: boolean, countersMaxAgeMs: number): Promise<TargetRead> {
     const cached = useCache ? (this.nsCache.get(t.inode) ?? {}) : {};
     if (this.native instanceof NativeReader) {
-      const r = await this.readTargetNative(this.native, t, cached, useCache);
+      const r = await this.readTargetNative(this.native, t, cached, useCache, countersMaxAgeMs);
       if (!('fallback' in r)) return r;
       const shell = await this.readTargetShell(t, cached, useCache);
       shell.problems.push({ source: 'reader', subject: namespaceId(t.inode), severity: 'debug', message: `${r.fallback}: read with nsenter and ip instead` });
@@ -469,13 +542,22 @@ export class Collector extends EventEmitter {
   /**
    * One request to the native reader (two when the container's rules changed). Container rules stay cached until
    * Docker says the container changed or its nf_tables generation id moves — a cheap check made on every read, so
-   * rules a container adds in its own namespace show up on the next snapshot.
+   * rules a container adds in its own namespace show up on the next snapshot. The host's are re-read for their
+   * counters, unless they are younger than `countersMaxAgeMs` and the same check says they have not changed.
    */
-  private async readTargetNative(native: NativeReader, t: NsTarget, cached: NsCacheEntry, useCache: boolean): Promise<TargetRead | { fallback: string }> {
+  private async readTargetNative(
+    native: NativeReader,
+    t: NsTarget,
+    cached: NsCacheEntry,
+    useCache: boolean,
+    countersMaxAgeMs: number,
+  ): Promise<TargetRead | { fallback: string }> {
     const id = namespaceId(t.inode);
-    const parts: NativePart[] = ['l', 'g'];
+    const parts: NativePart[] = this.withListeners ? ['l', 'g'] : ['g'];
     if (!cached.netlink) parts.push('n');
-    const freshFilter = t.kind === 'host' || !cached.netfilter;
+    // Legacy iptables tables change without moving the generation id: with any loaded, the host is always re-read.
+    const hostRulesAged = t.kind === 'host' && (Date.now() - (cached.filterAt ?? 0) > countersMaxAgeMs || (await legacyTablesLoaded()));
+    const freshFilter = hostRulesAged || !cached.netfilter;
     if (freshFilter) parts.push('f');
     let a: NativeAnswer;
     if (parts.includes('n') || parts.includes('f')) this.namespaceReads++;
@@ -511,9 +593,11 @@ export class Collector extends EventEmitter {
           stderr: [a.nft, a.ipt4, a.ipt6].map((s) => s?.stderr ?? '').join(''),
         })
       : cached.netfilter!;
-    if (useCache && !a.error) this.nsCache.set(t.inode, { netlink, netfilter, genid: a.nft ? a.genid : cached.genid });
-    const ipt4 = a.ipt4?.code === 0 ? a.ipt4.stdout : null;
-    return { netlink, netfilter, error: null, ipt4, listeners: a.listenersError ? null : (a.listeners ?? null), problems };
+    const ipt4 = a.nft ? (a.ipt4?.code === 0 ? a.ipt4.stdout : null) : (cached.ipt4 ?? null);
+    if (useCache && !a.error) {
+      this.nsCache.set(t.inode, { netlink, netfilter, genid: a.nft ? a.genid : cached.genid, filterAt: a.nft ? Date.now() : cached.filterAt, ipt4 });
+    }
+    return { netlink, netfilter, error: null, ipt4, listeners: a.listenersError || !this.withListeners ? null : (a.listeners ?? null), problems };
   }
 
   /**
@@ -552,7 +636,7 @@ export class Collector extends EventEmitter {
   private async readTargetShell(t: NsTarget, cached: NsCacheEntry, useCache: boolean): Promise<TargetRead> {
     const id = namespaceId(t.inode);
     const sections: Section[] = [];
-    if (!cached.netlink) sections.push(...NETLINK_SECTIONS, ...LISTENER_SECTIONS);
+    if (!cached.netlink) sections.push(...NETLINK_SECTIONS, ...(this.withListeners ? LISTENER_SECTIONS : []));
     const freshFilter = t.kind === 'host' || !cached.netfilter;
     if (freshFilter) sections.push(...NETFILTER_SECTIONS);
     this.pool ??= new ShellPool(this.concurrency);
@@ -561,7 +645,7 @@ export class Collector extends EventEmitter {
     const error = read?.error ?? null;
     const netlink = cached.netlink ?? parseNetlinkRead(id, pick(read!, NETLINK_SECTIONS));
     const netfilter = freshFilter ? parseNetfilterRead(id, pick(read!, NETFILTER_SECTIONS)) : cached.netfilter!;
-    const listeners = cached.netlink ? (cached.listeners ?? null) : parseListenerRead(read!, endianness() === 'LE');
+    const listeners = !this.withListeners ? null : cached.netlink ? (cached.listeners ?? null) : parseListenerRead(read!, endianness() === 'LE');
     if (useCache && !error) this.nsCache.set(t.inode, { netlink, netfilter, listeners });
     const ipt4 = read?.sections.ipt4?.code === 0 ? read.sections.ipt4.stdout : null;
     return { netlink, netfilter, error, ipt4, listeners, problems: [] };
@@ -606,6 +690,16 @@ export class Collector extends EventEmitter {
     this.backendCache = { at: Date.now(), value };
     return value;
   }
+}
+
+function listenerInodes(reads: TargetRead[]): Set<number> {
+  return new Set(reads.flatMap((r) => (r.listeners ?? []).map((l) => l.inode)));
+}
+
+/** Whether legacy (x_tables) iptables tables exist in this process's namespace: their names are listed here. */
+async function legacyTablesLoaded(): Promise<boolean> {
+  const names = await Promise.all(['/proc/self/net/ip_tables_names', '/proc/self/net/ip6_tables_names'].map((p) => readFile(p, 'utf8').catch(() => '')));
+  return names.some((n) => n.trim() !== '');
 }
 
 function nftJsonTables(text: string) {

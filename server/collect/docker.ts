@@ -64,6 +64,14 @@ export function describeDockerError(e: unknown, endpoint: string): string {
 const isNotFound = (e: unknown) => (e as { statusCode?: number }).statusCode === 404;
 
 /**
+ * An inspection unanswered this long is given up (dockerd holds a container's lock while it removes it, and a
+ * removal can hang for good): the snapshot goes on without that container and says so.
+ */
+const INSPECT_TIMEOUT_MS = 5_000;
+/** A container whose inspection timed out is not asked again for this long, unless a Docker event names it. */
+export const STALLED_RETRY_MS = 60_000;
+
+/**
  * Reads networks and containers. `cache` holds earlier inspections; the caller empties entries on Docker events.
  * A container that disappears between the list and its inspection is reported and skipped. `signal` aborts the
  * requests in flight (the collector closing: a busy dockerd must not hold up a server's exit).
@@ -73,6 +81,7 @@ export async function readDocker(
   cache: Map<string, InspectRead>,
   problems: Problem[],
   signal?: AbortSignal,
+  stalled: Map<string, number> = new Map(),
 ): Promise<DockerRead> {
   const [version, networks, list] = await Promise.all([
     // dockerode's version() takes options like every call, but its types do not say so.
@@ -85,8 +94,17 @@ export async function readDocker(
   const inspected = await mapLimit(list, 8, async (item) => {
     const cached = cache.get(item.Id);
     if (cached && cached.State?.Status === item.State) return cached;
+    const name = item.Names?.[0]?.replace(/^\//, '') ?? shortId(item.Id);
+    const since = stalled.get(item.Id);
+    if (since !== undefined && Date.now() - since < STALLED_RETRY_MS) {
+      problems.push({ source: 'docker', subject: item.Id, severity: 'warning', message: `container ${name}: dockerd did not answer its inspection (asked again within a minute)` });
+      return null;
+    }
+    const timeout = AbortSignal.timeout(INSPECT_TIMEOUT_MS);
     try {
-      const raw = (await docker.getContainer(item.Id).inspect({ abortSignal: signal })) as unknown as RawInspect;
+      const abortSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      const raw = (await docker.getContainer(item.Id).inspect({ abortSignal })) as unknown as RawInspect;
+      stalled.delete(item.Id);
       const live = raw.State?.Status === 'running' || raw.State?.Status === 'paused';
       const dnsFiles = live
         ? { resolvConf: await readContainerFile(raw.ResolvConfPath), hosts: await readContainerFile(raw.HostsPath) }
@@ -95,12 +113,17 @@ export async function readDocker(
       cache.set(item.Id, c);
       return c;
     } catch (e) {
+      if (timeout.aborted && !signal?.aborted) {
+        stalled.set(item.Id, Date.now());
+        problems.push({ source: 'docker', subject: item.Id, severity: 'warning', message: `container ${name}: dockerd did not answer its inspection within ${INSPECT_TIMEOUT_MS / 1000} s; shown without it` });
+        return null;
+      }
       if (!isNotFound(e)) throw e;
       problems.push({
         source: 'docker',
         subject: item.Id,
         severity: 'info',
-        message: `container ${item.Names?.[0]?.replace(/^\//, '') ?? shortId(item.Id)} disappeared while it was being read`,
+        message: `container ${name} disappeared while it was being read`,
       });
       return null;
     }

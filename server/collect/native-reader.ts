@@ -8,7 +8,7 @@ import { spawnLongLived, type LongLivedChild } from './child';
 export const NATIVE_READER_PATH = join(process.cwd(), 'server/collect/native/build/netns-reader');
 
 /** What a request asks for: see the letters in netns-reader.c. */
-export type NativePart = 'n' | 'f' | '4' | '6' | 'g' | 'l' | 'P' | 'v';
+export type NativePart = 'n' | 'f' | '4' | '6' | 'g' | 'l' | 'P' | 'p' | 'v';
 
 export interface NativeSection {
   code: number;

@@ -49,6 +49,12 @@ export interface HubOptions {
   onRevision?: (r: Revision) => void;
   /** The slow tick while nobody watches and `onRevision` is set: events still trigger collections at once. */
   idleTickMs?: number;
+  /**
+   * While nobody watches, the host's rule counters are re-read at most this often (its rules themselves are re-read at
+   * once when their nf_tables generation id moves, and always while legacy iptables tables exist). Default 60 s: what
+   * history keeps of counters after an hour anyway.
+   */
+  idleCountersMs?: number;
 }
 
 /**
@@ -78,6 +84,9 @@ export class Hub extends EventEmitter {
   /** A change notification arrived after the newest collection started. */
   private dirty = false;
   private closed = false;
+  private readonly idleCountersMs: number;
+  /** Someone asked for the newest reading (`current`): its counters must be fresh even with nobody subscribed. */
+  private wantFresh = false;
 
   constructor(opts: HubOptions = {}) {
     super();
@@ -85,6 +94,7 @@ export class Hub extends EventEmitter {
     this.tickMs = opts.tickMs ?? 1_000;
     this.debounceMs = opts.debounceMs ?? 60;
     this.keep = opts.keep ?? 32;
+    this.idleCountersMs = opts.idleCountersMs ?? 60_000;
     this.collector = opts.collector ?? new Collector();
     this.collector.on('change', () => this.schedule());
     this.collector.on('docker-state', () => this.schedule());
@@ -124,7 +134,9 @@ export class Hub extends EventEmitter {
   async current(maxAgeMs = this.tickMs): Promise<Pick<Revision, 'id' | 'snapshot'>> {
     const r = await this.latest();
     const at = this.newest ? Date.parse(this.newest.host.collectedAt) : 0;
-    if ((Date.now() - at <= maxAgeMs && !this.dirty) || this.closed) return { id: r.id, snapshot: this.newest ?? r.snapshot };
+    // maxAgeMs 0 means "collect now", even within the millisecond of the last collection.
+    if ((maxAgeMs > 0 && Date.now() - at <= maxAgeMs && !this.dirty) || this.closed) return { id: r.id, snapshot: this.newest ?? r.snapshot };
+    this.wantFresh = true;
     await this.collect(this.dirty ? 'change' : 'tick');
     return { id: this.revisions[this.revisions.length - 1].id, snapshot: this.newest ?? r.snapshot };
   }
@@ -212,7 +224,9 @@ export class Hub extends EventEmitter {
         do {
           this.again = false;
           this.dirty = false;
-          const snapshot = await this.collector.snapshot();
+          const fresh = this.subscribers > 0 || this.wantFresh;
+          this.wantFresh = false;
+          const snapshot = await this.collector.snapshot({ countersMaxAgeMs: fresh ? 0 : this.idleCountersMs });
           if (this.closed) return; // collected by a closing collector: nothing to publish or record
           this.newest = snapshot;
           const fp = snapshotFingerprint(snapshot);

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Hub } from './hub';
@@ -9,13 +9,16 @@ const lab = JSON.parse(readFileSync(new URL('../../lib/snapshot/__fixtures__/lab
 /** A collector slower than the hub's tick: what a cold, busy machine looks like to the hub. */
 class SlowCollector extends EventEmitter {
   calls = 0;
+  /** The counters age the hub allowed for each collection. */
+  counterAges: (number | undefined)[] = [];
   constructor(private readonly ms: number) {
     super();
   }
   watch() {}
   close() {}
-  async snapshot() {
+  async snapshot(opts: { countersMaxAgeMs?: number } = {}) {
     this.calls++;
+    this.counterAges.push(opts.countersMaxAgeMs);
     await new Promise((r) => setTimeout(r, this.ms));
     return lab;
   }
@@ -57,8 +60,8 @@ describe('hub with a collector slower than its tick', () => {
 
 /** Stamps each snapshot with the time it was taken, as the real collector does. */
 class StampingCollector extends SlowCollector {
-  async snapshot() {
-    const s = await super.snapshot();
+  async snapshot(opts: { countersMaxAgeMs?: number } = {}) {
+    const s = await super.snapshot(opts);
     return { ...s, host: { ...s.host, collectedAt: new Date().toISOString() } };
   }
 }
@@ -94,5 +97,30 @@ describe('hub.current() with nobody subscribed', () => {
     await hub.close();
     await hub.current(0);
     expect(collector.calls).toBe(1);
+  });
+});
+
+describe('host rule counters', () => {
+  it('are read fresh while someone watches or asks for the current state, and may age while the hub only records', async () => {
+    const collector = new StampingCollector(10);
+    const hub = new Hub({ tickMs: 60_000, debounceMs: 60_000, idleTickMs: 60_000, idleCountersMs: 45_000, onRevision: () => {}, collector: collector as unknown as Collector });
+    const ac = new AbortController();
+    try {
+      await once(hub, 'revision'); // the recording hub's own first collection
+      expect(collector.counterAges).toEqual([45_000]);
+      collector.emit('change'); // so current() must collect (its debounced collection would come a minute later)
+      await hub.current();
+      expect(collector.counterAges).toEqual([45_000, 0]);
+      const it = hub.revisionsSince(null, ac.signal);
+      await it.next();
+      await hub.collect('tick');
+      expect(collector.counterAges.at(-1)).toBe(0);
+      ac.abort();
+      await it.next().catch(() => {});
+      await hub.collect('tick');
+      expect(collector.counterAges.at(-1)).toBe(45_000);
+    } finally {
+      await hub.close();
+    }
   });
 });

@@ -12,6 +12,7 @@
  *      inode and comm, and the socket inodes it holds
  *   v  the IPVS table (/proc/net/ip_vs as seen from the namespace), or the errno that kept it from being opened;
  *      and its net.ipv4.ip_forward
+ *   p  the same pass without the sockets (no /proc/PID/fd walk: listeners are not wanted)
  * and path is an nsfs file (/proc/PID/ns/net, /run/docker/netns/X, /run/netns/X) or "-" for the namespace this
  * reader started in. The answer is one JSON line. Every string read from the kernel is escaped: control bytes as
  * \u00XX, bytes that are not UTF-8 as U+FFFD, so the answer is always valid JSON.
@@ -762,7 +763,7 @@ static int read_listeners(struct buf *b) {
  */
 static const char *proc_root = "/proc";
 
-static void read_processes(struct buf *b) {
+static void read_processes(struct buf *b, int with_owners) {
   DIR *proc = opendir(proc_root);
   struct buf owners = {0};
   puts_(b, ",\"procs\":[");
@@ -791,7 +792,7 @@ static void read_processes(struct buf *b) {
     put_str(b, comm, cn);
     puts_(b, "]");
     first = 0;
-    int dfd = openat(pfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = with_owners ? openat(pfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     close(pfd);
     DIR *fds = dfd >= 0 ? fdopendir(dfd) : NULL;
     if (!fds) {
@@ -867,7 +868,8 @@ int main(int argc, char **argv) {
         put_error(&b, "sock_diag", err);
         puts_(&b, ",\"listenersError\":true");
       }
-      if (strchr(parts, 'P')) read_processes(&b);
+      if (strchr(parts, 'P')) read_processes(&b, 1);
+      else if (strchr(parts, 'p')) read_processes(&b, 0);
       if (strchr(parts, 'v')) read_ipvs(&b);
       putf(&b, ",\"started\":%d", procs_started);
     }
