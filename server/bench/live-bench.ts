@@ -139,6 +139,8 @@ async function main() {
     await shots.waitForFunction(`document.querySelectorAll('[data-node-id][data-kind="project"]').length >= 20`, undefined, { timeout: 180_000 });
     await fitAndShoot(shots, `test-results/graph-fit-${running()}-containers.png`);
 
+    // One viewer, as an operator has: a second live page would repaint on every delta on the same two cores.
+    await shots.close();
     const fresh = await browser.newPage({ viewport: VIEWPORT });
     await fresh.addInitScript(FIRST_PAINT_PROBE);
     await fresh.goto(BASE);
