@@ -30,6 +30,8 @@ test('a removed container is a ghost on the union graph and an entry in the chan
   await page.goto('/');
   await page.getByTestId('header').getByRole('link', { name: 'Compare' }).click();
   await expect(page).toHaveURL(/\/compare$/);
+  // The picker is inert until hydrated (what is typed earlier would be lost): wait for it, generously on a busy machine.
+  await expect(page.getByRole('button', { name: 'Compare' })).toBeEnabled({ timeout: 60_000 });
   await page.getByLabel('A', { exact: true }).fill(`name:${SAVED}`);
   await page.getByLabel('B', { exact: true }).fill('live');
   await page.getByRole('button', { name: 'Compare' }).click();
@@ -67,6 +69,7 @@ test('a file opened in the page and a share link are compared like any other sna
 
   // A: a snapshot file read in the page by the one file reader; B: the link, pasted.
   await page.goto('/compare');
+  await expect(page.getByRole('button', { name: 'Compare' })).toBeEnabled({ timeout: 60_000 });
   await page.getByLabel('Open a file as A').setInputFiles(join(root, 'lib/snapshot/__fixtures__/lab-snapshot.json'));
   await expect(page.getByLabel('A', { exact: true })).toHaveValue('file:lab-snapshot.json');
   await page.getByLabel('B', { exact: true }).fill(link);

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Comparison } from '@/lib/compare/compare';
 import { nodeOfChange, unionGraph, type Mark } from '@/lib/compare/union-graph';
 import type { Snapshot } from '@/lib/snapshot/schema';
@@ -104,6 +104,9 @@ function Picker({ a, b, onOpened }: { a: string | null; b: string | null; onOpen
   const [pa, setA] = useState(a ?? '-10m');
   const [pb, setB] = useState(b ?? 'live');
   const [fileError, setFileError] = useState<string | null>(null);
+  // Inert until hydrated: what is typed into the server-rendered fields would be replaced by this state.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     router.push(`/compare?${new URLSearchParams({ a: pa, b: pb }).toString()}`);
@@ -124,18 +127,18 @@ function Picker({ a, b, onOpened }: { a: string | null; b: string | null; onOpen
   const opener = (side: 'A' | 'B', set: (ref: string) => void) => (
     <label className="cursor-pointer text-xs text-sky-700 underline dark:text-sky-400">
       file…
-      <input type="file" className="sr-only" aria-label={`Open a file as ${side}`} accept=".json,.gz,.html,application/json,application/gzip,text/html" onChange={(e) => void open(e.currentTarget, set)} />
+      <input type="file" className="sr-only" disabled={!ready} aria-label={`Open a file as ${side}`} accept=".json,.gz,.html,application/json,application/gzip,text/html" onChange={(e) => void open(e.currentTarget, set)} />
     </label>
   );
   return (
     <form onSubmit={submit} className="flex flex-wrap items-center gap-2" aria-label="Snapshots to compare">
       <label className="text-sm">
-        A <input name="a" list="compare-refs" className={field} value={pa} onChange={(e) => setA(e.target.value)} />
+        A <input name="a" list="compare-refs" className={field} value={pa} disabled={!ready} onChange={(e) => setA(e.target.value)} />
       </label>
       {opener('A', setA)}
       <span aria-hidden="true">→</span>
       <label className="text-sm">
-        B <input name="b" list="compare-refs" className={field} value={pb} onChange={(e) => setB(e.target.value)} />
+        B <input name="b" list="compare-refs" className={field} value={pb} disabled={!ready} onChange={(e) => setB(e.target.value)} />
       </label>
       {opener('B', setB)}
       <datalist id="compare-refs">
@@ -149,7 +152,7 @@ function Picker({ a, b, onOpened }: { a: string | null; b: string | null; onOpen
           </option>
         ))}
       </datalist>
-      <button type="submit" className="rounded bg-sky-700 px-3 py-1 text-sm text-white hover:bg-sky-800">
+      <button type="submit" disabled={!ready} className="rounded bg-sky-700 px-3 py-1 text-sm text-white hover:bg-sky-800 disabled:opacity-50">
         Compare
       </button>
       <span className="text-xs text-slate-500 dark:text-slate-400">
