@@ -56,7 +56,7 @@ test.beforeAll(async () => {
   server = await serve(['--hub', '--pg', cluster.url, '--port', String(PORT), '--data', data], { DOCKER_HOST: `unix://${join(dir, 'no-docker.sock')}` });
   for (const h of HOSTS) {
     const p = spawn(process.execPath, [join(root, 'bin/netatlas.mjs'), 'agent', '--hub', BASE, '--token-file', join(dir, `${h}.token`), '--name', h,
-      '--interval', '500', '--snapshot-source', join(dir, `${h}.json`)], { cwd: root, stdio: 'ignore' });
+      '--interval', '500', '--snapshot-source', join(dir, `${h}.json`), '--data', join(dir, `agent-${h}`)], { cwd: root, stdio: 'ignore' });
     agents.push(p);
   }
 });

@@ -146,4 +146,24 @@ describe('the agent disk queue', () => {
     expect(lines[0].t).toBe('base');
     expect(lines.at(-1)).toEqual({ t: 'ack', seq: expected.length });
   });
+  it('a restarted agent whose hub knows nothing of it (another database) sends its state whole', { timeout: 300_000 }, async () => {
+    // Nothing new is collected after the restart: before, the agent trusted the journal's "the hub holds the base"
+    // and never sent anything to a hub that had never seen it.
+    await Promise.all([kill9(agent!.proc), kill9(hub)]);
+    await pool.query('CREATE DATABASE other_hub');
+    const url = cluster.url.replace(/\/postgres$/, '/other_hub');
+    hub = cli(['hub', '--pg', url, '--tokens', join(dir, 'tokens.json'), '--port', String(HUB_PORT)]);
+    startAgent();
+    await expect.poll(() => agent!.out.some((l) => l === `acked ${expected.length}`), { timeout: 120_000, interval: 200 }).toBe(true);
+    const other = new pg.Pool({ connectionString: url });
+    try {
+      const r = await openPgHistory(other, HOST);
+      if (!r.ok) throw new Error(r.reason);
+      expect((await r.store.stats()).revisions).toBe(1);
+      const got = await r.store.snapshotAt(new Date(expected.at(-1)!.host.collectedAt));
+      expect(JSON.stringify(got?.snapshot)).toBe(JSON.stringify(expected.at(-1)));
+    } finally {
+      await other.end();
+    }
+  });
 });

@@ -56,7 +56,10 @@ export class Agent {
     if (q) {
       this.session = q.session;
       this.base = q.base;
-      this.hubHasBase = q.hubHasBase;
+      // Whether the hub answering now still holds the base is unknown (it may be another hub, or have lost its
+      // database): send it once more. A hub that has it skips it (same session, number not newer); one that lacks it
+      // stores it, diffed against what it holds, so nothing is stored twice.
+      this.hubHasBase = false;
       this.pending = q.pending;
       this.latest = q.pending.reduce((s, p) => applyDelta(s, p.delta), q.base.snapshot);
       this.seq = q.pending.at(-1)?.seq ?? q.base.seq;
