@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser';
 
-const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Milliseconds from the exec of the server process to each step of a fresh dashboard's first picture. */
 export interface FirstPicture {
@@ -26,7 +25,7 @@ export interface FirstPicture {
  * from the Navigation Timing entry of the page, placed on the bench's clock through the epoch.
  */
 export async function firstPicture(containers: number, port: number, dir = '.'): Promise<FirstPicture> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROME_ARGS });
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const data = mkdtempSync(join(tmpdir(), 'netatlas-first-picture-'));
   const t0 = Date.now();

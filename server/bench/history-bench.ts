@@ -21,12 +21,12 @@ import type { Counters, IptChain, IptRuleset, Snapshot } from '../../lib/snapsho
 import { labSnapshot, prng, ruledHost } from '../../lib/history/corpus.test-helper';
 import { addContainer, removeContainer } from '../../lib/topology/synthetic';
 import { openSqliteHistory } from '../history/sqlite-store';
+import { pct } from './browser';
 
 const CONTAINERS = 300;
 const DAY_S = Number(process.env.BENCH_SECONDS ?? 86_400);
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 const MB = 1024 * 1024;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const fmt = (n: number, d = 2) => n.toFixed(d);
 /** Writes timed per kind of new snapshot. */
 const WRITES = Number(process.env.BENCH_WRITES ?? 300);

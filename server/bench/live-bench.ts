@@ -11,33 +11,17 @@
  * Screenshots go to test-results/. Every container made here carries netatlas.lab=1 and is removed at the end.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { containerNode, launchChromium, pct, waitForServer } from './browser';
+import { docker, IMAGE } from './bench-containers';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4188);
 const BASE = `http://127.0.0.1:${PORT}`;
-const IMAGE = 'netatlas-lab/busybox:1';
 // Per server port, so two engineers' runs on one host never remove each other's containers or networks.
 const LABEL = `netatlas.bench=live-${PORT}`;
 const NETS = [0, 1, 2].map((i) => ({ name: `netatlas-bench-${PORT}-${i}`, subnet: `198.19.${100 + (PORT % 50) * 3 + i}.0/24` }));
 const LAB_LABEL = 'netatlas.lab=1';
 const VIEWPORT = { width: 1600, height: 1000 };
-const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const docker = (...a: string[]) => execFileSync('docker', a, { encoding: 'utf8' }).trim();
-const containerNode = (name: string) => `[data-node-id][data-kind="container"][aria-label~="${name}"]`;
-
-async function waitForServer() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(BASE)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('next start did not come up');
-}
 
 /** `n` more containers over three bench networks; with `projects`, container i is in compose project bench-(i % projects). */
 function startMany(n: number, projects = 0, offset = 0) {
@@ -103,9 +87,9 @@ function removeBench() {
 async function main() {
   if (spawnSync('test', ['-f', '.next/BUILD_ID']).status !== 0) execFileSync('npx', ['next', 'build'], { stdio: 'inherit' });
   const server = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(PORT)], { stdio: 'ignore', detached: true });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROME_ARGS });
+  const browser = await launchChromium();
   try {
-    await waitForServer();
+    await waitForServer(BASE);
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(BASE);
     await page.waitForSelector(containerNode('lab-web'));

@@ -20,14 +20,14 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { containerNode, launchChromium, pct, waitForServer } from './browser';
+import { docker, IMAGE } from './bench-containers';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4188);
 const BASE = `http://127.0.0.1:${PORT}`;
-const IMAGE = 'netatlas-lab/busybox:1';
 // Per server port, so two engineers' runs on one host never remove each other's containers or networks.
 const LABEL = `netatlas.bench=stream-${PORT}`;
-const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const ONLY_STREAM = process.env.BENCH_ONLY === 'stream';
 const ONLY_IDLE = process.env.BENCH_ONLY === 'idle';
@@ -36,21 +36,6 @@ const FIRST_PORT = 20_001;
 const WINDOW_MS = 30_000;
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 60_000);
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const docker = (...a: string[]) => execFileSync('docker', a, { encoding: 'utf8' }).trim();
-const containerNode = (name: string) => `[data-node-id][data-kind="container"][aria-label~="${name}"]`;
-
-async function waitForServer() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(BASE)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('next start did not come up');
-}
 
 /** The gateway (the host's address) of bench network 0: published ports bind there, never on 0.0.0.0. */
 const GATEWAY = '198.18.10.1';
@@ -240,10 +225,10 @@ async function main() {
     detached: true,
     env: { ...process.env, NETATLAS_DATA: data },
   });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROME_ARGS });
+  const browser = await launchChromium();
   let traffic: ChildProcess | null = null;
   try {
-    await waitForServer();
+    await waitForServer(BASE);
     if (ONLY_IDLE) return await idleAt300(browser, server.pid!, (t) => (traffic = t));
     // 4a. The first page request started the hub; nobody is subscribed.
     await idleCpu(server.pid!, 'lab');
