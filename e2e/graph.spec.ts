@@ -131,22 +131,36 @@ test('the legend starts folded, and remembers being opened or folded', async ({ 
 });
 
 // Hosts this machine cannot hold next to everyone's work: the same hand-built snapshots the layout bench measures
-// (lib/topology/synthetic), opened as files; bench:live takes the same pictures of real containers. Semantic zoom's
-// promise is checked (every label drawn is at least ~6.5 px on screen; smaller ones are hidden), and at 300 the
-// folded projects' names are among those drawn.
-test('after Fit, hosts of 50 and 300 containers draw no unreadable label, and at 300 the project names (screenshots)', async ({ page }, info) => {
+// (lib/topology/synthetic), opened as files; bench:live takes the same pictures of real containers. After Fit: at 50
+// containers every container and network name is drawn at 9 px or more on screen; at 300 (20 compose projects and
+// 50 containers of none, like bench:live's host) every project, network and loose container name is drawn; and at
+// both, no label is drawn under ~6.5 px (semantic zoom hides it instead: lib/topology/labels).
+test('after Fit, hosts of 50 and 300 containers are read by their names (screenshots)', async ({ page }, info) => {
   await open(page);
-  for (const [containers, projects] of [[50, 0], [300, 20]] as const) {
+  for (const { containers, projects, loose, minName } of [
+    { containers: 50, projects: 0, loose: 0, minName: 9 },
+    { containers: 300, projects: 20, loose: 50, minName: 6.4 },
+  ]) {
     const file = info.outputPath(`synthetic-${containers}.json`);
-    writeFileSync(file, JSON.stringify(syntheticSnapshot(containers, 6, projects)));
+    const snapshot = syntheticSnapshot(containers, 6, projects, loose);
+    writeFileSync(file, JSON.stringify(snapshot));
     await page.getByTestId('open-file-input').setInputFiles(file);
     await expect(page.getByTestId('file-banner')).toContainText(`synthetic-${containers}.json`);
     await expect(page.locator('[data-node-id][data-kind="container"]').first()).toBeAttached();
     await fit(page);
+    const canvas = (await page.getByTestId('topology').boundingBox())!;
+    info.annotations.push({ type: `graph canvas at ${containers}`, description: `${canvas.width}×${canvas.height}` });
     const drawn = await labelSizes(page, 'svg[data-testid="topology"] text');
     expect(drawn.length, 'labels drawn').toBeGreaterThan(0);
     expect(Math.min(...drawn), 'smallest label drawn, px on screen').toBeGreaterThanOrEqual(6.4);
-    if (projects > 0) expect((await labelSizes(page, '[data-kind="project"] > text:first-of-type')).length, 'project names drawn').toBeGreaterThanOrEqual(projects);
+    const shownContainers = await page.locator('[data-node-id][data-kind="container"]').count();
+    const containerNames = await containerLabelSizes(page);
+    expect(containerNames.length, 'container names drawn').toBe(shownContainers);
+    expect(Math.min(...containerNames), 'smallest container name, px on screen').toBeGreaterThanOrEqual(minName);
+    const bridgeNames = await labelSizes(page, '[data-kind="bridge"] text[class*="name-"]');
+    expect(bridgeNames.length, 'network names drawn').toBe(snapshot.docker!.networks.length);
+    expect(Math.min(...bridgeNames), 'smallest network name, px on screen').toBeGreaterThanOrEqual(minName);
+    if (projects > 0) expect((await labelSizes(page, '[data-kind="project"] > text:first-of-type')).length, 'project names drawn').toBe(projects);
     await page.screenshot({ path: `test-results/graph-fit-synthetic-${containers}-containers.png` }); // bench:live: graph-fit-N-containers.png
   }
 });

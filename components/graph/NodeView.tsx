@@ -2,10 +2,11 @@
 
 import { memo } from 'react';
 import { metrics } from '@/lib/topology/layout';
+import { FONTS } from '@/lib/topology/labels';
 import type { FindingLevel } from '@/lib/findings/types';
 import type { NodeKind } from '@/lib/topology/types';
 import { fit, ICON, iconCentre, isIconKind, Shape } from './shapes';
-import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, HIDE_WHEN_FAR, HIDE_WHEN_FARTHEST, HIDE_WHEN_MID, HIDE_WHEN_NEAR, KIND_NAMES, NODE_COLOURS } from './styles';
+import { DIMMED_BOX_COLOURS, DIMMED_COLOURS, HIDE_WHEN_FARTHEST, HIDE_WHEN_MID, HIDE_WHEN_NEAR, KIND_NAMES, NODE_COLOURS } from './styles';
 
 export interface NodeViewProps {
   id: string;
@@ -41,10 +42,7 @@ const BADGE_COLOURS: Record<FindingLevel, string> = {
 const TEXT = `${HIDE_WHEN_MID} pointer-events-none select-none fill-slate-800 text-[11px] dark:fill-slate-100`;
 const SUBTEXT = `${HIDE_WHEN_NEAR} pointer-events-none select-none fill-slate-500 text-[9.5px] dark:fill-slate-400`;
 const DIM_TEXT = `${HIDE_WHEN_MID} pointer-events-none select-none fill-slate-400 text-[11px] dark:fill-slate-500`;
-/** Container names: the largest label (metrics.ctrFont), the last to go when zooming out. */
-const CTR_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-800 dark:fill-slate-100`;
-const CTR_DIM_TEXT = `${HIDE_WHEN_FAR} pointer-events-none select-none fill-slate-400 dark:fill-slate-500`;
-/** Folded compose projects' names (metrics.projFont): what a whole busy host after Fit is read by. */
+/** Folded compose projects' names (FONTS.project): what a whole busy host after Fit is read by. */
 const PROJ_TEXT = `${HIDE_WHEN_FARTHEST} pointer-events-none select-none fill-slate-800 dark:fill-slate-100`;
 const PROJ_DIM_TEXT = `${HIDE_WHEN_FARTHEST} pointer-events-none select-none fill-slate-400 dark:fill-slate-500`;
 
@@ -154,31 +152,31 @@ function Label(p: NodeViewProps) {
   }
   const cx = p.x + p.w / 2;
   const cy = p.y + p.h / 2;
-  // Names operators look for first (networks, projects) are large enough to stay when zoomed out.
-  if (p.kind === 'bridge' || p.kind === 'project') {
-    const size = p.kind === 'project' ? metrics.projFont : metrics.ctrFont;
+  // Names operators look for first (networks, projects, containers) are the largest labels, the last to go.
+  if (p.kind === 'project') {
     return (
       <>
-        <text
-          x={cx}
-          y={p.y + size + 2}
-          textAnchor="middle"
-          className={`${p.kind === 'project' ? (p.dimmed ? PROJ_DIM_TEXT : PROJ_TEXT) : p.dimmed ? CTR_DIM_TEXT : CTR_TEXT} font-semibold`}
-          style={{ fontSize: size }}
-        >
-          {fit(p.label, p.w - 10, size * 0.6)}
+        <text x={cx} y={p.y + FONTS.project + 2} textAnchor="middle" className={`${p.dimmed ? PROJ_DIM_TEXT : PROJ_TEXT} font-semibold`} style={{ fontSize: FONTS.project }}>
+          {fit(p.label, p.w - 10, FONTS.project * 0.6)}
         </text>
-        <text x={cx} y={p.y + p.h - 5} textAnchor="middle" className={p.kind === 'project' ? TEXT : SUBTEXT}>
-          {fit(p.detail ?? '', p.w - 10, p.kind === 'project' ? 6.4 : 5.6)}
+        <text x={cx} y={p.y + p.h - 5} textAnchor="middle" className={TEXT}>
+          {fit(p.detail ?? '', p.w - 10, 6.4)}
         </text>
       </>
     );
   }
-  if (p.kind === 'container') {
+  if (p.kind === 'bridge' || p.kind === 'uplink' || p.kind === 'container') {
+    const near = p.kind === 'container' ? cy + 5 : p.y + FONTS.name + 2;
     return (
-      <text x={cx} y={cy + 5} textAnchor="middle" className={`${p.dimmed ? CTR_DIM_TEXT : CTR_TEXT} font-medium`} style={{ fontSize: metrics.ctrFont }}>
-        {fit(p.label, p.w - 10, metrics.ctrFont * 0.6)}
-      </text>
+      <>
+        <Name {...p} font={FONTS.name} baseline={near} className="name-near" />
+        <Name {...p} font={FONTS.farName} baseline={cy + 7} className="name-far" />
+        {p.kind !== 'container' && (
+          <text x={cx} y={p.y + p.h - 5} textAnchor="middle" className={SUBTEXT}>
+            {fit(p.detail ?? '', p.w - 10, 5.6)}
+          </text>
+        )}
+      </>
     );
   }
   return (
@@ -192,5 +190,23 @@ function Label(p: NodeViewProps) {
         </text>
       )}
     </>
+  );
+}
+
+/**
+ * A container's, network's or uplink's name, drawn twice: close up at FONTS.name, and zoomed out at FONTS.farName, cut to the
+ * box (lib/topology/labels; app/globals.css shows one of the two by the <svg>'s zoom tier).
+ */
+function Name(p: NodeViewProps & { font: number; baseline: number; className: string }) {
+  return (
+    <text
+      x={p.x + p.w / 2}
+      y={p.baseline}
+      textAnchor="middle"
+      className={`${p.className} pointer-events-none select-none ${p.dimmed ? 'fill-slate-400 dark:fill-slate-500' : 'fill-slate-800 dark:fill-slate-100'} ${p.kind === 'container' ? 'font-medium' : 'font-semibold'}`}
+      style={{ fontSize: p.font }}
+    >
+      {fit(p.label, p.w - 10, p.font * 0.6)}
+    </text>
   );
 }

@@ -52,19 +52,7 @@ export const EDGE_NAMES: Record<EdgeKind, string> = {
   parent: 'macvlan/ipvlan → parent',
 };
 
-/**
- * Semantic zoom: a label is hidden once it would be drawn smaller than about 6.5 px on screen (unreadable, and
- * dropping it spares the rasteriser thousands of glyph runs). Each tier is an attribute on the <svg>, set by the
- * zoom handler (usePanZoom) only when the scale crosses its threshold.
- */
-export const ZOOM_TIERS = [
-  { attr: 'data-farthest', below: 0.3 }, // compose project names (22 px) go
-  { attr: 'data-far', below: 0.45 }, // container and network names (14 px) go
-  { attr: 'data-mid', below: 0.6 }, // 11 px labels go
-  { attr: 'data-near', below: 0.7 }, // 9.5 px second lines go
-] as const;
-/** Hidden below each tier's scale. */
+/** Semantic zoom (lib/topology/labels: ZOOM_TIERS, set on the <svg> by usePanZoom): hidden below each tier's scale. */
 export const HIDE_WHEN_FARTHEST = 'in-data-[farthest]:hidden';
-export const HIDE_WHEN_FAR = 'in-data-[far]:hidden';
 export const HIDE_WHEN_MID = 'in-data-[mid]:hidden';
 export const HIDE_WHEN_NEAR = 'in-data-[near]:hidden';

@@ -6,7 +6,7 @@ import 'd3-transition'; // adds selection.transition()
 import { zoom, zoomIdentity, zoomTransform, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import { fitView, SCALE_EXTENT } from '@/lib/topology/fit';
 import type { Box } from '@/lib/topology/types';
-import { ZOOM_TIERS } from './styles';
+import { ZOOM_TIERS } from '@/lib/topology/labels';
 
 
 const duration = () => (typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? 0 : 250);

@@ -181,9 +181,10 @@ export function removeContainer(s: Snapshot, name: string): void {
 /**
  * A busy host: `containers` containers over a few bridges; every 10th also on a second network, every 15th with a
  * `container:X` sidecar (counted), every 8th publishing a port, a couple in none/host mode. With `projects`, the
- * app containers belong to that many compose projects (`project-0`…, round robin; a sidecar in its owner's).
+ * app containers belong to that many compose projects (`project-0`…, round robin; a sidecar in its owner's), except
+ * the first `loose` ones, which belong to none (a busy host is rarely all compose: bench:live's has 50 such).
  */
-export function syntheticSnapshot(containers: number, networkCount = 6, projects = 0): Snapshot {
+export function syntheticSnapshot(containers: number, networkCount = 6, projects = 0, loose = 0): Snapshot {
   const s = emptySnapshot();
   const nets = [addNetwork(s, 'bridge', 0)];
   for (let k = 1; k < networkCount; k++) nets.push(addNetwork(s, `net-${k}`, k));
@@ -195,7 +196,7 @@ export function syntheticSnapshot(containers: number, networkCount = 6, projects
     const networks = i % 10 === 9 ? [primary, nets[(i + 1) % nets.length]] : [primary];
     const ports = i % 8 === 0 ? [{ containerPort: 80, hostPort: 20000 + i }] : [];
     const c = addContainer(s, { name: `app-${String(i).padStart(3, '0')}`, n: i, networks, ports });
-    if (projects > 0) {
+    if (projects > 0 && i >= loose) {
       c.composeProject = `project-${i % projects}`;
       c.composeService = `svc-${i}`;
     }
