@@ -2,7 +2,7 @@
 
 import { memo } from 'react';
 import { metrics } from '@/lib/topology/layout';
-import { FONTS } from '@/lib/topology/labels';
+import { cutName, FONTS } from '@/lib/topology/labels';
 import type { FindingLevel } from '@/lib/findings/types';
 import type { NodeKind } from '@/lib/topology/types';
 import { fit, ICON, iconCentre, isIconKind, Shape } from './shapes';
@@ -206,7 +206,7 @@ function Name(p: NodeViewProps & { font: number; baseline: number; className: st
       className={`${p.className} pointer-events-none select-none ${p.dimmed ? 'fill-slate-400 dark:fill-slate-500' : 'fill-slate-800 dark:fill-slate-100'} ${p.kind === 'container' ? 'font-medium' : 'font-semibold'}`}
       style={{ fontSize: p.font }}
     >
-      {fit(p.label, p.w - 10, p.font * 0.6)}
+      {cutName(p.label, p.w - 10, p.font)}
     </text>
   );
 }

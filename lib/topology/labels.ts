@@ -45,3 +45,15 @@ export const projectFont = (k: number): number | null => (below('farthest', k) ?
 
 /** Roughly how many characters of a `font` px label fit `width` px (a wide sans: ~0.6 em per character). */
 export const charsThatFit = (width: number, font: number) => Math.max(3, Math.floor(width / (font * 0.6)));
+
+/**
+ * A name cut to about `width` px at `font` px by taking out its middle: names on one host share prefixes
+ * (`netatlas-bench-…`, `shop_…`) and differ at the end (`…-api-1`, `…_backend`), so both ends stay.
+ */
+export function cutName(name: string, width: number, font: number): string {
+  const chars = [...name]; // by code point: never half a surrogate pair
+  const max = charsThatFit(width, font);
+  if (chars.length <= max) return name;
+  const tail = Math.floor((max - 1) / 2);
+  return `${chars.slice(0, max - 1 - tail).join('')}…${chars.slice(chars.length - tail).join('')}`;
+}
