@@ -6,8 +6,9 @@
  *      p50 / p95 (target p95 <= 1 s);
  *   2. at ~50 containers (35 extra on three bench networks): a screenshot after Fit;
  *   3. at ~300 containers (250 more, in 20 compose projects): first render (navigation start → first paint of the
- *      graph; target <= 1.5 s), frame times while panning and wheel-zooming (target p95 <= 20 ms), unfolding a
- *      project (click → its containers painted; target <= 100 ms), and a screenshot after Fit.
+ *      graph; target <= 1.5 s), the page's work after that (long tasks until it settles), frame times over three
+ *      rounds of panning and wheel-zooming once settled (target p95 <= 20 ms; long tasks meanwhile are listed),
+ *      unfolding a project (click → its containers painted; target <= 100 ms), and a screenshot after Fit.
  * Screenshots go to test-results/. Every container made here carries netatlas.lab=1 and is removed at the end.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -45,6 +46,22 @@ const FIRST_PAINT_PROBE = `(() => {
   const obs = new MutationObserver(() => { if (seen()) { obs.disconnect(); done(); } });
   document.addEventListener('DOMContentLoaded', () => (seen() ? done() : obs.observe(document.body, { childList: true, subtree: true })));
 })()`;
+
+/** Long tasks (> 50 ms on the main thread) since navigation, as [start, duration] pairs. */
+const LONG_TASK_PROBE = `(() => {
+  window.__longTasks = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
+    .observe({ type: 'longtask', buffered: true });
+})()`;
+
+/** Resolves once the main thread has had no long task for \`quietMs\`: when the page has settled after loading. */
+const SETTLED = (quietMs: number) => `new Promise((resolve) => {
+  const check = () => {
+    const last = window.__longTasks.reduce((m, [t, d]) => Math.max(m, t + d), 0);
+    if (performance.now() - last >= ${quietMs}) resolve(performance.now()); else setTimeout(check, 100);
+  };
+  check();
+})`;
 
 /** Frame times (ms) over the next \`n\` animation frames, collected in the page. */
 const FRAME_PROBE = (n: number) => `(() => {
@@ -127,32 +144,46 @@ async function main() {
     await shots.close();
     const fresh = await browser.newPage({ viewport: VIEWPORT });
     await fresh.addInitScript(FIRST_PAINT_PROBE);
+    await fresh.addInitScript(LONG_TASK_PROBE);
     await fresh.goto(BASE);
     await fresh.waitForFunction('window.__graphPainted !== undefined', undefined, { timeout: 90_000 });
     const firstPaint = (await fresh.evaluate('window.__graphPainted')) as number;
     const nodes = await fresh.locator('[data-node-id]').count();
 
+    // Work the page does after its first paint (findings, the panels) is reported on its own, and pan and zoom are
+    // measured once it has settled: an operator's gestures, not the page's start-up, are what the frame target is for.
+    const settled = (await fresh.evaluate(SETTLED(1000))) as number;
+    const startup = (await fresh.evaluate('window.__longTasks')) as [number, number][];
     const box = (await fresh.locator('svg[data-testid="topology"]').boundingBox())!;
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
-    // A string, not a function: tsx would add helpers (__name) that do not exist in the page.
-    await fresh.evaluate(FRAME_PROBE(200));
-    await fresh.mouse.move(cx, cy);
-    await fresh.mouse.down();
-    for (let i = 0; i < 120; i++) await fresh.mouse.move(cx + 300 * Math.sin(i / 10), cy + 150 * Math.cos(i / 10));
-    await fresh.mouse.up();
-    const pan = ((await fresh.evaluate('window.__frames')) as number[]).slice(2);
-    await fresh.evaluate(FRAME_PROBE(200));
-    for (let i = 0; i < 60; i++) await fresh.mouse.wheel(0, i < 30 ? -60 : 60);
-    const zoom = ((await fresh.evaluate('window.__frames')) as number[]).slice(2);
+    const pan: number[] = [];
+    const zoom: number[] = [];
+    // Three rounds of each: one slow frame in a round of ~150 is under the p95, three are not.
+    for (let round = 0; round < 3; round++) {
+      // A string, not a function: tsx would add helpers (__name) that do not exist in the page.
+      await fresh.evaluate(FRAME_PROBE(150));
+      await fresh.mouse.move(cx, cy);
+      await fresh.mouse.down();
+      for (let i = 0; i < 120; i++) await fresh.mouse.move(cx + 300 * Math.sin(i / 10), cy + 150 * Math.cos(i / 10));
+      await fresh.mouse.up();
+      pan.push(...((await fresh.evaluate('window.__frames')) as number[]).slice(2));
+      await fresh.evaluate(FRAME_PROBE(150));
+      for (let i = 0; i < 60; i++) await fresh.mouse.wheel(0, i < 30 ? -60 : 60);
+      zoom.push(...((await fresh.evaluate('window.__frames')) as number[]).slice(2));
+    }
+    const during = ((await fresh.evaluate('window.__longTasks')) as [number, number][]).filter(([t]) => t > settled);
 
     const unfold: number[] = [];
     for (const p of ['bench-3', 'bench-7', 'bench-11']) unfold.push((await fresh.evaluate(UNFOLD_PROBE(p))) as number);
 
     console.log(`\nat ${running()} containers (${nodes} nodes drawn, compose projects folded), 1600×1000:`);
     console.log(`  first render (navigation start → first paint of the graph): ${firstPaint.toFixed(0)} ms (target <= 1500)`);
+    const busy = startup.filter(([t]) => t > firstPaint);
+    console.log(`  after it, the page settled at ${settled.toFixed(0)} ms: ${busy.length} long tasks, ${busy.reduce((a, [, d]) => a + d, 0).toFixed(0)} ms in all (longest ${Math.max(0, ...busy.map(([, d]) => d)).toFixed(0)} ms)`);
     console.log(`  pan:  ${pan.length} frames, p50 ${pct(pan, 50).toFixed(1)} ms, p95 ${pct(pan, 95).toFixed(1)} ms, max ${Math.max(...pan).toFixed(1)} ms (target p95 <= 20)`);
     console.log(`  zoom: ${zoom.length} frames, p50 ${pct(zoom, 50).toFixed(1)} ms, p95 ${pct(zoom, 95).toFixed(1)} ms, max ${Math.max(...zoom).toFixed(1)} ms (target p95 <= 20)`);
+    console.log(`  long tasks while panning and zooming: ${during.length} (${during.map(([, d]) => d.toFixed(0)).join(', ') || 'none'} ms)`);
     console.log(`  unfold a project (click → its containers painted): ${unfold.map((x) => x.toFixed(0)).join(', ')} ms (target <= 100)`);
   } finally {
     await browser.close();
