@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ruledHost } from '../lib/history/corpus.test-helper';
@@ -89,6 +89,12 @@ test('choosing a host shows its containers in the graph and its panels; another 
   await expect(page.getByTestId('details-panel')).toContainText('alpha-web');
   await page.getByRole('tab', { name: 'History' }).click();
   await expect(page.getByTestId('history-panel')).not.toContainText('History is off');
+  // The host changes: its agent sends a delta, and the page, polling from the revision it holds, draws it.
+  const changed = world('alpha', 0);
+  addContainer(changed, { name: 'alpha-late', n: 700, networks: [changed.docker!.networks[1]] });
+  writeFileSync(join(dir, 'alpha.json.tmp'), JSON.stringify(changed));
+  renameSync(join(dir, 'alpha.json.tmp'), join(dir, 'alpha.json')); // whole, never half-written, for the agent
+  await expect(container(page, 'alpha-late')).toHaveCount(1, { timeout: 60_000 });
 
   await picker(page).selectOption('gamma');
   await expect(page.getByTestId('header')).toContainText('· gamma');

@@ -13,6 +13,7 @@ import type { ShareProps } from '@/components/share/ShareBar';
 import { ShareLinks } from '@/components/share/ShareLinks';
 import type { ShareSource } from '@/server/share/share-source';
 import { ChosenHost } from '@/components/fleet/chosen-host';
+import { useFleetHost } from '@/components/fleet/useFleetHost';
 import { FleetPage } from '@/components/fleet/FleetPage';
 import { HostPicker } from '@/components/fleet/HostPicker';
 import { useChosenHost } from '@/components/fleet/useChosenHost';
@@ -23,9 +24,8 @@ export type { LiveState };
 export type { LiveStatus };
 
 const CURRENT: ShareSource = { kind: 'current' };
-/** How often the picker's host list and a fleet host's newest state are asked for. */
+/** How often the picker's host list is asked for. */
 const FLEET_REFRESH_MS = 5_000;
-const HOST_REFRESH_MS = 2_000;
 
 /** What a link to the moment on screen is made from: the saved snapshot by name, else the moment it was collected. */
 function sourceOf(past: PastView | null): ShareSource {
@@ -59,12 +59,11 @@ export function LiveDashboard({ initial }: { initial: LiveState }) {
 }
 
 function HostDashboard({ live, host, picker }: { live: ReturnType<typeof useLiveStream>; host: string | null; picker: ReactNode }) {
-  const trpc = useTRPC();
-  const remote = useQuery({ ...trpc.fleet.latest.queryOptions({ host: host ?? '' }), enabled: host !== null, refetchInterval: HOST_REFRESH_MS });
+  const remote = useFleetHost(host);
   const travel = useTimeTravel();
   const connectedOnce = useRef(false);
   if (live.subscription === 'pending') connectedOnce.current = true;
-  const remoteSnapshot = remote.data?.ok ? remote.data.snapshot : null;
+  const remoteSnapshot = remote.state?.snapshot ?? null;
   const current = host ? remoteSnapshot : live.snapshot;
   const status: LiveStatus = host
     ? remoteSnapshot
@@ -101,13 +100,13 @@ function HostDashboard({ live, host, picker }: { live: ReturnType<typeof useLive
       lastChange={current?.host.collectedAt ?? null}
       share={share}
       past={past !== null}
-      // A fleet host's state arrives by polling; an unchanged one is the same object, so nothing is laid out again.
-      structureKey={past ? `past ${past.ref} ${past.at}` : host ? undefined : `live ${live.structureAt}`}
+      // Live or a fleet host: rebuilt only when the structure changes, never for counters alone.
+      structureKey={past ? `past ${past.ref} ${past.at}` : host ? `host ${remote.state?.structureAt}` : `live ${live.structureAt}`}
       timeline={
         <>
-          {remote.data && !remote.data.ok && (
+          {remote.error && (
             <p role="alert" data-testid="host-error" className="border-b border-slate-300 px-4 py-2 text-sm text-red-700 dark:border-slate-700 dark:text-red-300">
-              {remote.data.error}
+              {remote.error}
             </p>
           )}
           <TimeTravelBar travel={travel} liveAt={liveAt} />

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { parseSnapshot, type Snapshot } from '../../lib/snapshot/schema';
 import { DELTA_FORMAT, DELTA_VERSION, tryApplyDelta, type SnapshotDelta } from '../../lib/history/delta';
 import { INGEST_PATH, IngestBatch, isHostName, parseScope, type IngestReply, type Scope } from '../../lib/fleet/protocol';
+import type { LiveMessage } from '../../lib/history/stream';
 import { LIMITS } from '../../lib/limits';
 import { listPgHosts, openPgHistory, type PgHistoryStore, type PgStoreOptions } from '../history/pg-store';
 import type { TokenVerifier } from './tokens';
@@ -30,6 +31,20 @@ interface HostState {
   snapshot: Snapshot;
 }
 
+type DeltaMessage = Extract<LiveMessage, { kind: 'delta' }>;
+
+/**
+ * What viewers of a host follow: the newest stored revision and the deltas that led to it, numbered by the store's
+ * revision ids (which survive a restart of the hub, unlike agents' state numbers).
+ */
+interface Feed {
+  revision: number;
+  recent: DeltaMessage[];
+}
+
+/** Deltas kept per host for viewers: a viewer polling every 2 s is never more than a few behind. */
+const FEED_DEPTH = 32;
+
 export interface IngestCounters {
   batches: number;
   states: number;
@@ -40,6 +55,7 @@ export interface IngestCounters {
 export class FleetHub {
   private readonly stores = new Map<string, Promise<PgHistoryStore>>();
   private readonly state = new Map<string, HostState>();
+  private readonly feeds = new Map<string, Feed>();
   /** One ingest at a time per host: states are chained. */
   private readonly queues = new Map<string, Promise<unknown>>();
   readonly counters: IngestCounters = { batches: 0, states: 0, revisions: 0, resyncs: 0 };
@@ -104,9 +120,15 @@ export class FleetHub {
       }
       const r = await store.append(next);
       this.counters.states++;
-      if (r) this.counters.revisions++;
       cur = { session: batch.session, seq: item.seq, snapshot: next };
       this.state.set(host, cur);
+      if (r) {
+        this.counters.revisions++;
+        const feed = this.feeds.get(host) ?? { revision: r.revision, recent: [] };
+        feed.recent = r.base !== null && r.delta ? [...feed.recent.slice(1 - FEED_DEPTH), { kind: 'delta', revision: r.revision, base: r.base, delta: r.delta }] : [];
+        feed.revision = r.revision;
+        this.feeds.set(host, feed);
+      }
     }
     return { acked: acked(), resync: false };
   }
@@ -129,6 +151,26 @@ export class FleetHub {
     if (held) return held.snapshot;
     const store = await this.history(host);
     return (await store?.latest())?.snapshot ?? null;
+  }
+
+  /**
+   * What a viewer holding `revision` of the host needs to be at the newest one (the live stream's messages,
+   * lib/history/stream): nothing when it is there, the deltas since when this process still has them, else the
+   * whole snapshot. A delta not based on what the viewer holds (another writer came between) makes it ask again
+   * with no revision. Null for a host no agent ever sent.
+   */
+  async since(host: string, revision: number | null): Promise<LiveMessage[] | null> {
+    const feed = this.feeds.get(host);
+    const held = this.state.get(host);
+    if (feed && held) {
+      if (revision === feed.revision) return [];
+      const from = revision === null ? -1 : feed.recent.findIndex((m) => m.base === revision);
+      if (from >= 0) return feed.recent.slice(from);
+      return [{ kind: 'whole', revision: feed.revision, snapshot: held.snapshot }];
+    }
+    const stored = await (await this.history(host))?.latest();
+    if (!stored) return null;
+    return revision === stored.revision ? [] : [{ kind: 'whole', revision: stored.revision, snapshot: stored.snapshot }];
   }
 
   /** A host's history (time travel, the change log, saved snapshots), or null for a host no agent ever sent. */

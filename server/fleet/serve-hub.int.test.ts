@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestPath } from '../../lib/fleet/protocol';
 import { LIMITS } from '../../lib/limits';
-import { ruledHost } from '../../lib/history/corpus.test-helper';
+import { ruledHost, withTraffic } from '../../lib/history/corpus.test-helper';
+import { diffSnapshots } from '../../lib/history/delta';
+import { receive, startStream, type LiveMessage } from '../../lib/history/stream';
 import type { Snapshot } from '../../lib/snapshot/schema';
 import { startPgCluster, type PgCluster } from '../history/pg-cluster.test-helper';
 import { get, serve, type Served } from '../serve/serve.test-helper';
@@ -108,6 +110,37 @@ describe('serve --hub: agent tokens are scoped to one host', () => {
     expect(at.result.data).toMatchObject({ ok: true, live: false, snapshot: { host: { hostname: 'alpha' } } });
     const unknown = JSON.parse((await trpc('history.at', { host: 'zeta', ref: new Date().toISOString() }, tok.reader)).body);
     expect(unknown.result.data).toEqual({ ok: false, error: 'no host named zeta has reported' });
+  });
+
+  it('a page follows a host by deltas: nothing while it is unchanged, then only what changed', async () => {
+    const since = async (revision: number | null) => JSON.parse((await trpc('fleet.since', { host: 'alpha', revision }, tok.reader)).body).result.data;
+    const first = await since(null);
+    expect(first.ok).toBe(true);
+    expect(first.messages.map((m: LiveMessage) => m.kind)).toEqual(['whole']);
+    const held = first.messages[0] as Extract<LiveMessage, { kind: 'whole' }>;
+    expect(held.snapshot.docker!.containers).toHaveLength(450);
+    expect(await since(held.revision)).toEqual({ ok: true, messages: [] });
+    // The agent, in the same session, sends two states as deltas: traffic moved counters, nothing else.
+    let s = held.snapshot;
+    const items = [2, 3].map((seq) => {
+      const next = withTraffic(s, (c) => (c.ports.length ? 5 : 0));
+      next.host.collectedAt = new Date(Date.parse(s.host.collectedAt) + 1000).toISOString();
+      const item = { seq, delta: diffSnapshots(s, next) };
+      s = next;
+      return item;
+    });
+    const r = await post('alpha', tok.alpha, { session: 's'.repeat(16), items });
+    expect(JSON.parse(r.body)).toMatchObject({ acked: 3, resync: false });
+    const update = await since(held.revision);
+    expect(update.messages.map((m: LiveMessage) => m.kind)).toEqual(['delta', 'delta']);
+    let state = startStream(held.revision, held.snapshot);
+    for (const m of update.messages) state = receive(state, m);
+    expect(state.resync).toBeNull();
+    expect(JSON.stringify(state.snapshot)).toBe(JSON.stringify(s));
+    expect(state.structureAt, 'counters alone do not change the structure').toBe(held.revision);
+    expect(JSON.stringify(update).length).toBeLessThan(JSON.stringify(first).length / 20);
+    // A revision this hub never made (another hub's, a stale tab's): the whole snapshot.
+    expect((await since(held.revision + 1_000_000)).messages.map((m: LiveMessage) => m.kind)).toEqual(['whole']);
   });
 
   it('a revoked agent token is refused at once by the running server', async () => {

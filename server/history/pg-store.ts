@@ -196,7 +196,7 @@ export class PgHistoryStore implements HistoryStore {
       this.chain = keyframe
         ? { length: 0, bytes: 0, keyframeBytes: stored.length }
         : { ...this.chain, length: this.chain.length + 1, bytes: this.chain.bytes + stored.length };
-      return { revision: id, keyframe, structural, bytes: stored.length, changes };
+      return { revision: id, base: prev?.id ?? null, delta, keyframe, structural, bytes: stored.length, changes };
     });
   }
 

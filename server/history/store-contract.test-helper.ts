@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../lib/snapshot/schema';
-import { diffSnapshots } from '../../lib/history/delta';
+import { applyDelta, diffSnapshots } from '../../lib/history/delta';
 import { labSnapshot, ruledHost, withRuleInsertedMidChain, withTraffic } from '../../lib/history/corpus.test-helper';
 import { addContainer, removeContainer } from '../../lib/topology/synthetic';
 import type { HistoryStore, RetentionPolicy } from './store';
@@ -45,6 +45,12 @@ export function storeContract(name: string, b: ContractBackend) {
       for (const s of host) appended.push(await store.append(s));
       expect(appended.every((r) => r !== null)).toBe(true);
       expect(appended.filter((r) => r!.keyframe).length).toBeGreaterThan(240 / 26);
+      // Each revision names the one it follows and the delta from it: what a fleet viewer is sent.
+      expect(appended[0]!.base).toBeNull();
+      for (let i = 1; i < host.length; i += 5) {
+        expect(appended[i]!.base).toBe(appended[i - 1]!.revision);
+        expect(text(applyDelta(host[i - 1], appended[i]!.delta!)), `delta of step ${i}`).toBe(text(host[i]));
+      }
       // An identical state is not a new revision.
       expect(await store.append(structuredClone(host.at(-1)!))).toBeNull();
       const check = async (st: HistoryStore) => {

@@ -1,5 +1,6 @@
 import type { Snapshot } from '../../lib/snapshot/schema';
 import type { Change } from '../../lib/history/changes';
+import type { SnapshotDelta } from '../../lib/history/delta';
 
 /**
  * Where the history lives. SQLite (`sqlite-store.ts`) is the default; a PostgreSQL backend for a fleet implements
@@ -25,6 +26,9 @@ export interface HistoryStore {
 
 export interface AppendResult {
   revision: number;
+  /** The revision this one follows and the delta from it (what a fleet viewer is sent), or null for the first. */
+  base: number | null;
+  delta: SnapshotDelta | null;
   keyframe: boolean;
   structural: boolean;
   /** Bytes stored for this revision (its deflated delta or keyframe). */

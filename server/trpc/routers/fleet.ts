@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isHostName } from '../../../lib/fleet/protocol';
 import { fleetMap, type FleetMap } from '../../../lib/fleet/map';
+import type { LiveMessage } from '../../../lib/history/stream';
 import type { Snapshot } from '../../../lib/snapshot/schema';
 import { fleetHub } from '../../fleet/current';
 import { publicProcedure, router } from '../init';
@@ -27,6 +28,20 @@ export const fleetRouter = router({
     const snapshot = await fleet.latest(input.host);
     return snapshot ? { ok: true, snapshot } : { ok: false, error: `no host named ${input.host} has reported` };
   }),
+
+  /**
+   * What the page showing a host polls: from the revision it holds (null: none) to the newest, as the live stream's
+   * messages — nothing, the deltas, or a whole snapshot (FleetHub.since) — so an unchanged or slightly changed host
+   * costs bytes in proportion to the change, not to the host.
+   */
+  since: publicProcedure
+    .input(z.object({ host: HOST, revision: z.number().int().nonnegative().nullable() }))
+    .query(async ({ input }): Promise<{ ok: true; messages: LiveMessage[] } | Fail> => {
+      const fleet = fleetHub();
+      if (!fleet) return { ok: false, error: 'this server is not a fleet hub (serve --hub)' };
+      const messages = await fleet.since(input.host, input.revision);
+      return messages ? { ok: true, messages } : { ok: false, error: `no host named ${input.host} has reported` };
+    }),
 
   map: publicProcedure.query(async (): Promise<{ ok: true; map: FleetMap } | Fail> => {
     const fleet = fleetHub();
