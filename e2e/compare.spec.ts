@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { DATA } from './server';
 
 // Compare mode against `next start` and the live lab: a container saved in a named snapshot and then removed is a
-// ghost on the union graph and a "container removed" entry in the change list. The CLI saves into the server's
-// data directory (e2e/server.ts); the saved name is unique to this run and deleted afterwards, as is the container.
+// ghost on the union graph, a "container removed" entry in the change list, and flows broken. The CLI saves into
+// the server's data directory (e2e/server.ts); the saved name is unique to this run and deleted afterwards, as is
+// the container.
 
 const root = join(import.meta.dirname, '..');
 const GHOST = 'i16-e2e-ghost';
@@ -21,7 +22,8 @@ test.afterAll(() => {
 
 test('a removed container is a ghost on the union graph and an entry in the change list', async ({ page }) => {
   docker('rm', '-f', GHOST);
-  execFileSync('docker', ['run', '-d', '--name', GHOST, '--label', 'netatlas.lab=1', '--network', 'none', 'netatlas-lab/busybox:1', 'sleep', '2147483647']);
+  // On the default bridge, beside lab-web: its flows there are delivered in A and broken (gone) in B.
+  execFileSync('docker', ['run', '-d', '--name', GHOST, '--label', 'netatlas.lab=1', 'netatlas-lab/busybox:1', 'sleep', '2147483647']);
   const saved = netatlas('snapshot', '--save', SAVED, '--note', 'compare e2e');
   expect(saved.status, saved.stderr).toBe(0);
   execFileSync('docker', ['rm', '-f', GHOST]);
@@ -52,6 +54,14 @@ test('a removed container is a ghost on the union graph and an entry in the chan
   await expect(ghost).toHaveCSS('opacity', '0.4');
   await expect(page.getByTestId('compare-legend')).toContainText('only in A (removed: a ghost)');
   await expect(page.getByTestId('reach-changes')).toContainText('flows compared');
+
+  // A broken flow opens to its path in A, traced when opened (B has no such flow: its source is gone).
+  const broken = page.locator('[data-testid="reach-change"][data-kind="broken"]', { hasText: `${GHOST} → lab-web` }).first();
+  await broken.getByRole('button').click();
+  const traces = broken.getByTestId('flow-traces');
+  await expect(traces).toContainText('Before: delivered');
+  await expect(traces).toContainText('After: no such flow');
+  await expect(traces.locator('p').nth(1)).toContainText('lab-web');
 
   // An entry selects its object on the graph.
   await changes.locator('li[data-kind="container"][data-action="removed"]', { hasText: GHOST }).getByRole('button').click();

@@ -180,6 +180,7 @@ function Compared({ a, b, comparison }: { a: Side; b: Side; comparison: Comparis
   const [selectedId, select] = useState<string | null>(null);
   const [hoveredId, setHovered] = useState<string | null>(null);
   const nodeOf = (i: number) => nodeOfChange(comparison.changes[i], union.graph, a.snapshot, b.snapshot);
+  const sides = useMemo(() => ({ a: a.snapshot, b: b.snapshot }), [a.snapshot, b.snapshot]);
   return (
     <div className="flex min-h-0 flex-1">
       <main className="relative min-w-0 flex-1" data-testid="compare-graph">
@@ -191,7 +192,7 @@ function Compared({ a, b, comparison }: { a: Side; b: Side; comparison: Comparis
         <p className="mb-3 text-xs text-slate-500 dark:text-slate-400">
           A: {a.label} ({a.snapshot.host.collectedAt}) → B: {b.label} ({b.snapshot.host.collectedAt})
         </p>
-        <FlowList comparison={comparison} onSelect={(i) => select(nodeOf(i))} />
+        <FlowList comparison={comparison} sides={sides} onSelect={(i) => select(nodeOf(i))} />
         <ChangeList changes={comparison.changes} onSelect={(i) => select(nodeOf(i))} />
       </aside>
     </div>

@@ -9,6 +9,7 @@ import { ruledHost } from '../history/corpus.test-helper';
 import type { IptRule, Snapshot } from '../snapshot/schema';
 import { connectNetwork } from '../topology/synthetic';
 import { compareChanges } from './changes';
+import { compareSnapshots, listedForPage, NEW_FLOWS_LISTED } from './compare';
 import { diffReach } from './reach-diff';
 
 const route = (dst: string, dev: string, gateway: string | null = null): Snapshot['namespaces'][number]['routes'][number] =>
@@ -80,4 +81,18 @@ for (const n of [10, 50, 100]) {
     `compare, ${n} containers: ${total.toFixed(0)} ms median of ${runs} (change list ${median(tChanges).toFixed(0)} ms, reachability on both ${median(tReach).toFixed(0)} ms)` +
       `${n === 50 ? ' — target ≤ 2000 ms' : ''}\n  ${summary}`,
   );
+}
+
+// A host that grew (a deploy, or `-1m` against live while a benchmark starts containers): most flows are new.
+// What it costs to compare, and what the answer weighs (`compare.diff` sends it to the page; `--json` prints it).
+{
+  const a = realistic(ruledHost(60));
+  const b = realistic(ruledHost(240));
+  const t0 = performance.now();
+  const c = compareSnapshots(a, b);
+  const ms = performance.now() - t0;
+  const fresh = c.reachability.changes.filter((f) => f.kind === 'new').length;
+  const mb = (x: unknown) => (JSON.stringify(x).length / 1e6).toFixed(2);
+  console.log(`compare, 60 → 240 containers: ${ms.toFixed(0)} ms, ${fresh} new flows of ${c.reachability.changes.length}; ` +
+    `the whole comparison ${mb(c)} MB (--json), the page's ${mb(listedForPage(c))} MB (every other flow, ${NEW_FLOWS_LISTED} new ones)`);
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { prng, withAllCountersMoved } from '../history/corpus.test-helper';
+import { prng, ruledHost, withAllCountersMoved } from '../history/corpus.test-helper';
 import type { Snapshot } from '../snapshot/schema';
-import { compareSnapshots, hasChangeOf, type Comparison } from './compare';
+import { compareSnapshots, hasChangeOf, listedForPage, NEW_FLOWS_LISTED, type Comparison } from './compare';
 import { labPair, type Scenario } from './fixtures.test-helper';
 import { sideShort } from './reach-diff';
+import { tracePath } from '../sim/trace';
 
 /**
  * On pairs of real lab snapshots (lib/compare/__fixtures__/README.md says how each was made). The lists are the
@@ -57,8 +58,10 @@ describe('compare on real lab snapshots', () => {
     const opened = flow(c, 'i16-q1 → i16-p1@netatlas-i16-p:80/tcp');
     expect(opened.because).toMatch(/^before: dropped by filter DOCKER-ISOLATION-STAGE-2 rule 2 \(-A DOCKER-ISOLATION-STAGE-2 -o br-\w+ -j DROP\); after: delivered — endpoint added: i16-q1 on netatlas-i16-p \(connected at 198\.18\.160\.21\/24\)$/);
     expect(c.changes[opened.related[0]]).toMatchObject({ kind: 'endpoint', action: 'added' });
-    expect(opened.traces.before!.summary).toContain('DOCKER-ISOLATION-STAGE-2');
-    expect(opened.traces.after!.summary).toContain('delivered to i16-p1');
+    // Each side's query traces that side's path, as the compare view shows it when the flow is opened.
+    const { before, after } = labPair('connect');
+    expect(tracePath(before, opened.queries.before!).summary).toContain('DOCKER-ISOLATION-STAGE-2');
+    expect(tracePath(after, opened.queries.after!).summary).toContain('delivered to i16-p1');
     expect(failsOn(c)).toEqual(['reachability', 'structure']);
   });
 
@@ -193,5 +196,20 @@ describe('compare on made-up changes', () => {
     const got = compareSnapshots(before, after);
     expect(changeLines(got)).toEqual([`recreated container | i16-p1 | id ${oldId.slice(0, 12)} → ffffffffffff`]);
     expect(got.reachability.changes).toEqual([]);
+  });
+
+  it('a host that grew: the page is sent every new flow that is delivered and the first others, and counts them all', () => {
+    const whole = compareSnapshots(ruledHost(5), ruledHost(80));
+    const fresh = whole.reachability.changes.filter((f) => f.kind === 'new');
+    expect(fresh.length).toBeGreaterThan(NEW_FLOWS_LISTED);
+    const delivered = fresh.filter((f) => f.after?.verdict === 'delivered');
+    expect(whole.reachability.newFlows).toEqual({ total: fresh.length, delivered: delivered.length });
+    const page = listedForPage(whole);
+    const listed = page.reachability.changes.filter((f) => f.kind === 'new');
+    expect(listed).toHaveLength(NEW_FLOWS_LISTED);
+    expect(listed.slice(0, delivered.length)).toEqual(delivered);
+    expect(page.reachability.newFlows).toEqual(whole.reachability.newFlows);
+    expect(page.reachability.changes.filter((f) => f.kind !== 'new')).toEqual(whole.reachability.changes.filter((f) => f.kind !== 'new'));
+    expect(JSON.stringify(page).length).toBeLessThan(JSON.stringify(whole).length / 4);
   });
 });

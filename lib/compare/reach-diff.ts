@@ -1,5 +1,4 @@
 import type { ReachCell } from '../reach/matrix';
-import { tracePath } from '../sim/trace';
 import type { TraceQuery } from '../sim/types';
 import type { Snapshot } from '../snapshot/schema';
 import type { SemanticChange } from './changes';
@@ -8,7 +7,7 @@ import { bridgeAliases, ruleIdentity } from './volatile';
 
 /**
  * Differential reachability: THE matrix (lib/reach) on both snapshots, over the union of their sources and
- * targets (paired by name, lib/compare/reach-flows.ts), and the flows whose answer changed — each with both traces,
+ * targets (paired by name, lib/compare/reach-flows.ts), and the flows whose answer changed — each with both queries,
  * the rule or fact that decided each side, and the entries of the change list that concern it.
  *
  * - broken: delivered before, not after (or its source or target is gone);
@@ -41,13 +40,12 @@ export interface FlowChange {
   related: number[];
   /** The containers at either end and their networks, on either side: what `--only` and the UI select by. */
   ends: { containers: string[]; networks: string[] };
-  /** Each side's trace: its query (to show the whole path) and its paragraph. */
-  traces: { before: FlowTrace | null; after: FlowTrace | null };
-}
-
-export interface FlowTrace {
-  query: TraceQuery;
-  summary: string;
+  /**
+   * What to trace on each side to show the whole path (`tracePath(side, query)`). Traced when someone looks, not
+   * here: a host that grew has tens of thousands of new flows, and their traces made a comparison seconds slower and
+   * tens of megabytes larger for paragraphs nobody opens.
+   */
+  queries: { before: TraceQuery | null; after: TraceQuery | null };
 }
 
 export interface ReachDiff {
@@ -55,7 +53,15 @@ export interface ReachDiff {
   targets: string[];
   /** Flows compared (present on both sides). */
   compared: number;
+  /** New flows (`changes` may list only some: `listedForPage`), and how many of them are delivered. */
+  newFlows: { total: number; delivered: number };
   changes: FlowChange[];
+}
+
+/** The new flows among `flows`, counted. */
+export function countNew(flows: FlowChange[]): ReachDiff['newFlows'] {
+  const fresh = flows.filter((f) => f.kind === 'new');
+  return { total: fresh.length, delivered: fresh.filter((f) => f.after?.verdict === 'delivered').length };
 }
 
 const side = (f: Flow | undefined): FlowSide | null => (f ? { verdict: f.cell.verdict, why: f.cell.why, rule: f.cell.rule } : null);
@@ -97,21 +103,53 @@ export function sideText(x: FlowSide | null): string {
   return `${x.verdict} by ${where} (${x.rule.text})`;
 }
 
+/**
+ * The change list indexed by what relates a flow to an entry (its rules, the containers and networks it concerns),
+ * so a flow scores only the entries that can concern it: a host that grew has tens of thousands of new flows and
+ * hundreds of changes, and scoring every pair took seconds.
+ */
+interface ChangeIndex {
+  byRule: Map<string, number[]>;
+  byContainer: Map<string, number[]>;
+  byNetwork: Map<string, number[]>;
+  sysctls: number[];
+}
+
+const ruleKey = (r: { table: string; chain: string; text: string }) => `${r.table}/${r.chain}/${r.text}`;
+
+function indexChanges(changes: SemanticChange[]): ChangeIndex {
+  const ix: ChangeIndex = { byRule: new Map(), byContainer: new Map(), byNetwork: new Map(), sysctls: [] };
+  const add = (m: Map<string, number[]>, k: string, i: number) => m.set(k, [...(m.get(k) ?? []), i]);
+  changes.forEach((c, i) => {
+    if (c.object.type === 'rule') add(ix.byRule, ruleKey(c.object), i);
+    if (c.kind !== 'rule') for (const n of c.concerns.containers) add(ix.byContainer, n, i);
+    if (c.kind === 'network') for (const n of c.concerns.networks) add(ix.byNetwork, n, i);
+    if (c.kind === 'sysctl') ix.sysctls.push(i);
+  });
+  return ix;
+}
+
 /** The change-list entries that concern a flow: the rules that decided it first, then its ends, then their networks. */
-function relatedChanges(flow: { before: Flow | undefined; after: Flow | undefined }, before: FlowSide | null, after: FlowSide | null, changes: SemanticChange[]): number[] {
+function relatedChanges(flow: { before: Flow | undefined; after: Flow | undefined }, before: FlowSide | null, after: FlowSide | null, changes: SemanticChange[], ix: ChangeIndex): number[] {
   const sides = [flow.before, flow.after].filter((x): x is Flow => !!x);
   const ends = new Set(sides.flatMap((x) => [...x.sourceContainers, ...(x.targetContainer ? [x.targetContainer] : [])]));
   const networks = new Set(sides.flatMap((x) => x.networks));
-  const rules = [before?.rule, after?.rule].filter((r) => !!r).map((r) => `${r!.table}/${r!.chain}/${r!.text}`);
+  const rules = [before?.rule, after?.rule].filter((r) => !!r).map((r) => ruleKey(r!));
   const score = (c: SemanticChange): number => {
-    if (c.object.type === 'rule' && rules.includes(`${c.object.table}/${c.object.chain}/${c.object.text}`)) return 4;
+    if (c.object.type === 'rule' && rules.includes(ruleKey(c.object))) return 4;
     if (c.concerns.containers.some((n) => ends.has(n)) && c.kind !== 'rule') return c.kind === 'container' || c.kind === 'endpoint' || c.kind === 'port' ? 3 : 1;
     if (c.kind === 'network' && c.concerns.networks.some((n) => networks.has(n))) return 2;
     if (c.kind === 'sysctl') return 1;
     return 0;
   };
-  return changes
-    .map((c, i) => [score(c), i] as const)
+  const candidates = new Set([
+    ...rules.flatMap((k) => ix.byRule.get(k) ?? []),
+    ...[...ends].flatMap((n) => ix.byContainer.get(n) ?? []),
+    ...[...networks].flatMap((n) => ix.byNetwork.get(n) ?? []),
+    ...ix.sysctls,
+  ]);
+  return [...candidates]
+    .map((i) => [score(changes[i]), i] as const)
     .filter(([sc]) => sc > 0)
     .sort((x, y) => y[0] - x[0] || x[1] - y[1])
     .map(([, i]) => i);
@@ -130,6 +168,7 @@ export function diffReach(a: Snapshot, b: Snapshot, changes: SemanticChange[]): 
   const brB = bridgeAliases(b);
   const fa = flowsOf(a);
   const fb = flowsOf(b);
+  const ix = indexChanges(changes);
   const sources = new Set<string>();
   const targets = new Set<string>();
   let compared = 0;
@@ -145,20 +184,19 @@ export function diffReach(a: Snapshot, b: Snapshot, changes: SemanticChange[]): 
     const after = side(y);
     const kind = classify(before, after, () => ruleIdOf(a, brA, before) === ruleIdOf(b, brB, after));
     if (!kind) continue;
-    const related = relatedChanges({ before: x, after: y }, before, after, changes);
+    const related = relatedChanges({ before: x, after: y }, before, after, changes, ix);
     // The fact rather than the mechanism: "icc on → off" over the DROP rule Docker wrote for it (already named).
     const factAt = related.find((i) => changes[i].kind !== 'rule') ?? related[0];
     const first = factAt === undefined ? null : changes[factAt];
     const fact = !first ? '' : first.object.type === 'rule' && first.object.index !== null && [before, after].some((x) => x?.rule?.text === first.detail)
       ? ` — that rule was ${first.action} (${first.subject})`
       : ` — ${first.kind} ${first.action}: ${first.subject}${first.detail ? ` (${first.detail})` : ''}`;
-    const trace = (s: Snapshot, fl: Flow | undefined): FlowTrace | null => (fl ? { query: fl.cell.query, summary: tracePath(s, fl.cell.query).summary } : null);
     out.push({
-      key, source: f.source, target: f.target, kind, before, after, related, ends: endsOf(x, y), traces: { before: trace(a, x), after: trace(b, y) },
+      key, source: f.source, target: f.target, kind, before, after, related, ends: endsOf(x, y), queries: { before: x?.cell.query ?? null, after: y?.cell.query ?? null },
       because: `before: ${sideText(before)}; after: ${sideText(after)}${fact}`,
     });
   }
   const order: Record<FlowChangeKind, number> = { broken: 0, opened: 1, changed: 2, new: 3 };
   out.sort((p, q) => order[p.kind] - order[q.kind] || p.key.localeCompare(q.key));
-  return { sources: [...sources].sort(), targets: [...targets].sort(), compared, changes: out };
+  return { sources: [...sources].sort(), targets: [...targets].sort(), compared, newFlows: countNew(out), changes: out };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compareSnapshots } from '../../../lib/compare/compare';
+import { compareSnapshots, listedForPage } from '../../../lib/compare/compare';
 import { loadForCompare } from '../../compare/load';
 import { history } from '../../live/hub';
 import { publicProcedure, router } from '../init';
@@ -9,8 +9,8 @@ const Ref = z.string().trim().min(1).max(300);
 
 export const compareRouter = router({
   /**
-   * Two snapshots compared (lib/compare): the change list and the reachability changes, plus both snapshots so
-   * the page can draw their union. A reference that cannot be loaded is an answer with its error, not a throw.
+   * Two snapshots compared (lib/compare): the change list and the reachability changes (new flows as the page
+   * lists them: `listedForPage`), plus both snapshots so the page can draw their union. A reference that cannot be loaded is an answer with its error, not a throw.
    */
   diff: publicProcedure.input(z.object({ a: Ref, b: Ref })).query(async ({ input }) => {
     const now = new Date();
@@ -20,7 +20,7 @@ export const compareRouter = router({
       ok: true as const,
       a: { label: a.label, snapshot: a.snapshot },
       b: { label: b.label, snapshot: b.snapshot },
-      comparison: compareSnapshots(a.snapshot, b.snapshot),
+      comparison: listedForPage(compareSnapshots(a.snapshot, b.snapshot)),
     };
   }),
   /**
