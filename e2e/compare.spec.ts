@@ -59,9 +59,12 @@ test('a removed container is a ghost on the union graph and an entry in the chan
   const broken = page.locator('[data-testid="reach-change"][data-kind="broken"]', { hasText: `${GHOST} → lab-web` }).first();
   await broken.getByRole('button').click();
   const traces = broken.getByTestId('flow-traces');
-  await expect(traces).toContainText('Before: delivered');
-  await expect(traces).toContainText('After: no such flow');
-  await expect(traces.locator('p').nth(1)).toContainText('lab-web');
+  const before = traces.locator('[data-testid="flow-side"][data-side="before"]');
+  await expect(before).toContainText('Before: delivered');
+  await expect(before.locator('p').nth(1)).toContainText('lab-web'); // the path's paragraph
+  await before.locator('summary').click(); // and its steps, as the Paths tab lists them
+  await expect(before.getByTestId('path-step').last()).toHaveAttribute('data-step-type', 'deliver');
+  await expect(traces.locator('[data-testid="flow-side"][data-side="after"]')).toHaveText('After: no such flow');
 
   // An entry selects its object on the graph.
   await changes.locator('li[data-kind="container"][data-action="removed"]', { hasText: GHOST }).getByRole('button').click();

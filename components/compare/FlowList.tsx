@@ -2,9 +2,11 @@
 
 import { useMemo, useState } from 'react';
 import { NEW_FLOWS_LISTED, type Comparison } from '@/lib/compare/compare';
-import { sideText, type FlowChange, type FlowChangeKind } from '@/lib/compare/reach-diff';
-import { tracePath } from '@/lib/sim/trace';
+import { sideText, type FlowChange, type FlowChangeKind, type FlowSide } from '@/lib/compare/reach-diff';
+import type { TraceQuery } from '@/lib/sim/types';
 import type { Snapshot } from '@/lib/snapshot/schema';
+import { PathSteps } from '@/components/panels/paths/PathResult';
+import { runTrace } from '@/components/panels/paths/run';
 
 const TITLE: Record<FlowChangeKind, string> = { broken: 'broken', opened: 'opened', changed: 'dropped for another reason', new: 'new' };
 const COLOUR: Record<FlowChangeKind, string> = {
@@ -82,23 +84,10 @@ function Flow(props: { flow: FlowChange; open: boolean; onToggle: () => void; co
 
 /** An opened flow: each side's path as the simulator tells it, traced now, and the changes that concern it. */
 function Traces({ flow: f, comparison, sides, onSelect }: { flow: FlowChange; comparison: Comparison; sides: Sides; onSelect: (i: number) => void }) {
-  const summaries = useMemo(
-    () => ({
-      before: f.queries.before && tracePath(sides.a, f.queries.before).summary,
-      after: f.queries.after && tracePath(sides.b, f.queries.after).summary,
-    }),
-    [f, sides],
-  );
   return (
     <div className="mt-1 space-y-2 border-l-2 border-slate-300 pl-3 text-xs dark:border-slate-600" data-testid="flow-traces">
-      <p>
-        <span className="font-semibold">Before:</span> {sideText(f.before)}
-      </p>
-      {summaries.before && <p className="text-slate-600 dark:text-slate-300">{summaries.before}</p>}
-      <p>
-        <span className="font-semibold">After:</span> {sideText(f.after)}
-      </p>
-      {summaries.after && <p className="text-slate-600 dark:text-slate-300">{summaries.after}</p>}
+      <Side name="Before" side={f.before} snapshot={sides.a} query={f.queries.before} />
+      <Side name="After" side={f.after} snapshot={sides.b} query={f.queries.after} />
       {f.related.length > 0 && (
         <div>
           <p className="font-semibold">Because of</p>
@@ -113,6 +102,31 @@ function Traces({ flow: f, comparison, sides, onSelect }: { flow: FlowChange; co
             ))}
           </ul>
         </div>
+      )}
+    </div>
+  );
+}
+
+/** One side of a flow: its verdict, its path's paragraph, and the steps (the Paths tab's list) folded under it. */
+function Side({ name, side, snapshot, query }: { name: string; side: FlowSide | null; snapshot: Snapshot; query: TraceQuery | null }) {
+  // runTrace: memoised, and a simulator failure is a message rather than a broken page.
+  const run = useMemo(() => (query ? runTrace(snapshot, query) : null), [snapshot, query]);
+  return (
+    <div data-testid="flow-side" data-side={name.toLowerCase()}>
+      <p>
+        <span className="font-semibold">{name}:</span> {sideText(side)}
+      </p>
+      {run && !run.ok && <p className="text-red-700 dark:text-red-300">The simulator could not trace it: {run.error}</p>}
+      {run?.ok && (
+        <>
+          <p className="text-slate-600 dark:text-slate-300">{run.result.summary}</p>
+          <details>
+            <summary className="cursor-pointer text-slate-500 dark:text-slate-400">Steps ({run.result.steps.length})</summary>
+            <ol className="mt-1 space-y-1">
+              <PathSteps s={snapshot} steps={run.result.steps} />
+            </ol>
+          </details>
+        </>
       )}
     </div>
   );

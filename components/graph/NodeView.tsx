@@ -157,7 +157,7 @@ function Label(p: NodeViewProps) {
     return (
       <>
         <text x={cx} y={p.y + FONTS.project + 2} textAnchor="middle" className={`${p.dimmed ? PROJ_DIM_TEXT : PROJ_TEXT} font-semibold`} style={{ fontSize: FONTS.project }}>
-          {fit(p.label, p.w - 10, FONTS.project * 0.6)}
+          {cutName(p.label, p.w - 10, FONTS.project)}
         </text>
         <text x={cx} y={p.y + p.h - 5} textAnchor="middle" className={TEXT}>
           {fit(p.detail ?? '', p.w - 10, 6.4)}
@@ -194,8 +194,8 @@ function Label(p: NodeViewProps) {
 }
 
 /**
- * A container's, network's or uplink's name, drawn twice: close up at FONTS.name, and zoomed out at FONTS.farName, cut to the
- * box (lib/topology/labels; app/globals.css shows one of the two by the <svg>'s zoom tier).
+ * A container's, network's or uplink's name, drawn twice: close up at FONTS.name, and zoomed out at FONTS.farName,
+ * cut to the box (lib/topology/labels; app/globals.css shows one of the two by the <svg>'s zoom tier).
  */
 function Name(p: NodeViewProps & { font: number; baseline: number; className: string }) {
   return (

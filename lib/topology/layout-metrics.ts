@@ -5,8 +5,7 @@ export const metrics = {
   bridgeW: 180, bridgeH: 36,
   ifW: 80, ifH: 26, // interfaces inside boxes and host-side veth ends
   ctrW: 160, ctrH: 30,
-  ctrFont: 14, // container labels, px at scale 1 (the renderer uses it; the bench measures it)
-  projW: 280, projH: 56, projFont: 22, // a folded compose project; its name is the largest label
+  projW: 280, projH: 56, // a folded compose project (label sizes: labels.ts)
   portW: 150, portH: 26, // ports and docker-proxies
   pad: 8, head: 20, // box padding, box label band
   vethGap: 10, // host-side veth row → top of its box

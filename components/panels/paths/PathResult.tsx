@@ -127,9 +127,7 @@ export const PathResult = memo(function PathResult({ snapshot: s, result: r, onF
           </label>
         </div>
         <ol data-testid="path-steps" className="space-y-1">
-          {r.steps.map((step, i) => (
-            <StepItem key={i} s={s} n={i + 1} step={step} onFocusRule={onFocusRule} />
-          ))}
+          <PathSteps s={s} steps={r.steps} onFocusRule={onFocusRule} />
         </ol>
       </div>
 
@@ -139,9 +137,7 @@ export const PathResult = memo(function PathResult({ snapshot: s, result: r, onF
             The reply&apos;s way back ({replySteps.length} step{replySteps.length === 1 ? '' : 's'})
           </summary>
           <ol className="mt-1 space-y-1">
-            {replySteps.map((step, i) => (
-              <StepItem key={i} s={s} n={i + 1} step={step} onFocusRule={onFocusRule} />
-            ))}
+            <PathSteps s={s} steps={replySteps} onFocusRule={onFocusRule} />
           </ol>
         </details>
       )}
@@ -262,7 +258,12 @@ function OutcomeDetails({ s, o, onFocus }: { s: Snapshot; o: Outcome; onFocus: (
   }
 }
 
-function StepItem({ s, n, step, onFocusRule }: { s: Snapshot; n: number; step: Step; onFocusRule: (f: FocusRule) => void }) {
+/** A path's steps in order, as the Paths tab lists them; with `onFocusRule`, a rule step opens its rule there. */
+export function PathSteps({ s, steps, onFocusRule }: { s: Snapshot; steps: Step[]; onFocusRule?: (f: FocusRule) => void }) {
+  return steps.map((step, i) => <StepItem key={i} s={s} n={i + 1} step={step} onFocusRule={onFocusRule} />);
+}
+
+function StepItem({ s, n, step, onFocusRule }: { s: Snapshot; n: number; step: Step; onFocusRule?: (f: FocusRule) => void }) {
   const head = (
     <span className={`${chip} ${step.type === 'rule' ? VERDICT_TONES[step.verdict] : 'bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300'}`}>
       {STEP_NAMES[step.type]}
@@ -272,34 +273,42 @@ function StepItem({ s, n, step, onFocusRule }: { s: Snapshot; n: number; step: S
   const base = 'flex gap-2 rounded px-1 py-1 text-sm';
 
   if (step.type === 'rule') {
+    const dimmed = step.verdict === 'no-match' ? 'opacity-70' : '';
+    const body = (
+      <>
+        {number}
+        <span className="min-w-0 flex-1 space-y-0.5">
+          <span className="flex flex-wrap items-center gap-x-1.5 gap-y-0.5">
+            {head}
+            <span className="font-mono text-xs">
+              {step.family === 'ipv6' ? 'ip6 ' : ''}
+              {step.hook} · {step.table}/{step.chain} · {step.index === null ? 'policy' : `#${step.index + 1}`}
+            </span>
+            <span data-testid="path-step-verdict" className={`rounded px-1.5 text-[11px] ${VERDICT_TONES[step.verdict]}`}>
+              {VERDICT_LABELS[step.verdict]}
+            </span>
+            {step.effect && <span className="text-xs font-semibold">⇒ {step.effect}</span>}
+            <span className="text-[10px] text-slate-500 dark:text-slate-400">in {namespaceLabel(s, step.namespaceId)}</span>
+          </span>
+          <code className="block font-mono text-[11px] leading-tight break-all whitespace-pre-wrap text-slate-600 dark:text-slate-400">{step.text}</code>
+          {step.explanation && <span className="block text-xs leading-snug">{step.explanation}</span>}
+        </span>
+      </>
+    );
     return (
       <li data-testid="path-step" data-step-type="rule" data-verdict={step.verdict}>
-        <button
-          type="button"
-          onClick={() => onFocusRule(focusForStep(step))}
-          title="Show this rule in the Firewall tab"
-          className={`${base} w-full border border-transparent text-left hover:border-sky-300 hover:bg-sky-50 focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none dark:hover:border-sky-700 dark:hover:bg-sky-950/40 ${
-            step.verdict === 'no-match' ? 'opacity-70' : ''
-          }`}
-        >
-          {number}
-          <span className="min-w-0 flex-1 space-y-0.5">
-            <span className="flex flex-wrap items-center gap-x-1.5 gap-y-0.5">
-              {head}
-              <span className="font-mono text-xs">
-                {step.family === 'ipv6' ? 'ip6 ' : ''}
-                {step.hook} · {step.table}/{step.chain} · {step.index === null ? 'policy' : `#${step.index + 1}`}
-              </span>
-              <span data-testid="path-step-verdict" className={`rounded px-1.5 text-[11px] ${VERDICT_TONES[step.verdict]}`}>
-                {VERDICT_LABELS[step.verdict]}
-              </span>
-              {step.effect && <span className="text-xs font-semibold">⇒ {step.effect}</span>}
-              <span className="text-[10px] text-slate-500 dark:text-slate-400">in {namespaceLabel(s, step.namespaceId)}</span>
-            </span>
-            <code className="block font-mono text-[11px] leading-tight break-all whitespace-pre-wrap text-slate-600 dark:text-slate-400">{step.text}</code>
-            {step.explanation && <span className="block text-xs leading-snug">{step.explanation}</span>}
-          </span>
-        </button>
+        {onFocusRule ? (
+          <button
+            type="button"
+            onClick={() => onFocusRule(focusForStep(step))}
+            title="Show this rule in the Firewall tab"
+            className={`${base} w-full border border-transparent text-left hover:border-sky-300 hover:bg-sky-50 focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:outline-none dark:hover:border-sky-700 dark:hover:bg-sky-950/40 ${dimmed}`}
+          >
+            {body}
+          </button>
+        ) : (
+          <div className={`${base} ${dimmed}`}>{body}</div>
+        )}
       </li>
     );
   }
