@@ -12,6 +12,7 @@
  * Screenshots go to test-results/. Every container made here carries netatlas.lab=1 and is removed at the end.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { containerNode, launchChromium, pct, waitForServer } from './browser';
 import { docker, IMAGE } from './bench-containers';
 
@@ -177,7 +178,8 @@ async function main() {
     const unfold: number[] = [];
     for (const p of ['bench-3', 'bench-7', 'bench-11']) unfold.push((await fresh.evaluate(UNFOLD_PROBE(p))) as number);
 
-    console.log(`\nat ${running()} containers (${nodes} nodes drawn, compose projects folded), 1600×1000:`);
+    // The machine's load while measuring: frame times mean little on a machine that is busy with something else.
+    console.log(`\nat ${running()} containers (${nodes} nodes drawn, compose projects folded), 1600×1000, load ${loadavg()[0].toFixed(1)}:`);
     console.log(`  first render (navigation start → first paint of the graph): ${firstPaint.toFixed(0)} ms (target <= 1500)`);
     const busy = startup.filter(([t]) => t > firstPaint);
     console.log(`  after it, the page settled at ${settled.toFixed(0)} ms: ${busy.length} long tasks, ${busy.reduce((a, [, d]) => a + d, 0).toFixed(0)} ms in all (longest ${Math.max(0, ...busy.map(([, d]) => d)).toFixed(0)} ms)`);
