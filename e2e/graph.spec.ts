@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { projectsOf } from '../lib/topology/projects';
 import { syntheticSnapshot } from '../lib/topology/synthetic';
 
 // The graph at operator scale against the lab: network names on bridges, compose projects folded and unfolded,
@@ -133,8 +134,9 @@ test('the legend starts folded, and remembers being opened or folded', async ({ 
 // Hosts this machine cannot hold next to everyone's work: the same hand-built snapshots the layout bench measures
 // (lib/topology/synthetic), opened as files; bench:live takes the same pictures of real containers. After Fit: at 50
 // containers every container and network name is drawn at 9 px or more on screen; at 300 (20 compose projects and
-// 50 containers of none, like bench:live's host) every project, network and loose container name is drawn; and at
-// both, no label is drawn under ~6.5 px (semantic zoom hides it instead: lib/topology/labels).
+// 50 containers of none, like bench:live's host) the host opens on groups — the projects, and the containers of no
+// project by network (lib/topology/projects) — and every group, network and container name is drawn; at both, no
+// label is drawn under ~6.5 px (semantic zoom hides it instead: lib/topology/labels).
 test('after Fit, hosts of 50 and 300 containers are read by their names (screenshots)', async ({ page }, info) => {
   await open(page);
   for (const { containers, projects, loose, minName } of [
@@ -160,7 +162,9 @@ test('after Fit, hosts of 50 and 300 containers are read by their names (screens
     const bridgeNames = await labelSizes(page, '[data-kind="bridge"] text[class*="name-"]');
     expect(bridgeNames.length, 'network names drawn').toBe(snapshot.docker!.networks.length);
     expect(Math.min(...bridgeNames), 'smallest network name, px on screen').toBeGreaterThanOrEqual(minName);
-    if (projects > 0) expect((await labelSizes(page, '[data-kind="project"] > text:first-of-type')).length, 'project names drawn').toBe(projects);
+    const groups = projectsOf(snapshot).length;
+    expect(groups, 'groups').toBe(projects === 0 ? 0 : projects + 6); // at 300, one per network of the containers of no project
+    expect((await labelSizes(page, '[data-kind="project"] > text:first-of-type')).length, 'group names drawn').toBe(groups);
     await page.screenshot({ path: `test-results/graph-fit-synthetic-${containers}-containers.png` }); // bench:live: graph-fit-N-containers.png
   }
 });

@@ -25,7 +25,7 @@ export const KIND_NAMES: Record<NodeKind, string> = {
   container: 'container',
   port: 'published port',
   proxy: 'docker-proxy',
-  project: 'compose project',
+  project: 'group', // a folded compose project, or a network's containers of no project
 };
 
 export interface EdgeStyle {

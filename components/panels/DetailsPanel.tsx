@@ -66,7 +66,14 @@ function body(ctx: DetailsContext, ref: NodeRef): ReactNode {
       return p ? <ProxyDetails ctx={ctx} proxy={p} /> : missing;
     }
     case 'project':
-      return <p className="text-sm">Compose project {ref.name}, folded into one node: click it in the graph, or its toggle in the toolbar, to draw its containers.</p>;
+      return ref.network ? (
+        <p className="text-sm">
+          The containers of no compose project on network {ref.network}, folded into one node (a busy host opens on groups): click it in the
+          graph, or its toggle in the toolbar, to draw them.
+        </p>
+      ) : (
+        <p className="text-sm">Compose project {ref.name}, folded into one node: click it in the graph, or its toggle in the toolbar, to draw its containers.</p>
+      );
   }
 }
 

@@ -59,7 +59,8 @@ console.log(`buildGraph median:              ${build.toFixed(2)} ms`);
 console.log(`layoutGraph fresh median:       ${fresh.toFixed(2)} ms (target ≤ 100)`);
 console.log(`layoutGraph with previous, +1:  ${incremental.toFixed(2)} ms`);
 
-// The first view of a busy host whose containers mostly belong to compose projects (one node per project), 50 not.
+// The first view of a busy host whose containers mostly belong to compose projects (one node per project), 50 not
+// (grouped by network).
 const ps = syntheticSnapshot(300, 6, 20, 50);
 const full = buildGraph(ps);
 const projects = projectsOf(ps);
@@ -69,5 +70,11 @@ const bf = boundsOf(lf.values())!;
 const vf = fitView(bf, VIEW.w, VIEW.h);
 console.log(`300 containers in 20 compose projects, folded: ${folded.nodes.length} nodes (of ${full.nodes.length}), ` +
   `fit scale ${vf.k.toFixed(3)}, project names ${onScreen(projectFont(vf.k), vf.k)}, container and network names ${onScreen(nameFont(vf.k), vf.k)}`);
+// A host of no compose project at all: its containers grouped by network.
+const plain = syntheticSnapshot(300, 6);
+const grouped = collapseProjects(buildGraph(plain), projectsOf(plain), new Set());
+const vg = fitView(boundsOf(layoutGraph(grouped).values())!, VIEW.w, VIEW.h);
+console.log(`300 containers of no compose project, grouped by network: ${grouped.nodes.length} nodes, fit scale ${vg.k.toFixed(3)}, ` +
+  `group names ${onScreen(projectFont(vg.k), vg.k)}, network names ${onScreen(nameFont(vg.k), vg.k)}`);
 const unfold = median(() => layoutGraph(collapseProjects(full, projects, new Set(['project-3'])), lf));
 console.log(`unfold one project (collapse + layout with previous) median: ${unfold.toFixed(2)} ms`);

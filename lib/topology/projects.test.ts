@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from './build';
 import { layoutGraph } from './layout';
-import { collapseProjects, projectNodeId, projectsOf } from './projects';
+import { collapseProjects, LOOSE_GROUP_MIN, LOOSE_GROUPS_FROM, projectNodeId, projectsOf } from './projects';
 import { addSidecar, syntheticSnapshot } from './synthetic';
 
 describe('compose projects folded into one node', () => {
@@ -68,5 +68,43 @@ describe('compose projects folded into one node', () => {
     const g = collapseProjects(buildGraph(big), projectsOf(big), new Set());
     expect(g.nodes.filter((n) => n.kind === 'project')).toHaveLength(20);
     expect(g.nodes.length).toBeLessThan(100);
+  });
+
+  it('on a busy host, groups the containers of no project by network too, a shared namespace with its owner', () => {
+    const big = syntheticSnapshot(300, 6, 20, 50);
+    const groups = projectsOf(big).filter((p) => p.network !== null);
+    expect(groups.map((g) => g.network)).toEqual(['bridge', 'net-1', 'net-2', 'net-3', 'net-4', 'net-5']);
+    const byId = new Map(big.docker!.containers.map((c) => [c.id, c]));
+    for (const g of groups) {
+      expect(g.name).toBe(`${g.network} · no project`);
+      expect(g.containerIds.length).toBeGreaterThanOrEqual(LOOSE_GROUP_MIN);
+      for (const id of g.containerIds) {
+        const c = byId.get(id)!;
+        expect(c.composeProject, c.name).toBeNull();
+        const owner = big.docker!.containers.find((o) => o.namespaceId === c.namespaceId && o.endpoints.some((e) => e.bridge))!;
+        expect(owner.endpoints[0].networkName, c.name).toBe(g.network); // a sidecar goes with the box it shares
+      }
+    }
+    expect(groups.flatMap((g) => g.containerIds)).toContain(big.docker!.containers.find((c) => c.name === 'app-014-sidecar')!.id);
+    // Host- and none-mode containers stay drawn as they are.
+    const grouped = new Set(groups.flatMap((g) => g.containerIds));
+    for (const name of ['solo-host', 'solo-none']) expect(grouped.has(big.docker!.containers.find((c) => c.name === name)!.id)).toBe(false);
+    const g = collapseProjects(buildGraph(big), projectsOf(big), new Set());
+    const node = g.nodes.find((n) => n.id === projectNodeId('net-1 · no project'))!;
+    expect([node.label, node.detail, node.ref]).toEqual(['net-1 · no project', `${groups[1].containerIds.length} containers, ${groups[1].networkIds.length} network${groups[1].networkIds.length > 1 ? 's' : ''}`, { type: 'project', name: 'net-1 · no project', network: 'net-1' }]);
+    expect(g.nodes.filter((n) => n.kind === 'container').map((n) => n.label).sort()).toEqual(['solo-host', 'solo-none']);
+  });
+
+  it('leaves the containers of no project alone below LOOSE_GROUPS_FROM containers, or a few on a network', () => {
+    expect(projectsOf(syntheticSnapshot(LOOSE_GROUPS_FROM - 1, 6)).length).toBe(0);
+    const few = syntheticSnapshot(LOOSE_GROUPS_FROM + 20, 6, 4, 24); // 4 of no project a network, one with a sidecar
+    expect(projectsOf(few).filter((p) => p.network !== null)).toEqual([]);
+  });
+
+  it('shows groups, not ~1,500 nodes, for 300 containers of no project at all', () => {
+    const plain = syntheticSnapshot(300, 6);
+    const g = collapseProjects(buildGraph(plain), projectsOf(plain), new Set());
+    expect(g.nodes.filter((n) => n.kind === 'project')).toHaveLength(6);
+    expect(g.nodes.length).toBeLessThan(60);
   });
 });

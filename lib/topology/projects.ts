@@ -2,28 +2,71 @@ import type { Snapshot } from '../snapshot/schema';
 import { projectCounts } from '../snapshot/names';
 import type { Graph, GraphEdge, GraphNode } from './types';
 
-// Compose projects as groups: each one not expanded is drawn as one node standing for its containers' boxes.
+// Groups of containers, each drawn as one node standing for its containers' boxes while it is not expanded:
+// compose projects, and on a busy host the containers of no project, by network.
 
 export const projectNodeId = (name: string) => `proj:${name}`;
 
 export interface Project {
+  /** The compose project's name; for containers of no project, `NETWORK · no project` (no compose name has spaces). */
   name: string;
+  /** For a group of containers of no compose project: the network they are on. Null for a compose project. */
+  network: string | null;
   containerIds: string[];
   /** Docker network ids its containers are on. */
   networkIds: string[];
 }
 
-/** Compose projects by their `com.docker.compose.project` label, in name order. */
+/** From this many containers on a host, its containers of no compose project are grouped by network too… */
+export const LOOSE_GROUPS_FROM = 100;
+/** …where a network has at least this many of them: a few stay drawn one by one. */
+export const LOOSE_GROUP_MIN = 6;
+
+/**
+ * The groups of a snapshot: compose projects by their `com.docker.compose.project` label, in name order; then, on
+ * a host of LOOSE_GROUPS_FROM containers or more, the containers of no project on each network that has
+ * LOOSE_GROUP_MIN of them, so that a busy host opens on groups even where nobody uses compose.
+ */
 export function projectsOf(s: Snapshot): Project[] {
+  return [...composeProjects(s), ...looseGroups(s)];
+}
+
+function composeProjects(s: Snapshot): Project[] {
   const byName = new Map<string, Project>();
   for (const c of s.docker?.containers ?? []) {
     if (!c.composeProject) continue;
-    const p = byName.get(c.composeProject) ?? { name: c.composeProject, containerIds: [], networkIds: [] };
+    const p = byName.get(c.composeProject) ?? { name: c.composeProject, network: null, containerIds: [], networkIds: [] };
     p.containerIds.push(c.id);
     for (const e of c.endpoints) if (e.bridge && !p.networkIds.includes(e.networkId)) p.networkIds.push(e.networkId);
     byName.set(p.name, p);
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Containers of no compose project on a busy host, grouped by the network of their namespace's first endpoint
+ * (where the layout files their box; a `container:` sidecar goes with the namespace it shares). Host- and none-mode
+ * containers and a namespace shared with a project's container are left alone, as `collapseProjects` would.
+ */
+function looseGroups(s: Snapshot): Project[] {
+  const containers = s.docker?.containers ?? [];
+  if (containers.length < LOOSE_GROUPS_FROM) return [];
+  const byNs = new Map<string, typeof containers>();
+  for (const c of containers) if (c.namespaceId) byNs.set(c.namespaceId, [...(byNs.get(c.namespaceId) ?? []), c]);
+  const byNet = new Map<string, Project>();
+  for (const cs of byNs.values()) {
+    if (cs.some((c) => c.composeProject || c.networkMode.kind === 'host')) continue;
+    const first = cs.flatMap((c) => c.endpoints).find((e) => e.bridge);
+    if (!first) continue;
+    const name = `${first.networkName} · no project`;
+    const g = byNet.get(name) ?? { name, network: first.networkName, containerIds: [], networkIds: [] };
+    for (const c of cs) {
+      g.containerIds.push(c.id);
+      for (const e of c.endpoints) if (e.bridge && !g.networkIds.includes(e.networkId)) g.networkIds.push(e.networkId);
+    }
+    byNet.set(name, g);
+  }
+  return [...byNet.values()].filter((g) => g.containerIds.length >= LOOSE_GROUP_MIN).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
@@ -88,7 +131,7 @@ export function collapseProjects(g: Graph, projects: Project[], expanded: Readon
       parent: null,
       state: 'n/a',
       dimmed: ctrNodes.every((n) => n.dimmed),
-      ref: { type: 'project', name: p.name },
+      ref: { type: 'project', name: p.name, network: p.network },
       networks: [...p.networkIds].sort(),
       search: [p.name.toLowerCase(), ...ctrNodes.flatMap((n) => [n.label.toLowerCase(), ...n.search])],
       tags: [],

@@ -12,7 +12,7 @@ export type NodeKind =
   | 'container' // a container, drawn inside its namespace box (host-mode ones inside the host box)
   | 'port' // a published port binding hostIp:hostPort/proto → container port
   | 'proxy' // a docker-proxy process serving a port
-  | 'project'; // a folded compose project, standing for its containers' boxes (lib/topology/projects.ts)
+  | 'project'; // a folded group: a compose project, or a network's containers of no project (lib/topology/projects.ts)
 
 export type EdgeKind =
   | 'veth' // the two ends of a veth pair
@@ -29,7 +29,7 @@ export type NodeRef =
   | { type: 'container'; containerId: string }
   | { type: 'port'; containerId: string; hostIp: string; hostPort: number; protocol: string }
   | { type: 'proxy'; pid: number }
-  | { type: 'project'; name: string };
+  | { type: 'project'; name: string; network: string | null }; // network: a group of no compose project (projects.ts)
 
 export interface GraphNode {
   id: string;
