@@ -17,6 +17,9 @@ export interface Project {
   networkIds: string[];
 }
 
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byName = (a: Project, b: Project) => cmp(a.name, b.name);
+
 /** From this many containers on a host, its containers of no compose project are grouped by network too… */
 export const LOOSE_GROUPS_FROM = 100;
 /** …where a network has at least this many of them: a few stay drawn one by one. */
@@ -32,15 +35,15 @@ export function projectsOf(s: Snapshot): Project[] {
 }
 
 function composeProjects(s: Snapshot): Project[] {
-  const byName = new Map<string, Project>();
+  const named = new Map<string, Project>();
   for (const c of s.docker?.containers ?? []) {
     if (!c.composeProject) continue;
-    const p = byName.get(c.composeProject) ?? { name: c.composeProject, network: null, containerIds: [], networkIds: [] };
+    const p = named.get(c.composeProject) ?? { name: c.composeProject, network: null, containerIds: [], networkIds: [] };
     p.containerIds.push(c.id);
     for (const e of c.endpoints) if (e.bridge && !p.networkIds.includes(e.networkId)) p.networkIds.push(e.networkId);
-    byName.set(p.name, p);
+    named.set(p.name, p);
   }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...named.values()].sort(byName);
 }
 
 /**
@@ -56,7 +59,9 @@ function looseGroups(s: Snapshot): Project[] {
   const byNet = new Map<string, Project>();
   for (const cs of byNs.values()) {
     if (cs.some((c) => c.composeProject || c.networkMode.kind === 'host')) continue;
-    const first = cs.flatMap((c) => c.endpoints).find((e) => e.bridge);
+    // The network of eth0 (the lowest interface name), which the layout files the box under.
+    const first = cs.flatMap((c) => c.endpoints).filter((e) => e.bridge)
+      .sort((a, b) => cmp(a.containerInterface?.name ?? '', b.containerInterface?.name ?? ''))[0];
     if (!first) continue;
     const name = `${first.networkName} · no project`;
     const g = byNet.get(name) ?? { name, network: first.networkName, containerIds: [], networkIds: [] };
@@ -66,7 +71,7 @@ function looseGroups(s: Snapshot): Project[] {
     }
     byNet.set(name, g);
   }
-  return [...byNet.values()].filter((g) => g.containerIds.length >= LOOSE_GROUP_MIN).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...byNet.values()].filter((g) => g.containerIds.length >= LOOSE_GROUP_MIN).sort(byName);
 }
 
 /**
