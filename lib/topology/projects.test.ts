@@ -91,7 +91,7 @@ describe('compose projects folded into one node', () => {
     for (const name of ['solo-host', 'solo-none']) expect(grouped.has(big.docker!.containers.find((c) => c.name === name)!.id)).toBe(false);
     const g = collapseProjects(buildGraph(big), projectsOf(big), new Set());
     const node = g.nodes.find((n) => n.id === projectNodeId('net-1 · no project'))!;
-    expect([node.label, node.detail, node.ref]).toEqual(['net-1 · no project', `${groups[1].containerIds.length} containers, ${groups[1].networkIds.length} network${groups[1].networkIds.length > 1 ? 's' : ''}`, { type: 'project', name: 'net-1 · no project', network: 'net-1' }]);
+    expect([node.label, node.detail, node.ref]).toEqual(['net-1', `${groups[1].containerIds.length} containers of no project`, { type: 'project', name: 'net-1 · no project', network: 'net-1' }]);
     expect(g.nodes.filter((n) => n.kind === 'container').map((n) => n.label).sort()).toEqual(['solo-host', 'solo-none']);
   });
 

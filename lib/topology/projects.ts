@@ -131,8 +131,9 @@ export function collapseProjects(g: Graph, projects: Project[], expanded: Readon
     nodes.push({
       id: projectNodeId(p.name),
       kind: 'project',
-      label: p.name,
-      detail: projectCounts(p.containerIds.length, p.networkIds.length),
+      // A group of no project is named by its network: a name cut to fit keeps what tells it apart.
+      label: p.network ?? p.name,
+      detail: p.network ? `${p.containerIds.length} containers of no project` : projectCounts(p.containerIds.length, p.networkIds.length),
       parent: null,
       state: 'n/a',
       dimmed: ctrNodes.every((n) => n.dimmed),
