@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import { NEW_FLOWS_LISTED, type Comparison } from '@/lib/compare/compare';
+import type { Comparison } from '@/lib/compare/compare';
 import { sideText, type FlowChange, type FlowChangeKind, type FlowSide } from '@/lib/compare/reach-diff';
 import type { TraceQuery } from '@/lib/sim/types';
 import type { Snapshot } from '@/lib/snapshot/schema';
@@ -54,13 +54,13 @@ export function FlowList({ comparison, sides, onSelect }: FlowListProps) {
           <summary className="cursor-pointer text-xs text-slate-600 dark:text-slate-300">
             {newTotal} new flows (a source or target only in B), {delivered} delivered
           </summary>
-          {/* Rendered only when unfolded, delivered ones first and at most NEW_FLOWS_LISTED: a new host has thousands. */}
+          {/* Rendered only when unfolded; the comparison lists them as listedForPage does (delivered first, a few). */}
           {showNew && (
             <ul className="space-y-1">
-              {[...fresh.filter((f) => f.after?.verdict === 'delivered'), ...fresh.filter((f) => f.after?.verdict !== 'delivered')].slice(0, NEW_FLOWS_LISTED).map((f) => (
+              {fresh.map((f) => (
                 <Flow key={f.key} flow={f} open={open === f.key} onToggle={() => setOpen(open === f.key ? null : f.key)} comparison={comparison} sides={sides} onSelect={onSelect} />
               ))}
-              {newTotal > NEW_FLOWS_LISTED && <li className="text-xs text-slate-500">… and {newTotal - NEW_FLOWS_LISTED} more (netatlas diff --json lists them all)</li>}
+              {newTotal > fresh.length && <li className="text-xs text-slate-500">… and {newTotal - fresh.length} more (netatlas diff --json lists them all)</li>}
             </ul>
           )}
         </details>

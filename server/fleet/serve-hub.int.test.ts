@@ -99,10 +99,10 @@ describe('serve --hub: agent tokens are scoped to one host', () => {
     expect(hosts.map((h) => h.name)).toEqual(['alpha', 'beta']);
     const listed = JSON.parse((await trpc('fleet.hosts', undefined, tok.reader)).body);
     expect(listed.result.data).toMatchObject({ on: true, hosts: [{ name: 'alpha' }, { name: 'beta' }] });
-    const latest = JSON.parse((await trpc('fleet.latest', { host: 'alpha' }, tok.reader)).body);
+    const latest = JSON.parse((await trpc('fleet.since', { host: 'alpha', revision: null }, tok.reader)).body);
     expect(latest.result.data.ok).toBe(true);
-    expect(latest.result.data.snapshot.host.hostname).toBe('alpha');
-    expect(latest.result.data.snapshot.docker.containers).toHaveLength(450);
+    expect(latest.result.data.messages[0].snapshot.host.hostname).toBe('alpha');
+    expect(latest.result.data.messages[0].snapshot.docker.containers).toHaveLength(450);
     // Time travel reads the chosen host's history in PostgreSQL, never this server's own.
     const status = JSON.parse((await trpc('history.status', { host: 'beta' }, tok.reader)).body);
     expect(status.result.data).toMatchObject({ on: true, revisions: 1 });

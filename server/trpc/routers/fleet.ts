@@ -2,15 +2,14 @@ import { z } from 'zod';
 import { isHostName } from '../../../lib/fleet/protocol';
 import { fleetMap, type FleetMap } from '../../../lib/fleet/map';
 import type { LiveMessage } from '../../../lib/history/stream';
-import type { Snapshot } from '../../../lib/snapshot/schema';
 import { fleetHub } from '../../fleet/current';
 import { publicProcedure, router } from '../init';
 import type { Fail } from './history';
 
 /**
- * The fleet for the page (`netatlas serve --hub`): the hosts agents report, a host's newest state (the page shows it
- * with every panel, as it shows this host), and the fleet map (hosts as groups, overlays across them). On a server
- * that is not a hub: `{on: false}`, and the page offers no picker.
+ * The fleet for the page (`netatlas serve --hub`): the hosts agents report, a host's newest state by deltas (the
+ * page shows it with every panel, as it shows this host), and the fleet map (hosts as groups, overlays across
+ * them). On a server that is not a hub: `{on: false}`, and the page offers no picker.
  */
 const HOST = z.string().refine(isHostName, 'not a host name');
 
@@ -20,13 +19,6 @@ export const fleetRouter = router({
   hosts: publicProcedure.query(async (): Promise<FleetHosts> => {
     const fleet = fleetHub();
     return fleet ? { on: true, hosts: await fleet.hosts() } : { on: false };
-  }),
-
-  latest: publicProcedure.input(z.object({ host: HOST })).query(async ({ input }): Promise<{ ok: true; snapshot: Snapshot } | Fail> => {
-    const fleet = fleetHub();
-    if (!fleet) return { ok: false, error: 'this server is not a fleet hub (serve --hub)' };
-    const snapshot = await fleet.latest(input.host);
-    return snapshot ? { ok: true, snapshot } : { ok: false, error: `no host named ${input.host} has reported` };
   }),
 
   /**
